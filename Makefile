@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hvguest: user-facing targets. The kernel build itself reads Kbuild.
+#
+#   make                 build every module against KDIR (W=1, warnings fail)
+#   make install         install into /lib/modules/<kver>/updates, run depmod
+#   make check           every test (what CI runs)
+#   make demo            boot a guest on the stock kernel and show the stack
+#   make checkpatch      checkpatch.pl --strict over every source file
+#   make dkms-check      DKMS add/build/install/uninstall/remove
+#   make matrix          build against every supported kernel
+#   make kunit           KUnit + integration tests in the test-kernel guest
+#   make tools-check     user-space unit tests, fuzzers (bounded), benchmarks
+#   make clean
+#
+# Variables: KDIR (kernel build dir), QEMU_CPUS (1, 2, 4), QEMU_CPU (an
+# emulated CPU model, e.g. Skylake-Client-v4 or EPYC-v4), V=1 for verbose.
+
+SRC := $(CURDIR)
+KDIR ?= $(shell $(SRC)/scripts/kdir)
+KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+# Extra compiler checks: the modules must build warning-free with W=1.
+KBUILD_FLAGS := W=1
+
+.PHONY: all modules install clean check demo checkpatch dkms-check matrix \
+	kunit smoke tools-check sparse deps test-kernel
+
+all: modules
+
+modules:
+	@test -d "$(KDIR)" || { echo "KDIR '$(KDIR)' not found: run scripts/deps or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(SRC) $(KBUILD_FLAGS) modules
+
+# C=2 runs sparse over every file, whether rebuilt or not.
+sparse:
+	$(MAKE) -C $(KDIR) M=$(SRC) $(KBUILD_FLAGS) C=2 modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(SRC) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+
+clean:
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(SRC) clean; fi
+	$(MAKE) -C tools clean
+	rm -rf build
+
+deps:
+	@$(SRC)/scripts/deps
+
+test-kernel: deps
+	@$(SRC)/scripts/test-kernel build
+
+check: deps
+	@$(SRC)/scripts/check
+
+demo: deps
+	@$(SRC)/scripts/demo
+
+checkpatch: deps
+	@$(SRC)/scripts/checkpatch
+
+dkms-check: deps
+	@$(SRC)/scripts/dkms-check
+
+matrix: deps
+	@$(SRC)/scripts/matrix
+
+kunit: deps
+	@$(SRC)/scripts/guest-test test
+
+smoke: deps
+	@$(SRC)/scripts/guest-test smoke
+
+tools-check:
+	$(MAKE) -C tools check

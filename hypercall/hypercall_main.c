@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvg_hypercall: Hyper-V detection, hypercall page and SynIC.
+ *
+ * Not implemented yet: this module only loads and unloads. It binds no
+ * device and registers nothing, so that nothing pretends to work before the
+ * driver itself lands.
+ */
+#include <linux/module.h>
+
+static int __init hvg_hypercall_init(void)
+{
+	return 0;
+}
+
+static void __exit hvg_hypercall_exit(void)
+{
+}
+
+module_init(hvg_hypercall_init);
+module_exit(hvg_hypercall_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Hyper-V hypercall adapter (hvguest)");
