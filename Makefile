@@ -18,7 +18,7 @@
 
 SRC := $(CURDIR)
 KDIR ?= $(shell $(SRC)/scripts/kdir)
-KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+KVER = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 # Extra compiler checks: the modules must build warning-free with W=1.
 KBUILD_FLAGS := W=1

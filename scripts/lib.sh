@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared shell helpers for scripts/. Sourced, not run.
+
+HVG_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HVG_CACHE=${HVG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvguest}
+HVG_JOBS=${HVG_JOBS:-$(($(nproc) + 1))}
+
+hvg_log()
+{
+	printf '==> %s\n' "$*" >&2
+}
+
+hvg_die()
+{
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# The Debian version of linux-source-6.1, which keys every cached tree.
+hvg_src_version()
+{
+	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
+		hvg_die "linux-source-6.1 is not installed: run scripts/deps"
+}
+
+# Print the extracted 6.1 source tree, extracting it on first use.
+hvg_src_dir()
+{
+	ver=$(hvg_src_version)
+	dir=$HVG_CACHE/src/$ver/linux-source-6.1
+	if [ ! -f "$dir/.hvg-extracted" ]; then
+		hvg_log "extracting linux-source-6.1 $ver into $HVG_CACHE/src/$ver"
+		rm -rf "$HVG_CACHE/src/$ver"
+		mkdir -p "$HVG_CACHE/src/$ver"
+		tar -C "$HVG_CACHE/src/$ver" -xf /usr/src/linux-source-6.1.tar.xz
+		touch "$dir/.hvg-extracted"
+	fi
+	echo "$dir"
+}
+
+# The release string of the kernel whose build (or headers) directory is $1.
+hvg_kernel_release()
+{
+	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$1/include/generated/utsrelease.h" 2>/dev/null
+}
