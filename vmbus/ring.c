@@ -1,2 +1,555 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder: the ring buffer lands with issue 3. */
+/*
+ * The VMBus ring buffer: packets in and out of one ring of a channel.
+ *
+ * This file is the data plane of every channel, and it is shared memory
+ * with the host, so three rules shape it:
+ *
+ * - Wire compatibility: the header page, the packet descriptor, the zero
+ *   padding to 8 bytes and the 8-byte trailer ((u64)packet start << 32)
+ *   are those of Hyper-V (Documentation/ring.rst).
+ * - The host is not trusted: every index it owns is read once and checked,
+ *   every packet is copied into private memory before anything parses it,
+ *   and a malformed packet is rejected with its own error, counted, and
+ *   never clamped into something that looks valid.
+ * - Signals are expensive (Hyper-V throttles a guest that over-signals): a
+ *   signal is asked for only on an empty to non-empty transition of a ring
+ *   whose consumer has not masked it, or when reading frees enough space to
+ *   cross the producer's pending_send_sz.
+ *
+ * The data area is mapped twice back to back, so a packet that wraps around
+ * its end is copied with one memcpy; only the indices are reduced modulo the
+ * size. The same file builds into the kernel and into the user-space tools;
+ * ring_env.h supplies the barriers and the few library calls it needs.
+ */
+#include "ring.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the VMBus ring is little endian and so is every Hyper-V guest"
+#endif
+
+/* The descriptor plus the trailer: the smallest possible packet. */
+#define RING_MIN_FOOTPRINT \
+	(sizeof(struct hvg_vmpacket_desc) + HVG_PKT_TRAILER_SIZE)
+
+/* Bytes between r and w going forward: what a consumer at r may read. */
+static inline u32 ring_used(u32 w, u32 r, u32 size)
+{
+	return w >= r ? w - r : size - (r - w);
+}
+
+/* Free space as the ABI defines it: the whole data area when empty. */
+static inline u32 ring_free(u32 w, u32 r, u32 size)
+{
+	return size - ring_used(w, r, size);
+}
+
+static inline int ring_check_index(const struct hvg_ring *ring, u32 idx)
+{
+	if (unlikely(idx >= ring->size))
+		return -HVG_RING_E_INDEX;
+	if (unlikely(idx & 7))
+		return -HVG_RING_E_ALIGN;
+	return 0;
+}
+
+/* Reject a malformed input: count it once and make the error sticky. */
+static int ring_fail(struct hvg_ring *ring, int err)
+{
+	ring->err = err;
+	ring->stats.malformed++;
+	return err;
+}
+
+static int ring_setup(struct hvg_ring *ring, void *hdr, void *data, u32 size)
+{
+	if (!hdr || !data || size < HVG_RING_MIN_DATA || size & 7 ||
+	    size > (1u << 31))
+		return -HVG_RING_E_INVAL;
+	memset(ring, 0, sizeof(*ring));
+	ring->hdr = hdr;
+	ring->data = data;
+	ring->size = size;
+	return 0;
+}
+
+/**
+ * hvg_ring_init() - set up a ring and reset its shared header
+ * @ring: the endpoint to set up
+ * @hdr: the header page
+ * @data: the data area, mapped twice back to back (2 * @size bytes)
+ * @size: bytes of the data area, a multiple of 8, at least 64
+ *
+ * For the side that allocates the ring, before the host is told about it:
+ * both indices, interrupt_mask and pending_send_sz become 0, and
+ * feature_bits says that this side honours pending_send_sz.
+ *
+ * Return: 0, or -EINVAL for a bad size or pointer.
+ */
+int hvg_ring_init(struct hvg_ring *ring, void *hdr, void *data, u32 size)
+{
+	int err = ring_setup(ring, hdr, data, size);
+
+	if (err)
+		return err;
+	memset(hdr, 0, sizeof(struct hvg_ring_hdr));
+	ring->hdr->feature_bits = HVG_RING_FEAT_PENDING_SEND_SZ;
+	return 0;
+}
+
+/**
+ * hvg_ring_attach() - set up an endpoint on a ring already in use
+ * @ring: the endpoint to set up
+ * @hdr: the header page
+ * @data: the data area, mapped twice back to back (2 * @size bytes)
+ * @size: bytes of the data area, a multiple of 8, at least 64
+ *
+ * For the peer of the side that called hvg_ring_init() (the loopback host,
+ * the tests, the fuzzer): the private indices start from the shared ones,
+ * which are checked.
+ *
+ * Return: 0; -EINVAL for a bad size or pointer; -ERANGE or -EILSEQ (sticky,
+ * counted) when an index in the header is out of range or misaligned.
+ */
+int hvg_ring_attach(struct hvg_ring *ring, void *hdr, void *data, u32 size)
+{
+	int err = ring_setup(ring, hdr, data, size);
+	u32 w, r;
+
+	if (err)
+		return err;
+	w = READ_ONCE(ring->hdr->write_index);
+	r = READ_ONCE(ring->hdr->read_index);
+	err = ring_check_index(ring, w);
+	if (!err)
+		err = ring_check_index(ring, r);
+	if (err)
+		return ring_fail(ring, err);
+	ring->priv_write = w;
+	ring->seen_write = w;
+	ring->priv_read = r;
+	ring->published_read = r;
+	return 0;
+}
+
+/* The consumer's read_index, checked; it may be anything the peer wrote. */
+static int ring_load_read_index(struct hvg_ring *ring, u32 *r)
+{
+	int err;
+
+	*r = READ_ONCE(ring->hdr->read_index);
+	err = ring_check_index(ring, *r);
+	return err ? ring_fail(ring, err) : 0;
+}
+
+/**
+ * hvg_ring_write() - gather one packet into the ring (producer)
+ * @ring: the producer endpoint
+ * @bufs: the pieces of the packet; @bufs[0] starts with the descriptor
+ * @nbufs: number of pieces, at least 1
+ * @signal: set when the caller must signal the consumer
+ *
+ * The pieces are copied back to back, followed by zero padding to a multiple
+ * of 8 and the 8-byte trailer. The descriptor must already describe the
+ * padded packet: len8 * 8 is the padded total, 2 <= offset8 <= len8
+ * (hvg_ring_desc_init()). The ring is never filled completely: a packet is
+ * written only if more than its size plus trailer is free.
+ *
+ * @signal is set, and counted, only if the ring was empty before this packet
+ * and the consumer has not set interrupt_mask.
+ *
+ * Return: 0; -EAGAIN if the packet does not fit now (counted as a ring-full
+ * event); -EMSGSIZE if it can never fit; -EINVAL for a bad descriptor;
+ * -ERANGE or -EILSEQ (sticky) if the consumer's read_index is malformed.
+ */
+int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
+		   unsigned int nbufs, bool *signal)
+{
+	struct hvg_ring_hdr *hdr = ring->hdr;
+	const struct hvg_vmpacket_desc *desc;
+	u32 size = ring->size, old_w = ring->priv_write, new_w, r;
+	u32 total = 0, padded, need;
+	unsigned int i;
+	u64 trailer;
+	u8 *dst;
+	int err;
+
+	*signal = false;
+	if (unlikely(ring->err))
+		return ring->err;
+	if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
+		return -HVG_RING_E_INVAL;
+	for (i = 0; i < nbufs; i++) {
+		/* Both terms stay below 2^20: the sum cannot wrap. */
+		total += bufs[i].len;
+		if (unlikely(bufs[i].len > HVG_RING_MAX_PKT ||
+			     total > HVG_RING_MAX_PKT))
+			return -HVG_RING_E_TOOBIG;
+	}
+	padded = (total + 7) & ~7u;
+	if (unlikely(padded > HVG_RING_MAX_PKT))
+		return -HVG_RING_E_TOOBIG;
+	desc = bufs[0].base;
+	if (unlikely(desc->len8 * 8u != padded || desc->offset8 < 2 ||
+		     desc->offset8 > desc->len8))
+		return -HVG_RING_E_INVAL;
+	need = padded + HVG_PKT_TRAILER_SIZE;
+	if (unlikely(need >= size))
+		return -HVG_RING_E_TOOBIG;
+
+	err = ring_load_read_index(ring, &r);
+	if (unlikely(err))
+		return err;
+	if (ring_free(old_w, r, size) <= need) {
+		ring->stats.full++;
+		return -HVG_RING_E_FULL;
+	}
+	/*
+	 * No barrier between the read_index load and the stores below into
+	 * the space it frees: the stores are control dependent on the load,
+	 * and a CPU does not make a store visible before the load that
+	 * decides whether it happens. The consumer's side of this pairing is
+	 * the release store of read_index in hvg_ring_read_end().
+	 */
+	dst = ring->data + old_w;
+	/*
+	 * Zero the last 8-byte word of the packet first: the pieces then
+	 * overwrite all of it except the padding, which stays zero.
+	 */
+	memset(dst + padded - 8, 0, 8);
+	for (i = 0; i < nbufs; i++) {
+		memcpy(dst, bufs[i].base, bufs[i].len);
+		dst += bufs[i].len;
+	}
+	/* The trailer: where this packet starts, in the upper 32 bits. */
+	trailer = (u64)old_w << 32;
+	memcpy(ring->data + old_w + padded, &trailer, sizeof(trailer));
+
+	new_w = old_w + need;
+	if (new_w >= size)
+		new_w -= size;
+	/*
+	 * Full barrier: the packet bytes, padding and trailer stored above
+	 * are visible before the write_index store that publishes them.
+	 * Pairs with the consumer's acquire load of write_index
+	 * (ring_load_write_index()) before it reads the packet.
+	 */
+	hvg_ring_mb();
+	WRITE_ONCE(hdr->write_index, new_w);
+	ring->priv_write = new_w;
+	ring->stats.packets++;
+	ring->stats.bytes += padded;
+
+	/*
+	 * Full barrier: the write_index store is visible before the loads of
+	 * interrupt_mask and read_index below. Pairs with the consumer's full
+	 * barrier between its interrupt_mask or read_index store and its next
+	 * load of write_index (hvg_ring_mask_end(), and the one after the
+	 * read_index store in hvg_ring_read_end()): either the consumer sees
+	 * this packet, or this side sees the consumer's new mask and
+	 * read_index.
+	 */
+	hvg_ring_mb();
+	if (READ_ONCE(hdr->interrupt_mask))
+		return 0;
+	/*
+	 * Load-load: interrupt_mask before read_index, so a read_index that
+	 * says "empty" is not older than the mask that said "not draining".
+	 * Pairs with the full barrier after the consumer sets the mask
+	 * (hvg_ring_mask_begin()).
+	 */
+	hvg_ring_rmb();
+	if (READ_ONCE(hdr->read_index) == old_w) {
+		*signal = true;
+		ring->stats.signals++;
+	}
+	return 0;
+}
+
+/**
+ * hvg_ring_free_bytes() - free space as the producer sees it now
+ * @ring: the producer endpoint
+ *
+ * Return: free bytes (the data size when empty); a packet fits if its size
+ * plus the 8-byte trailer is strictly less. 0 if read_index is malformed.
+ */
+u32 hvg_ring_free_bytes(struct hvg_ring *ring)
+{
+	u32 r;
+
+	if (ring->err || ring_load_read_index(ring, &r))
+		return 0;
+	return ring_free(ring->priv_write, r, ring->size);
+}
+
+/**
+ * hvg_ring_set_pending() - tell the consumer how much space we wait for
+ * @ring: the producer endpoint
+ * @bytes: space needed (a packet plus its trailer), or 0 for none
+ *
+ * After a write returned -EAGAIN, the producer publishes the space it needs
+ * and then rechecks the free space: if the consumer freed the space just
+ * before it saw @bytes, this recheck, not a signal, is what finds it.
+ *
+ * Return: the free space after @bytes is visible to the consumer.
+ */
+u32 hvg_ring_set_pending(struct hvg_ring *ring, u32 bytes)
+{
+	WRITE_ONCE(ring->hdr->pending_send_sz, bytes);
+	/*
+	 * Full barrier: the pending_send_sz store is visible before the
+	 * read_index load in hvg_ring_free_bytes(). Pairs with the consumer's
+	 * full barrier between its read_index store and its pending_send_sz
+	 * load (hvg_ring_read_end()).
+	 */
+	hvg_ring_mb();
+	return hvg_ring_free_bytes(ring);
+}
+
+/* Refresh the consumer's view of write_index; 0 or a sticky error. */
+static int ring_load_write_index(struct hvg_ring *ring)
+{
+	u32 w;
+	int err;
+
+	/*
+	 * Acquire: the packet loads that follow cannot be satisfied before
+	 * this load of write_index. Pairs with the producer's full barrier
+	 * before its write_index store (hvg_ring_write()).
+	 */
+	w = hvg_ring_load_acquire(&ring->hdr->write_index);
+	err = ring_check_index(ring, w);
+	if (unlikely(err))
+		return ring_fail(ring, err);
+	ring->seen_write = w;
+	return 0;
+}
+
+/**
+ * hvg_ring_read_begin() - start a batch of reads (consumer)
+ * @ring: the consumer endpoint
+ *
+ * Return: the bytes the producer has published and we have not read yet,
+ * or a sticky malformed-input error (-ERANGE, -EILSEQ, ...).
+ */
+int hvg_ring_read_begin(struct hvg_ring *ring)
+{
+	int err;
+
+	if (unlikely(ring->err))
+		return ring->err;
+	err = ring_load_write_index(ring);
+	if (unlikely(err))
+		return err;
+	return ring_used(ring->seen_write, ring->priv_read, ring->size);
+}
+
+/**
+ * hvg_ring_read_next() - copy the next packet into private memory
+ * @ring: the consumer endpoint
+ * @buf: private buffer, 8-byte aligned
+ * @buflen: its size: the largest packet this channel accepts
+ * @pkt: filled in with the packet, which lives in @buf
+ *
+ * The descriptor's first word (type, offset8, len8, flags) is read from the
+ * ring once; the checks and the private copy both use that value, so a host
+ * that rewrites the packet while it is copied cannot make them disagree.
+ * The private read index advances; read_index is published only by
+ * hvg_ring_read_end().
+ *
+ * Return: 1 with a packet in @pkt; 0 when the ring is empty; -ENOBUFS if the
+ * packet is longer than @buflen (nothing consumed); or a malformed-packet
+ * error, counted and sticky: -EBADMSG (len8 too short), -EPROTO (bad
+ * offset8), -EOVERFLOW (packet beyond the published bytes), -ERANGE or
+ * -EILSEQ (bad write_index).
+ */
+int hvg_ring_read_next(struct hvg_ring *ring, void *buf, u32 buflen,
+		       struct hvg_ring_pkt *pkt)
+{
+	u32 size = ring->size, r = ring->priv_read, avail, len, off;
+	const u8 *src;
+	u64 word;
+	int err;
+
+	if (unlikely(ring->err))
+		return ring->err;
+	avail = ring_used(ring->seen_write, r, size);
+	if (avail < RING_MIN_FOOTPRINT) {
+		/* The snapshot is used up: look for newer packets. */
+		err = ring_load_write_index(ring);
+		if (unlikely(err))
+			return err;
+		avail = ring_used(ring->seen_write, r, size);
+		if (!avail)
+			return 0;
+		if (unlikely(avail < RING_MIN_FOOTPRINT))
+			return ring_fail(ring, -HVG_RING_E_OVERRUN);
+	}
+
+	src = ring->data + r;
+	word = READ_ONCE(*(const u64 *)src);
+	/* Little endian: type, offset8, len8, flags from low to high. */
+	off = ((word >> 16) & 0xffff) * 8;
+	len = ((word >> 32) & 0xffff) * 8;
+	if (unlikely(len < sizeof(struct hvg_vmpacket_desc)))
+		return ring_fail(ring, -HVG_RING_E_SHORT);
+	if (unlikely(off < sizeof(struct hvg_vmpacket_desc) || off > len))
+		return ring_fail(ring, -HVG_RING_E_OFFSET);
+	if (unlikely(len + HVG_PKT_TRAILER_SIZE > avail))
+		return ring_fail(ring, -HVG_RING_E_OVERRUN);
+	if (unlikely(len > buflen))
+		return -HVG_RING_E_NOBUFS;
+
+	memcpy(buf, src, len);
+	/* The private copy carries the checked word, not a second fetch. */
+	memcpy(buf, &word, sizeof(word));
+	pkt->desc = buf;
+	pkt->data = (const u8 *)buf + off;
+	pkt->len = len;
+	pkt->data_len = len - off;
+
+	r += len + HVG_PKT_TRAILER_SIZE;
+	if (r >= size)
+		r -= size;
+	ring->priv_read = r;
+	ring->stats.packets++;
+	ring->stats.bytes += len;
+	return 1;
+}
+
+/**
+ * hvg_ring_read_end() - publish read_index once for the batch (consumer)
+ * @ring: the consumer endpoint
+ *
+ * Releases the space of every packet read since the last call. If the
+ * producer advertised pending_send_sz and this batch made the free space
+ * cross it (from "not more than pending" to "more than pending"), the
+ * caller must signal the producer.
+ *
+ * Return: true when the caller must signal the producer (counted).
+ */
+bool hvg_ring_read_end(struct hvg_ring *ring)
+{
+	struct hvg_ring_hdr *hdr = ring->hdr;
+	u32 size = ring->size, old_r = ring->published_read;
+	u32 r = ring->priv_read, pending, w, free_now, bytes_read;
+
+	if (r == old_r)
+		return false;
+	/*
+	 * Release: every load from the packets consumed in this batch (the
+	 * copies in hvg_ring_read_next()) completes before the producer can
+	 * see their space freed. Pairs with the producer's read_index load,
+	 * whose stores into the freed space depend on it (hvg_ring_write()).
+	 */
+	hvg_ring_store_release(&hdr->read_index, r);
+	ring->published_read = r;
+
+	if (!(READ_ONCE(hdr->feature_bits) & HVG_RING_FEAT_PENDING_SEND_SZ))
+		return false;
+	/*
+	 * Full barrier: the read_index store is visible before the
+	 * pending_send_sz load. Pairs with the producer's full barrier
+	 * between its pending_send_sz store and its read_index load
+	 * (hvg_ring_set_pending()): either the producer sees the space we
+	 * freed, or we see its pending size and signal.
+	 */
+	hvg_ring_mb();
+	pending = READ_ONCE(hdr->pending_send_sz);
+	if (!pending)
+		return false;
+	/*
+	 * Load-load: pending_send_sz before write_index, so the free space
+	 * compared with the pending size is not older than it. Pairs with the
+	 * producer's full barrier in hvg_ring_set_pending().
+	 */
+	hvg_ring_rmb();
+	w = READ_ONCE(hdr->write_index);
+	if (ring_check_index(ring, w))
+		return false;	/* the next read reports it */
+	free_now = ring_free(w, r, size);
+	bytes_read = ring_used(r, old_r, size);
+	/* Still not enough: the writer needs strictly more than pending. */
+	if (free_now <= pending)
+		return false;
+	/* Already enough before this batch: the producer was told then. */
+	if (free_now > bytes_read && free_now - bytes_read > pending)
+		return false;
+	ring->stats.signals++;
+	return true;
+}
+
+/**
+ * hvg_ring_mask_begin() - ask the producer not to signal (consumer)
+ * @ring: the consumer endpoint
+ *
+ * For the time the consumer drains the ring anyway; end with
+ * hvg_ring_mask_end().
+ */
+void hvg_ring_mask_begin(struct hvg_ring *ring)
+{
+	WRITE_ONCE(ring->hdr->interrupt_mask, 1);
+	/*
+	 * Full barrier: the mask store is visible before the write_index
+	 * loads of the drain that follows. Pairs with the producer's full
+	 * barrier between its write_index store and its interrupt_mask load
+	 * (hvg_ring_write()).
+	 */
+	hvg_ring_mb();
+}
+
+/**
+ * hvg_ring_mask_end() - allow signals again, and recheck (consumer)
+ * @ring: the consumer endpoint
+ *
+ * A producer that wrote while the mask was set did not signal. So after
+ * clearing the mask, the consumer looks once more: if this returns
+ * non-zero, it must drain again (and mask again) instead of waiting for a
+ * signal that will not come.
+ *
+ * Return: bytes available to read, or a sticky malformed-index error.
+ */
+int hvg_ring_mask_end(struct hvg_ring *ring)
+{
+	WRITE_ONCE(ring->hdr->interrupt_mask, 0);
+	/*
+	 * Full barrier: the unmask store is visible before the write_index
+	 * load in hvg_ring_read_begin(). Pairs with the producer's full
+	 * barrier between its write_index store and its interrupt_mask load
+	 * (hvg_ring_write()): either it sees the mask clear and signals, or
+	 * we see its packet now.
+	 */
+	hvg_ring_mb();
+	return hvg_ring_read_begin(ring);
+}
+
+/**
+ * hvg_ring_dump() - one line of ring state, for debugfs
+ * @ring: either endpoint
+ * @buf: output
+ * @len: size of @buf
+ *
+ * The shared fields are each read once; free and avail are derived from
+ * those reads.
+ *
+ * Return: the number of characters stored, without the terminating NUL.
+ */
+int hvg_ring_dump(struct hvg_ring *ring, char *buf, size_t len)
+{
+	const struct hvg_ring_hdr *hdr = ring->hdr;
+	const struct hvg_ring_stats *st = &ring->stats;
+	u32 w = READ_ONCE(hdr->write_index), r = READ_ONCE(hdr->read_index);
+	u32 used = ring_used(w % ring->size, r % ring->size, ring->size);
+
+	return hvg_ring_snprintf(buf, len,
+		"write=%u read=%u mask=%u pending=%u feat=%#x size=%u free=%u avail=%u priv_write=%u priv_read=%u err=%d packets=%llu bytes=%llu signals=%llu full=%llu malformed=%llu\n",
+		w, r, READ_ONCE(hdr->interrupt_mask),
+		READ_ONCE(hdr->pending_send_sz), READ_ONCE(hdr->feature_bits),
+		ring->size, ring->size - used, used, ring->priv_write,
+		ring->priv_read, ring->err,
+		(unsigned long long)st->packets,
+		(unsigned long long)st->bytes,
+		(unsigned long long)st->signals,
+		(unsigned long long)st->full,
+		(unsigned long long)st->malformed);
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page set of a channel's ring pair, and its double mapping.
+ *
+ * One page set holds both rings, outbound first, so that a single GPADL
+ * (pair->pages, pair->npages) describes them and the inbound ring starts
+ * pair->out_pages pages in. Each ring gets its own virtual mapping:
+ *
+ *   [header page][data pages 1..n-1][data pages 1..n-1 again]
+ *
+ * so that a copy running past the end of the data area continues, without
+ * a split, at its start. The user-space build (tools/ring_alloc_user.c)
+ * makes the same mapping from a memfd mapped twice.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "ring.h"
+
+/*
+ * The header is exactly one page of the page set. With pages larger than
+ * 4 KiB only the first 4 KiB of the header page would be the header; that
+ * layout is not supported here.
+ */
+static_assert(PAGE_SIZE == HVG_RING_HDR_SIZE);
+
+/* Map one ring of @npages pages: the header, then the data pages twice. */
+static void *ring_vmap(struct page **pages, unsigned int npages)
+{
+	unsigned int i, data = npages - 1;
+	struct page **map;
+	void *va;
+
+	map = kmalloc_array(2 * data + 1, sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return NULL;
+	map[0] = pages[0];
+	for (i = 0; i < data; i++) {
+		map[1 + i] = pages[1 + i];
+		map[1 + data + i] = pages[1 + i];
+	}
+	va = vmap(map, 2 * data + 1, VM_MAP, PAGE_KERNEL);
+	kfree(map);
+	return va;
+}
+
+static bool ring_size_ok(u32 size)
+{
+	return size >= 2 * PAGE_SIZE && !(size % PAGE_SIZE) &&
+	       size <= (1u << 30);
+}
+
+/**
+ * hvg_ring_pair_alloc() - allocate, map and initialise a channel's rings
+ * @pair: the ring pair to fill in
+ * @out_size: bytes of the outbound ring: header page plus data
+ * @in_size: bytes of the inbound ring: header page plus data
+ *
+ * Both sizes are multiples of PAGE_SIZE and at least two pages. Process
+ * context (GFP_KERNEL, vmap).
+ *
+ * Return: 0, -EINVAL for a bad size, or -ENOMEM.
+ */
+int hvg_ring_pair_alloc(struct hvg_ring_pair *pair, u32 out_size,
+			u32 in_size)
+{
+	unsigned int i;
+	int err;
+
+	memset(pair, 0, sizeof(*pair));
+	if (!ring_size_ok(out_size) || !ring_size_ok(in_size))
+		return -EINVAL;
+	pair->out_pages = out_size >> PAGE_SHIFT;
+	pair->npages = pair->out_pages + (in_size >> PAGE_SHIFT);
+	pair->pages = kcalloc(pair->npages, sizeof(*pair->pages), GFP_KERNEL);
+	if (!pair->pages)
+		return -ENOMEM;
+	for (i = 0; i < pair->npages; i++) {
+		pair->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!pair->pages[i])
+			goto err_free;
+	}
+	pair->out_va = ring_vmap(pair->pages, pair->out_pages);
+	if (!pair->out_va)
+		goto err_free;
+	pair->in_va = ring_vmap(pair->pages + pair->out_pages,
+				pair->npages - pair->out_pages);
+	if (!pair->in_va)
+		goto err_free;
+
+	err = hvg_ring_init(&pair->out, pair->out_va,
+			    pair->out_va + PAGE_SIZE, out_size - PAGE_SIZE);
+	if (!err)
+		err = hvg_ring_init(&pair->in, pair->in_va,
+				    pair->in_va + PAGE_SIZE,
+				    in_size - PAGE_SIZE);
+	if (err) {
+		hvg_ring_pair_free(pair);
+		return err;
+	}
+	return 0;
+
+err_free:
+	hvg_ring_pair_free(pair);
+	return -ENOMEM;
+}
+
+/**
+ * hvg_ring_pair_free() - unmap and free a ring pair
+ * @pair: the pair; safe on a zeroed or partly allocated one
+ *
+ * The host must no longer map these pages: tear down the GPADL (and close
+ * the channel) first. Process context.
+ */
+void hvg_ring_pair_free(struct hvg_ring_pair *pair)
+{
+	unsigned int i;
+
+	if (pair->in_va)
+		vunmap(pair->in_va);
+	if (pair->out_va)
+		vunmap(pair->out_va);
+	if (pair->pages) {
+		for (i = 0; i < pair->npages; i++)
+			if (pair->pages[i])
+				__free_page(pair->pages[i]);
+		kfree(pair->pages);
+	}
+	memset(pair, 0, sizeof(*pair));
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The environment of the ring buffer core (vmbus/ring.c): the one place that
+ * knows whether it is built into a kernel module or into a user-space tool
+ * (tools/: unit tests, fuzzer, benchmark).
+ *
+ * ring.c uses only what this header names: fixed-width types, memcpy and
+ * memset, READ_ONCE/WRITE_ONCE, likely/unlikely, a bounded snprintf, and five
+ * barriers:
+ *
+ *   hvg_ring_mb()                full barrier (loads and stores)
+ *   hvg_ring_rmb()               load-load barrier
+ *   hvg_ring_load_acquire(p)     load, later accesses stay after it
+ *   hvg_ring_store_release(p, v) store, earlier accesses stay before it
+ *   hvg_ring_relax()             a busy-wait pause
+ *
+ * In the kernel the peer of a ring is the hypervisor (or the loopback host
+ * on another CPU), never just another CPU of this kernel, so the barriers are
+ * the virt_*() ones, which are emitted even on !CONFIG_SMP builds.
+ *
+ * In user space the peer is another thread of the same process and the
+ * barriers are the compiler's atomic fences; on x86-64 the full barrier is a
+ * locked add to the stack, like the kernel's, because it is cheaper than
+ * MFENCE and orders everything a ring needs.
+ */
+#ifndef _HVGUEST_RING_ENV_H
+#define _HVGUEST_RING_ENV_H
+
+#ifdef __KERNEL__
+
+#include <linux/compiler.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/uuid.h>
+#include <asm/barrier.h>
+#include <asm/processor.h>
+
+#define hvg_ring_mb()			virt_mb()	/* full barrier */
+#define hvg_ring_rmb()			virt_rmb()	/* load-load */
+#define hvg_ring_load_acquire(p)	virt_load_acquire(p)	/* acquire */
+#define hvg_ring_store_release(p, v)	virt_store_release(p, v) /* release */
+#define hvg_ring_relax()		cpu_relax()
+#define hvg_ring_snprintf		scnprintf
+
+#else /* user space */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/types.h>
+
+/* Single, untorn accesses, as the kernel's: relaxed atomics. */
+#ifndef READ_ONCE
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#endif
+
+#ifndef likely
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#if defined(__x86_64__)
+static inline void hvg_ring_mb(void)
+{
+	__asm__ __volatile__("lock; addl $0,-4(%%rsp)" ::: "memory", "cc");
+}
+
+static inline void hvg_ring_relax(void)
+{
+	__asm__ __volatile__("pause" ::: "memory");
+}
+#else
+#define hvg_ring_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define hvg_ring_relax()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
+#endif
+#define hvg_ring_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define hvg_ring_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define hvg_ring_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+
+/* scnprintf: the number of characters stored, never more. */
+static inline int hvg_ring_snprintf(char *buf, size_t len, const char *fmt,
+				    ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !len)
+		return 0;
+	return (size_t)n >= len ? (int)len - 1 : n;
+}
+
+#endif /* __KERNEL__ */
+
+#endif /* _HVGUEST_RING_ENV_H */
