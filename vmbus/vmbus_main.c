@@ -2,19 +2,40 @@
 /*
  * hvg_vmbus: the VMBus channel core.
  *
- * Not implemented yet: this module only loads and unloads. It binds no
- * device and registers nothing, so that nothing pretends to work before the
- * driver itself lands.
+ * So far this module only acquires a hypercall backend at load and gives it
+ * back at unload: with no backend (no Hyper-V, no software host) there is no
+ * bus, and loading fails with a message that says what to do. Connection,
+ * offers and channels come in later changes.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
+#include <linux/err.h>
+#include <hvguest/hypercall.h>
+
+/* Set at init, cleared at exit; nothing else touches it. */
+static struct hvg_hv_backend *hvg_vmbus_hv;
 
 static int __init hvg_vmbus_init(void)
 {
+	struct hvg_hv_backend *hv = hvg_hv_get();
+
+	if (IS_ERR(hv)) {
+		if (PTR_ERR(hv) == -EBUSY)
+			pr_err("the hypercall backend is already in use\n");
+		else
+			pr_err("no hypercall backend: load the loopback host first (modprobe hvg_loophost), or run on Hyper-V\n");
+		return PTR_ERR(hv);
+	}
+	hvg_vmbus_hv = hv;
+	pr_info("using the \"%s\" hypercall backend\n", hv->name);
 	return 0;
 }
 
 static void __exit hvg_vmbus_exit(void)
 {
+	hvg_hv_put(hvg_vmbus_hv);
+	hvg_vmbus_hv = NULL;
 }
 
 module_init(hvg_vmbus_init);

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SynIC of the real Hyper-V backend, and how a VMBus SINT reaches the
+ * one registered handler.
+ *
+ * Per CPU, through a cpuhp state (callbacks run on the CPU concerned): read
+ * the VP index; enable the message page (SIMP) and the event flags page
+ * (SIEFP); program SINT 2 with the VMBus vector and unmask it; enable the
+ * SynIC (SCONTROL). Offline and unload undo the four writes in reverse
+ * order, restoring the values found.
+ *
+ * The interrupt. Where the kernel offers hv_setup_vmbus_handler() and has
+ * the HYPERVISOR_CALLBACK_VECTOR gate (it detected Hyper-V at boot), SINT 2
+ * raises that vector and the kernel calls our hook. Otherwise - a module
+ * cannot install an IDT vector - SINT 2 is put in polling mode (unmasked,
+ * but no interrupt is generated) and a pinned per-CPU hrtimer looks at the
+ * VMBus message slot and event flags and calls the handler when something
+ * is there. Polling adds latency (up to poll_interval_us) and wakes idle
+ * CPUs; the timers only run while a handler is registered.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/cpu.h>
+#include <linux/io.h>
+#include <linux/smp.h>
+#include <linux/percpu.h>
+#include <linux/hrtimer.h>
+#include <linux/rcupdate.h>
+#include <linux/lockdep.h>
+
+#include "internal.h"
+
+u64 hvg_hyperv_poll_ns = 1000 * NSEC_PER_USEC;
+
+/*
+ * Vector programmed into SINT 2 in polling mode. The polling bit means no
+ * interrupt is ever raised, but the field must hold a valid vector (16-255);
+ * this is the value of HYPERVISOR_CALLBACK_VECTOR in every supported kernel.
+ */
+#define HVG_POLL_SINT_VECTOR	0xf3
+
+/* The four SynIC registers, in the order they are enabled. */
+enum { HVG_SYNIC_SIMP, HVG_SYNIC_SIEFP, HVG_SYNIC_SINT, HVG_SYNIC_SCONTROL,
+	HVG_SYNIC_REGS };
+
+static const u32 hvg_synic_msr[HVG_SYNIC_REGS] = {
+	[HVG_SYNIC_SIMP] = HVG_MSR_SIMP,
+	[HVG_SYNIC_SIEFP] = HVG_MSR_SIEFP,
+	[HVG_SYNIC_SINT] = HVG_MSR_SINT(HVG_VMBUS_SINT),
+	[HVG_SYNIC_SCONTROL] = HVG_MSR_SCONTROL,
+};
+
+static u64 hvg_page_msr(u64 old, void *page)
+{
+	return (old & HVG_MSR_PAGE_RESERVED) |
+	       ((u64)virt_to_phys(page) & HVG_MSR_PAGE_PFN_MASK) |
+	       HVG_MSR_PAGE_ENABLE;
+}
+
+static u64 hvg_sint_value(u64 old)
+{
+	u64 v = old & ~(HVG_SINT_VECTOR_MASK | HVG_SINT_MASKED |
+			HVG_SINT_AUTO_EOI | HVG_SINT_POLLING);
+
+	if (hvg_hyperv.irq_mode == HVG_IRQ_POLLING)
+		return v | HVG_POLL_SINT_VECTOR | HVG_SINT_POLLING;
+	v |= hvg_hyperv.vector;
+	/*
+	 * The kernel's vector handler acknowledges the local APIC only when
+	 * Hyper-V recommends against auto EOI; otherwise the SINT must EOI by
+	 * itself.
+	 */
+	if (!(hvg_hyperv.info->hints & HVG_HINT_DEPRECATING_AEOI))
+		v |= HVG_SINT_AUTO_EOI;
+	return v;
+}
+
+static u64 *hvg_saved(struct hvg_hv_cpu *c, unsigned int reg)
+{
+	switch (reg) {
+	case HVG_SYNIC_SIMP:
+		return &c->saved_simp;
+	case HVG_SYNIC_SIEFP:
+		return &c->saved_siefp;
+	case HVG_SYNIC_SINT:
+		return &c->saved_sint;
+	default:
+		return &c->saved_scontrol;
+	}
+}
+
+/* Put back registers [0, count) in reverse order. */
+static void hvg_synic_restore(struct hvg_hv_cpu *c, unsigned int count)
+{
+	while (count--)
+		hvg_ll->write_msr(hvg_synic_msr[count], *hvg_saved(c, count));
+}
+
+static void hvg_synic_start_poll(void *unused)
+{
+	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv.cpu);
+
+	hrtimer_start(&c->poll_timer, ns_to_ktime(hvg_hyperv_poll_ns),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/**
+ * hvg_synic_cpu_online() - cpuhp online callback, runs on @cpu
+ * @cpu: the CPU coming online
+ *
+ * Return: 0, or -EIO if an MSR access faulted (nothing left changed).
+ */
+int hvg_synic_cpu_online(unsigned int cpu)
+{
+	struct hvg_hv_cpu *c = per_cpu_ptr(hvg_hyperv.cpu, cpu);
+	u64 vp, val[HVG_SYNIC_REGS];
+	unsigned int i;
+	int err;
+
+	err = hvg_ll->read_msr(HVG_MSR_VP_INDEX, &vp);
+	if (err)
+		goto fail;
+	WRITE_ONCE(c->vp_index, (u32)vp);
+
+	for (i = 0; i < HVG_SYNIC_REGS; i++) {
+		err = hvg_ll->read_msr(hvg_synic_msr[i], hvg_saved(c, i));
+		if (err)
+			goto fail;
+	}
+	val[HVG_SYNIC_SIMP] = hvg_page_msr(c->saved_simp, c->simp);
+	val[HVG_SYNIC_SIEFP] = hvg_page_msr(c->saved_siefp, c->siefp);
+	val[HVG_SYNIC_SINT] = hvg_sint_value(c->saved_sint);
+	val[HVG_SYNIC_SCONTROL] = c->saved_scontrol | HVG_SCONTROL_ENABLE;
+
+	for (i = 0; i < HVG_SYNIC_REGS; i++) {
+		err = hvg_ll->write_msr(hvg_synic_msr[i], val[i]);
+		if (err) {
+			hvg_synic_restore(c, i);
+			goto fail;
+		}
+	}
+	WRITE_ONCE(c->synic_on, true);
+
+	/* The hotplug lock excludes register/unregister: polling is stable. */
+	if (hvg_hyperv.polling)
+		hvg_synic_start_poll(NULL);
+	return 0;
+
+fail:
+	pr_err("CPU %u: SynIC set-up failed (%d)\n", cpu, err);
+	return err;
+}
+
+/**
+ * hvg_synic_cpu_offline() - cpuhp teardown callback, runs on @cpu
+ * @cpu: the CPU going offline (or every CPU at unload)
+ *
+ * Return: 0.
+ */
+int hvg_synic_cpu_offline(unsigned int cpu)
+{
+	struct hvg_hv_cpu *c = per_cpu_ptr(hvg_hyperv.cpu, cpu);
+
+	hrtimer_cancel(&c->poll_timer);
+	if (!c->synic_on)
+		return 0;
+	hvg_synic_restore(c, HVG_SYNIC_REGS);
+	WRITE_ONCE(c->synic_on, false);
+	return 0;
+}
+
+/* Called with interrupts disabled on the CPU whose SINT fired. */
+void hvg_synic_dispatch(void)
+{
+	hvg_hv_handler_t fn;
+
+	lockdep_assert_irqs_disabled();
+	/* Pairs with the release in register: handler_ctx is visible. */
+	fn = smp_load_acquire(&hvg_hyperv.handler);
+	if (!fn)
+		return;
+	atomic_inc(&hvg_hyperv.dispatches);
+	fn(READ_ONCE(hvg_hyperv.handler_ctx));
+}
+
+static void hvg_synic_vector_isr(void)
+{
+	hvg_synic_dispatch();
+}
+
+static bool hvg_synic_pending(struct hvg_hv_cpu *c)
+{
+	const struct hvg_synic_message *msg =
+		&c->simp->sint_message[HVG_VMBUS_SINT];
+	const struct hvg_synic_event_flags *ev =
+		&c->siefp->sint_flags[HVG_VMBUS_SINT];
+	unsigned int i;
+
+	if (READ_ONCE(msg->header.message_type) != HVG_MSGTYPE_NONE)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(ev->flags); i++)
+		if (READ_ONCE(ev->flags[i]))
+			return true;
+	return false;
+}
+
+/* Polling mode: the per-CPU timer stands in for the SINT interrupt. */
+enum hrtimer_restart hvg_synic_poll(struct hrtimer *timer)
+{
+	struct hvg_hv_cpu *c = container_of(timer, struct hvg_hv_cpu,
+					    poll_timer);
+
+	atomic_inc(&hvg_hyperv.polls);
+	if (hvg_synic_pending(c))
+		hvg_synic_dispatch();
+	hrtimer_forward_now(timer, ns_to_ktime(hvg_hyperv_poll_ns));
+	return HRTIMER_RESTART;
+}
+
+/**
+ * hvg_synic_eom() - end of message on this CPU's VMBus slot
+ * @hv: the backend
+ *
+ * Preemption must be disabled (the slot is this CPU's).
+ */
+void hvg_synic_eom(struct hvg_hv_backend *hv)
+{
+	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv.cpu);
+	struct hvg_synic_message *msg = &c->simp->sint_message[HVG_VMBUS_SINT];
+
+	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+	/*
+	 * Full barrier: the slot must read as free before message_flags is
+	 * sampled. It pairs with the hypervisor, which sets the pending flag
+	 * when it finds the slot busy: the other order could miss a flag set
+	 * just before the clear, and the queued message would never come.
+	 */
+	mb();
+	if (READ_ONCE(msg->header.message_flags) & HVG_MSGFLAG_PENDING)
+		hvg_ll->write_msr(HVG_MSR_EOM, 0);
+}
+
+int hvg_synic_register_handler(struct hvg_hv_backend *hv,
+			       hvg_hv_handler_t handler, void *ctx)
+{
+	unsigned int cpu;
+	int err = 0;
+
+	if (!handler)
+		return -EINVAL;
+
+	mutex_lock(&hvg_hyperv.lock);
+	if (hvg_hyperv.handler_set) {
+		err = -EBUSY;
+		goto out;
+	}
+	WRITE_ONCE(hvg_hyperv.handler_ctx, ctx);
+	/* Publish ctx before the handler; pairs with the acquire in dispatch. */
+	smp_store_release(&hvg_hyperv.handler, handler);
+	hvg_hyperv.handler_set = true;
+
+	if (hvg_hyperv.irq_mode == HVG_IRQ_VECTOR) {
+		hvg_ll->set_vmbus_handler(hvg_synic_vector_isr);
+		goto out;
+	}
+	/* The hotplug lock keeps the online set and polling consistent. */
+	cpus_read_lock();
+	hvg_hyperv.polling = true;
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, hvg_synic_start_poll, NULL, 1);
+	cpus_read_unlock();
+out:
+	mutex_unlock(&hvg_hyperv.lock);
+	return err;
+}
+
+void hvg_synic_unregister_handler(struct hvg_hv_backend *hv)
+{
+	unsigned int cpu;
+
+	mutex_lock(&hvg_hyperv.lock);
+	if (!hvg_hyperv.handler_set)
+		goto out;
+
+	if (hvg_hyperv.irq_mode == HVG_IRQ_VECTOR) {
+		hvg_ll->set_vmbus_handler(NULL);
+	} else {
+		cpus_read_lock();
+		hvg_hyperv.polling = false;
+		for_each_online_cpu(cpu)
+			hrtimer_cancel(&per_cpu_ptr(hvg_hyperv.cpu, cpu)->poll_timer);
+		cpus_read_unlock();
+	}
+	WRITE_ONCE(hvg_hyperv.handler, NULL);
+	/*
+	 * Every caller of the handler runs with interrupts disabled, which is
+	 * an RCU read-side section: after a grace period none is left.
+	 */
+	synchronize_rcu();
+	WRITE_ONCE(hvg_hyperv.handler_ctx, NULL);
+	hvg_hyperv.handler_set = false;
+out:
+	mutex_unlock(&hvg_hyperv.lock);
+}

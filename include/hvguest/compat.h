@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place that knows how the supported kernels (5.10, 6.1, 6.12 and
+ * the newest) and their configurations differ. Every switch is keyed on the
+ * kernel version (HVG_KVER) or IS_ENABLED(CONFIG_...) and names the upstream
+ * change that made the difference. Code elsewhere uses only the hvg_compat_*
+ * names and HVG_* flags defined here.
+ */
+#ifndef _HVGUEST_COMPAT_H
+#define _HVGUEST_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/kconfig.h>
+#include <linux/types.h>
+#include <linux/hrtimer.h>
+#include <asm/cpufeature.h>
+
+/*
+ * The version of the kernel being built against, in KERNEL_VERSION() form:
+ * the value that the kernel's version.h also provides as its version code,
+ * spelled through the MAJOR/PATCHLEVEL/SUBLEVEL macros that version.h has
+ * carried since v5.16 ("Makefile: add LINUX_VERSION_{MAJOR,PATCHLEVEL,
+ * SUBLEVEL}"). Older kernels lack them; of the supported ones that is 5.10
+ * only, which every switch below treats as "old", so 5.10.0 stands in (the
+ * guest OS id then reports 5.10.0).
+ */
+#ifdef LINUX_VERSION_MAJOR
+#define HVG_KVER	KERNEL_VERSION(LINUX_VERSION_MAJOR, \
+				       LINUX_VERSION_PATCHLEVEL, \
+				       LINUX_VERSION_SUBLEVEL)
+#else
+#define HVG_KVER	KERNEL_VERSION(5, 10, 0)
+#endif
+
+/*
+ * The kernel's own Hyper-V support (arch/x86/hyperv, drivers/hv/hv_common.c)
+ * is built in whenever CONFIG_HYPERV is y or m. It exports
+ * hv_is_hyperv_initialized() and hv_hypercall_pg and provides the inline
+ * hv_do_hypercall() and hv_do_fast_hypercall8() in asm/mshyperv.h, which
+ * call through the kernel's hypercall page. Without it the kernel has no
+ * hypercall page that could be reused.
+ */
+#if IS_ENABLED(CONFIG_HYPERV) && defined(CONFIG_X86_64)
+#define HVG_HAVE_KERNEL_HYPERV 1
+#include <asm/hypervisor.h>
+#include <asm/mshyperv.h>
+#else
+#define HVG_HAVE_KERNEL_HYPERV 0
+#endif
+
+/*
+ * hv_setup_vmbus_handler()/hv_remove_vmbus_handler() hook a function into
+ * the kernel's HYPERVISOR_CALLBACK_VECTOR handler. They replaced
+ * hv_setup_vmbus_irq() in v5.13 ("Drivers: hv: vmbus: Move handling of
+ * VMbus interrupts"). Older kernels (5.10) use the SynIC polling fallback:
+ * a module cannot install an IDT vector of its own.
+ */
+#if HVG_HAVE_KERNEL_HYPERV && HVG_KVER >= KERNEL_VERSION(5, 13, 0)
+#define HVG_HAVE_VMBUS_HANDLER_HOOK 1
+#else
+#define HVG_HAVE_VMBUS_HANDLER_HOOK 0
+#endif
+
+/* True when the kernel itself set up Hyper-V: guest OS id, hypercall page. */
+static inline bool hvg_compat_kernel_hv_ready(void)
+{
+#if HVG_HAVE_KERNEL_HYPERV
+	return hv_is_hyperv_initialized();
+#else
+	return false;
+#endif
+}
+
+/* A slow hypercall through the kernel's page (only when it is ready). */
+static inline u64 hvg_compat_kernel_hypercall(u64 control, void *input,
+					      void *output)
+{
+#if HVG_HAVE_KERNEL_HYPERV
+	return hv_do_hypercall(control, input, output);
+#else
+	return U64_MAX;
+#endif
+}
+
+/* A fast hypercall with 8 bytes of input through the kernel's page. */
+static inline u64 hvg_compat_kernel_fast_hypercall8(u16 code, u64 input)
+{
+#if HVG_HAVE_KERNEL_HYPERV
+	return hv_do_fast_hypercall8(code, input);
+#else
+	return U64_MAX;
+#endif
+}
+
+/*
+ * The kernel's hook is usable only where the kernel allocated the IDT gate
+ * for HYPERVISOR_CALLBACK_VECTOR, which ms_hyperv_init_platform() does when
+ * it detected Hyper-V at boot.
+ */
+static inline bool hvg_compat_vmbus_vector_available(void)
+{
+#if HVG_HAVE_VMBUS_HANDLER_HOOK
+	return hypervisor_is_type(X86_HYPER_MS_HYPERV);
+#else
+	return false;
+#endif
+}
+
+/* The vector that the kernel's hook serves (0 when there is none). */
+static inline u8 hvg_compat_vmbus_vector(void)
+{
+#if HVG_HAVE_VMBUS_HANDLER_HOOK
+	return HYPERVISOR_CALLBACK_VECTOR;
+#else
+	return 0;
+#endif
+}
+
+/* Install (@fn non-NULL) or remove (@fn NULL) the kernel's VMBus hook. */
+static inline void hvg_compat_set_vmbus_handler(void (*fn)(void))
+{
+#if HVG_HAVE_VMBUS_HANDLER_HOOK
+	if (fn)
+		hv_setup_vmbus_handler(fn);
+	else
+		hv_remove_vmbus_handler();
+#endif
+}
+
+/*
+ * Indirect branch tracking (X86_FEATURE_IBT, v5.18, "x86/ibt: Base IBT
+ * bits"): with it on, an indirect call must land on ENDBR64.
+ */
+static inline bool hvg_compat_ibt_enabled(void)
+{
+#ifdef X86_FEATURE_IBT
+	return cpu_feature_enabled(X86_FEATURE_IBT);
+#else
+	return false;
+#endif
+}
+
+/*
+ * hrtimer_setup() replaced hrtimer_init() plus a store to ->function in
+ * v6.13 ("hrtimers: Introduce hrtimer_setup() to replace hrtimer_init()");
+ * hrtimer_init() was later removed.
+ */
+static inline void hvg_compat_hrtimer_setup(struct hrtimer *timer,
+					    enum hrtimer_restart (*fn)(struct hrtimer *),
+					    clockid_t clock,
+					    enum hrtimer_mode mode)
+{
+#if KERNEL_VERSION(6, 13, 0) <= HVG_KVER
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
+
+#endif /* _HVGUEST_COMPAT_H */

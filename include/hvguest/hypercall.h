@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hypercall adapter: the one interface between hvg_vmbus and whatever
+ * plays the hypervisor, the real Hyper-V or a software backend such as the
+ * loopback host (hvg_loophost).
+ *
+ * A backend fills in struct hvg_hv_ops. hvg_vmbus acquires exactly one
+ * backend with hvg_hv_get(), calls it only through the ops (or the inline
+ * wrappers below), and gives it back with hvg_hv_put(). A software backend
+ * makes itself available with hvg_hv_register_backend(). Which backend
+ * hvg_hv_get() picks is set by hvg_hypercall's "backend" parameter:
+ *
+ *   auto      the real Hyper-V when CPUID reports it and its set-up worked,
+ *             else the registered software backend;
+ *   hyperv    only the real Hyper-V;
+ *   loopback  only a software backend (the real one is not even set up).
+ *
+ * Exported symbols live in hvg_hypercall.ko.
+ */
+#ifndef _HVGUEST_HYPERCALL_H
+#define _HVGUEST_HYPERCALL_H
+
+#include <linux/types.h>
+#include <linux/err.h>
+#include <hvguest/tlfs.h>
+
+struct module;
+struct dentry;
+struct hvg_hv_backend;
+
+/*
+ * The one interrupt handler: "the VMBus SINT fired on this CPU". It runs on
+ * the CPU whose SINT fired, with interrupts disabled (hard interrupt, timer
+ * or irq_work context), so it must not sleep; it typically looks at
+ * message_page(smp_processor_id()) and event_page(...) and defers the work.
+ * Spurious calls are allowed: the handler must cope with nothing pending.
+ */
+typedef void (*hvg_hv_handler_t)(void *ctx);
+
+/* vp_index() for a CPU whose VP index is not known. */
+#define HVG_VP_INDEX_INVALID	U32_MAX
+
+/**
+ * struct hvg_hv_ops - what a backend provides, what hvg_vmbus calls
+ *
+ * Every op receives the backend it belongs to. None of them may be called
+ * before hvg_hv_get() returned the backend or after hvg_hv_put().
+ *
+ * @post_message: HvPostMessage: send @payload_size bytes (at most
+ *	HVG_MESSAGE_PAYLOAD_BYTES) of type @message_type to @connection_id
+ *	(24 bits). Process context: may sleep while the hypervisor is short of
+ *	buffers. Returns 0 when the hypervisor accepted the message; -EINVAL
+ *	for a bad argument (nothing sent); -ENOBUFS or -ENOMEM when the
+ *	hypervisor stayed out of message buffers or memory through every
+ *	bounded retry; -ENXIO for an unknown connection id; -EADDRNOTAVAIL for
+ *	an invalid port; -EACCES or -EPERM when the partition may not post;
+ *	-EOPNOTSUPP, -EPROTO, -EFAULT for a call the hypervisor rejects as
+ *	malformed (a bug here); -EIO for any other status. The payload is
+ *	copied before return, so the caller may reuse its buffer at once.
+ * @signal_event: HvSignalEvent on @connection_id, flag 0. Any context,
+ *	never sleeps. Returns 0, or the errno mapping of @post_message.
+ * @message_page: the SIMP page of @cpu (a possible CPU), or NULL if the
+ *	backend has none for that CPU. Valid until hvg_hv_put(); the hypervisor
+ *	writes it at any time.
+ * @event_page: the SIEFP page of @cpu, same rules as @message_page.
+ * @vp_index: the hypervisor's virtual processor number of @cpu, or
+ *	HVG_VP_INDEX_INVALID if the CPU was never online under this backend.
+ * @eom: end of message on the current CPU's VMBus slot (SINT 2): marks the
+ *	slot free and, only when another message was pending behind it, tells
+ *	the hypervisor to deliver it. Call with preemption disabled, on the CPU
+ *	whose slot the caller consumed, after copying the message out.
+ * @register_handler: install the one interrupt handler and let SINT 2
+ *	interrupts reach it. Returns 0, -EBUSY if a handler is already
+ *	installed, or -errno if the interrupt path cannot be set up.
+ * @unregister_handler: stop delivery; on return no CPU runs the handler any
+ *	more. May sleep.
+ */
+struct hvg_hv_ops {
+	int (*post_message)(struct hvg_hv_backend *hv, u32 connection_id,
+			    u32 message_type, const void *payload,
+			    u32 payload_size);
+	int (*signal_event)(struct hvg_hv_backend *hv, u32 connection_id);
+	struct hvg_synic_message_page *(*message_page)(struct hvg_hv_backend *hv, unsigned int cpu);
+	struct hvg_synic_event_page *(*event_page)(struct hvg_hv_backend *hv, unsigned int cpu);
+	u32 (*vp_index)(struct hvg_hv_backend *hv, unsigned int cpu);
+	void (*eom)(struct hvg_hv_backend *hv);
+	int (*register_handler)(struct hvg_hv_backend *hv,
+				hvg_hv_handler_t handler, void *ctx);
+	void (*unregister_handler)(struct hvg_hv_backend *hv);
+};
+
+/**
+ * struct hvg_hv_backend - one backend, as registered
+ * @name: short name for logs and debugfs ("hyperv", "loophost", ...)
+ * @owner: the module that implements @ops (THIS_MODULE); hvg_hv_get() holds
+ *	a reference on it so that it cannot unload while hvg_vmbus uses it
+ * @ops: the operations, all mandatory
+ * @priv: the backend's own data
+ * @users: adapter private, guarded by the adapter's registry mutex
+ * @registered: adapter private, same lock
+ *
+ * The backend owns the structure; it must stay valid until
+ * hvg_hv_unregister_backend() returned 0.
+ */
+struct hvg_hv_backend {
+	const char *name;
+	struct module *owner;
+	const struct hvg_hv_ops *ops;
+	void *priv;
+
+	unsigned int users;
+	bool registered;
+};
+
+/**
+ * hvg_hv_register_backend() - offer a software backend
+ * @hv: the backend; name, owner and every op must be set
+ *
+ * Only one software backend may be registered at a time. Process context.
+ * Return: 0; -EINVAL if a field is missing; -EEXIST if @hv is already
+ * registered; -EBUSY if another software backend is registered.
+ */
+int hvg_hv_register_backend(struct hvg_hv_backend *hv);
+
+/**
+ * hvg_hv_unregister_backend() - withdraw a software backend
+ * @hv: a backend passed to hvg_hv_register_backend()
+ *
+ * Called from the backend's module exit. A backend with an owner cannot be
+ * in use then (hvg_hv_get() holds a reference on the owner), so this only
+ * fails for a backend without an owner.
+ * Return: 0; -ENOENT if @hv is not registered; -EBUSY if hvg_hv_get()
+ * handed it out and hvg_hv_put() was not called yet (still registered).
+ */
+int hvg_hv_unregister_backend(struct hvg_hv_backend *hv);
+
+/**
+ * hvg_hv_get() - acquire the backend that the "backend" parameter selects
+ *
+ * Takes a reference on the backend's module. Only one user at a time: the
+ * bus has one owner. Process context.
+ * Return: the backend; ERR_PTR(-ENODEV) if none is available (the reason is
+ * logged); ERR_PTR(-EBUSY) if it is already held.
+ */
+struct hvg_hv_backend *hvg_hv_get(void);
+
+/**
+ * hvg_hv_put() - release a backend from hvg_hv_get()
+ * @hv: the backend; its handler must already be unregistered
+ */
+void hvg_hv_put(struct hvg_hv_backend *hv);
+
+/**
+ * hvg_debugfs_root() - the shared /sys/kernel/debug/hvguest directory
+ *
+ * Owned by hvg_hypercall, which every other hvguest module depends on, so
+ * it outlives their own subdirectories. Return: the dentry, or an ERR_PTR
+ * or NULL when debugfs is unavailable; debugfs calls accept either.
+ */
+struct dentry *hvg_debugfs_root(void);
+
+/* Call-through helpers, so that callers read like plain function calls. */
+static inline int hvg_hv_post_message(struct hvg_hv_backend *hv,
+				      u32 connection_id, u32 message_type,
+				      const void *payload, u32 payload_size)
+{
+	return hv->ops->post_message(hv, connection_id, message_type,
+				     payload, payload_size);
+}
+
+static inline int hvg_hv_signal_event(struct hvg_hv_backend *hv,
+				      u32 connection_id)
+{
+	return hv->ops->signal_event(hv, connection_id);
+}
+
+static inline struct hvg_synic_message_page *
+hvg_hv_message_page(struct hvg_hv_backend *hv, unsigned int cpu)
+{
+	return hv->ops->message_page(hv, cpu);
+}
+
+static inline struct hvg_synic_event_page *
+hvg_hv_event_page(struct hvg_hv_backend *hv, unsigned int cpu)
+{
+	return hv->ops->event_page(hv, cpu);
+}
+
+static inline u32 hvg_hv_vp_index(struct hvg_hv_backend *hv, unsigned int cpu)
+{
+	return hv->ops->vp_index(hv, cpu);
+}
+
+static inline void hvg_hv_eom(struct hvg_hv_backend *hv)
+{
+	hv->ops->eom(hv);
+}
+
+static inline int hvg_hv_register_handler(struct hvg_hv_backend *hv,
+					  hvg_hv_handler_t handler, void *ctx)
+{
+	return hv->ops->register_handler(hv, handler, ctx);
+}
+
+static inline void hvg_hv_unregister_handler(struct hvg_hv_backend *hv)
+{
+	hv->ops->unregister_handler(hv);
+}
+
+#endif /* _HVGUEST_HYPERCALL_H */

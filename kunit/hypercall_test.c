@@ -1,0 +1,1217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypercall adapter against a fake hypervisor.
+ *
+ * The fake is a small model of the TLFS behind the low-level accessor table
+ * (hypercall/internal.h): CPUID values, a per-CPU MSR file with the
+ * partition-wide MSRs shared, an ordered log of every MSR write, and a
+ * hypercall recorder that returns scripted status codes. The real backend
+ * (hypercall/hyperv.c, synic.c) runs unchanged on top of it, including its
+ * real cpuhp state, so the suites check what it wrote, in which order and
+ * on which CPU, and that teardown puts every MSR back.
+ *
+ * This verifies the adapter against the model of the ABI, not against a
+ * real Hyper-V host.
+ */
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/irqflags.h>
+#include <linux/module.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include <hvguest/compat.h>
+
+#include "../hypercall/internal.h"
+
+#define FAKE_CPUS	8
+#define FAKE_LOG	256
+#define FAKE_CALLS	64
+#define FAKE_SCRIPT	32
+
+/* The MSRs the model knows; any other access faults, like a #GP. */
+static const u32 fake_msrs[] = {
+	HVG_MSR_GUEST_OS_ID, HVG_MSR_HYPERCALL, HVG_MSR_VP_INDEX,
+	HVG_MSR_SCONTROL, HVG_MSR_SIEFP, HVG_MSR_SIMP, HVG_MSR_EOM,
+	HVG_MSR_SINT(HVG_VMBUS_SINT),
+};
+
+#define FAKE_NMSR	ARRAY_SIZE(fake_msrs)
+
+struct fake_write {
+	unsigned int cpu;
+	u32 msr;
+	u64 val;
+};
+
+struct fake_call {
+	u64 control;
+	enum hvg_hc_page page;
+	bool irqs_off;
+	bool aligned;
+	u64 fast_input;
+	struct hvg_post_message_input in;
+};
+
+/*
+ * The model. lock guards the MSR file, the write log, the recorder and the
+ * script: accessors run in process, hotplug-thread and interrupt context.
+ * The CPUID values and the flags are set by a test before it runs code.
+ */
+static struct {
+	spinlock_t lock;		/* see above */
+	struct hvg_cpuid_regs leaf1;
+	struct hvg_cpuid_regs hv[16];	/* leaves 0x40000000.. */
+	u64 msr[FAKE_CPUS][FAKE_NMSR];
+	struct fake_write log[FAKE_LOG];
+	unsigned int nlog;
+	struct fake_call calls[FAKE_CALLS];
+	unsigned int ncalls;
+	u16 script[FAKE_SCRIPT];
+	unsigned int nscript, script_pos;
+	unsigned int eoms;
+	u32 fault_msr;			/* writes to it fault; 0 = none */
+	unsigned int fault_cpu;
+	bool kernel_ready;
+	u8 vector;
+	void (*hook)(void);
+} fake;
+
+static int fake_msr_index(u32 msr)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_NMSR; i++)
+		if (fake_msrs[i] == msr)
+			return i;
+	return -1;
+}
+
+/* GUEST_OS_ID and HYPERCALL are partition-wide: kept in CPU 0's slot. */
+static unsigned int fake_slot_cpu(u32 msr)
+{
+	if (msr == HVG_MSR_GUEST_OS_ID || msr == HVG_MSR_HYPERCALL)
+		return 0;
+	return raw_smp_processor_id();
+}
+
+static void fake_cpuid(u32 leaf, struct hvg_cpuid_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (leaf == 1)
+		*r = fake.leaf1;
+	else if (leaf >= 0x40000000 && leaf < 0x40000000 + ARRAY_SIZE(fake.hv))
+		*r = fake.hv[leaf - 0x40000000];
+}
+
+static int fake_rdmsr(u32 msr, u64 *val)
+{
+	int i = fake_msr_index(msr);
+	unsigned long flags;
+
+	if (i < 0 || msr == HVG_MSR_EOM)
+		return -EIO;
+	spin_lock_irqsave(&fake.lock, flags);
+	*val = fake.msr[fake_slot_cpu(msr)][i];
+	spin_unlock_irqrestore(&fake.lock, flags);
+	return 0;
+}
+
+static int fake_wrmsr(u32 msr, u64 val)
+{
+	int i = fake_msr_index(msr);
+	unsigned int cpu = raw_smp_processor_id();
+	unsigned long flags;
+
+	if (i < 0 || msr == HVG_MSR_VP_INDEX)
+		return -EIO;
+	if (fake.fault_msr == msr && fake.fault_cpu == cpu)
+		return -EIO;
+	spin_lock_irqsave(&fake.lock, flags);
+	if (msr == HVG_MSR_EOM)
+		fake.eoms++;
+	else
+		fake.msr[fake_slot_cpu(msr)][i] = val;
+	if (fake.nlog < FAKE_LOG)
+		fake.log[fake.nlog++] = (struct fake_write){ cpu, msr, val };
+	spin_unlock_irqrestore(&fake.lock, flags);
+	return 0;
+}
+
+static u16 fake_next_status(void)
+{
+	if (fake.script_pos < fake.nscript)
+		return fake.script[fake.script_pos++];
+	return HVG_STATUS_SUCCESS;
+}
+
+static u64 fake_hypercall(enum hvg_hc_page page, u64 control, void *input,
+			  void *output)
+{
+	struct fake_call *c = NULL;
+	unsigned long flags;
+	u16 status;
+
+	spin_lock_irqsave(&fake.lock, flags);
+	if (fake.ncalls < FAKE_CALLS)
+		c = &fake.calls[fake.ncalls++];
+	if (c) {
+		c->control = control;
+		c->page = page;
+		c->irqs_off = irqs_disabled_flags(flags);
+		c->aligned = input && IS_ALIGNED(virt_to_phys(input), 8);
+		if (input)
+			memcpy(&c->in, input, sizeof(c->in));
+	}
+	status = fake_next_status();
+	spin_unlock_irqrestore(&fake.lock, flags);
+	/* Reps completed and reserved bits set: only bits 15:0 are status. */
+	return (0xabcULL << 32) | status;
+}
+
+static u64 fake_hypercall_fast(enum hvg_hc_page page, u64 control, u64 input)
+{
+	struct fake_call *c = NULL;
+	unsigned long flags;
+	u16 status;
+
+	spin_lock_irqsave(&fake.lock, flags);
+	if (fake.ncalls < FAKE_CALLS)
+		c = &fake.calls[fake.ncalls++];
+	if (c) {
+		c->control = control;
+		c->page = page;
+		c->fast_input = input;
+	}
+	status = fake_next_status();
+	spin_unlock_irqrestore(&fake.lock, flags);
+	return status;
+}
+
+static bool fake_kernel_hv_ready(void)
+{
+	return fake.kernel_ready;
+}
+
+static u8 fake_vmbus_vector(void)
+{
+	return fake.vector;
+}
+
+static void fake_set_vmbus_handler(void (*fn)(void))
+{
+	WRITE_ONCE(fake.hook, fn);
+}
+
+static bool fake_own_page_usable(void)
+{
+	return true;
+}
+
+static const struct hvg_ll_ops fake_ops = {
+	.get_cpuid = fake_cpuid,
+	.read_msr = fake_rdmsr,
+	.write_msr = fake_wrmsr,
+	.hypercall = fake_hypercall,
+	.hypercall_fast = fake_hypercall_fast,
+	.kernel_hv_ready = fake_kernel_hv_ready,
+	.vmbus_vector = fake_vmbus_vector,
+	.set_vmbus_handler = fake_set_vmbus_handler,
+	.own_page_usable = fake_own_page_usable,
+};
+
+static void fake_set_vendor(const char *v)
+{
+	memcpy(&fake.hv[0].ebx, v, 4);
+	memcpy(&fake.hv[0].ecx, v + 4, 4);
+	memcpy(&fake.hv[0].edx, v + 8, 4);
+}
+
+/* A complete Hyper-V: everything VMBus needs, nothing isolated. */
+static void fake_reset(void)
+{
+	unsigned int cpu;
+
+	spin_lock_init(&fake.lock);
+	memset(&fake.leaf1, 0, sizeof(fake) - offsetof(typeof(fake), leaf1));
+	fake.leaf1.ecx = HVG_CPUID_FEATURES_ECX_HYPERVISOR;
+	fake.hv[0].eax = 0x4000000a;
+	fake_set_vendor("Microsoft Hv");
+	fake.hv[1].eax = HVG_CPUID_INTERFACE_HV1;
+	fake.hv[2].eax = 20348;
+	fake.hv[2].ebx = (10 << 16) | 0;
+	fake.hv[3].eax = HVG_PRIV_VP_RUNTIME | HVG_PRIV_TIME_REF_COUNT |
+			 HVG_PRIV_SYNIC | HVG_PRIV_SYNTIMER |
+			 HVG_PRIV_HYPERCALL | HVG_PRIV_VP_INDEX;
+	fake.hv[3].ebx = HVG_PRIV_HI_POST_MESSAGES | HVG_PRIV_HI_SIGNAL_EVENTS;
+	fake.hv[5].eax = 240;
+	fake.hv[5].ebx = 64;
+	for (cpu = 0; cpu < FAKE_CPUS; cpu++) {
+		/* Reset state, with reserved bits set to see they survive. */
+		fake.msr[cpu][fake_msr_index(HVG_MSR_VP_INDEX)] = 100 + cpu;
+		fake.msr[cpu][fake_msr_index(HVG_MSR_SIMP)] = 0x100;
+		fake.msr[cpu][fake_msr_index(HVG_MSR_SIEFP)] = 0x200;
+		fake.msr[cpu][fake_msr_index(HVG_MSR_SINT(HVG_VMBUS_SINT))] =
+			HVG_SINT_MASKED;
+		fake.msr[cpu][fake_msr_index(HVG_MSR_SCONTROL)] = 0;
+	}
+	fake.msr[0][fake_msr_index(HVG_MSR_HYPERCALL)] = 0x4;
+}
+
+static void fake_clear_log(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&fake.lock, flags);
+	fake.nlog = 0;
+	fake.ncalls = 0;
+	spin_unlock_irqrestore(&fake.lock, flags);
+}
+
+/* Index of the first write of @msr on @cpu in the log, or -1. */
+static int fake_find(unsigned int cpu, u32 msr, u64 *val)
+{
+	unsigned int i;
+
+	for (i = 0; i < fake.nlog; i++) {
+		if (fake.log[i].msr != msr)
+			continue;
+		if (fake.log[i].cpu != cpu && fake_slot_cpu(msr) != 0)
+			continue;
+		if (val)
+			*val = fake.log[i].val;
+		return i;
+	}
+	return -1;
+}
+
+static void fake_script(const u16 *statuses, unsigned int n)
+{
+	memcpy(fake.script, statuses, n * sizeof(*statuses));
+	fake.nscript = n;
+	fake.script_pos = 0;
+}
+
+static int hvg_fake_init(struct kunit *test)
+{
+	fake_reset();
+	hvg_ll = &fake_ops;
+	hvg_hv_mode = HVG_MODE_AUTO;
+	hvg_post_backoff_min_us = 10;
+	return 0;
+}
+
+static void hvg_fake_exit(struct kunit *test)
+{
+	/* A case that stopped half-way leaves the backend set up. */
+	if (hvg_hyperv.cpu) {
+		hvg_synic_unregister_handler(&hvg_hyperv.backend);
+		hvg_hyperv_exit();
+	}
+	hvg_ll = &hvg_ll_real;
+	hvg_hv_mode = HVG_MODE_AUTO;
+}
+
+/* ---------------------------------------------------------------------
+ * Detection
+ */
+
+static struct hvg_hv_info test_info;
+
+static void detect_accepts_complete_hyperv(struct kunit *test)
+{
+	fake.hv[4].eax = HVG_HINT_DEPRECATING_AEOI;
+	KUNIT_ASSERT_EQ(test, hvg_hv_detect(&test_info), 0);
+	KUNIT_EXPECT_TRUE(test, test_info.hypervisor);
+	KUNIT_EXPECT_STREQ(test, test_info.vendor, "Microsoft Hv");
+	KUNIT_EXPECT_EQ(test, test_info.max_leaf, 0x4000000aU);
+	KUNIT_EXPECT_EQ(test, test_info.major, 10);
+	KUNIT_EXPECT_EQ(test, test_info.build, 20348U);
+	KUNIT_EXPECT_EQ(test, test_info.hints, HVG_HINT_DEPRECATING_AEOI);
+	KUNIT_EXPECT_EQ(test, test_info.max_vps, 240U);
+	KUNIT_EXPECT_EQ(test, test_info.priv_hi,
+			(u32)(HVG_PRIV_HI_POST_MESSAGES |
+			      HVG_PRIV_HI_SIGNAL_EVENTS));
+}
+
+static void detect_refuses_no_hypervisor(struct kunit *test)
+{
+	fake.leaf1.ecx = 0;
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), -ENODEV);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason, "no hypervisor"));
+}
+
+static void detect_refuses_other_vendor(struct kunit *test)
+{
+	fake_set_vendor("KVMKVMKVM\0\0\0");
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), -ENODEV);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason, "KVMKVMKVM..."));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason,
+					   "not \"Microsoft Hv\""));
+}
+
+static void detect_refuses_low_max_leaf(struct kunit *test)
+{
+	fake.hv[0].eax = 0x40000004;
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), -ENODEV);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason,
+					   "0x40000004 is below 0x40000005"));
+}
+
+static void detect_accepts_max_leaf_5(struct kunit *test)
+{
+	fake.hv[0].eax = 0x40000005;
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), 0);
+}
+
+static void detect_refuses_other_interface(struct kunit *test)
+{
+	fake.hv[1].eax = 0x31235356; /* "VS#1" */
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), -ENODEV);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason, "not \"Hv#1\""));
+}
+
+struct missing_case {
+	bool high;
+	u32 bit;
+	const char *message;
+};
+
+static const struct missing_case missing_cases[] = {
+	{ false, HVG_PRIV_HYPERCALL, "hypercall MSRs (CPUID 0x40000003 EAX bit 5)" },
+	{ false, HVG_PRIV_VP_INDEX, "VP index MSR (CPUID 0x40000003 EAX bit 6)" },
+	{ false, HVG_PRIV_SYNIC, "SynIC MSRs (CPUID 0x40000003 EAX bit 2)" },
+	{ true, HVG_PRIV_HI_POST_MESSAGES, "PostMessage hypercall (CPUID 0x40000003 EBX bit 4)" },
+	{ true, HVG_PRIV_HI_SIGNAL_EVENTS, "SignalEvent hypercall (CPUID 0x40000003 EBX bit 5)" },
+};
+
+static void missing_case_desc(const struct missing_case *c, char *desc)
+{
+	strscpy(desc, c->message, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(missing, missing_cases, missing_case_desc);
+
+static void detect_refuses_missing_privilege(struct kunit *test)
+{
+	const struct missing_case *c = test->param_value;
+
+	if (c->high)
+		fake.hv[3].ebx &= ~c->bit;
+	else
+		fake.hv[3].eax &= ~c->bit;
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), -EOPNOTSUPP);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason,
+					   "missing required privilege: "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason, c->message));
+}
+
+static void detect_names_every_missing_privilege(struct kunit *test)
+{
+	fake.hv[3].eax = 0;
+	fake.hv[3].ebx = 0;
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), -EOPNOTSUPP);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason, "hypercall MSRs"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason, "SignalEvent"));
+}
+
+static void detect_refuses_isolated_vm(struct kunit *test)
+{
+	fake.hv[0].eax = 0x4000000c;
+	fake.hv[3].ebx |= HVG_PRIV_HI_ISOLATION;
+	fake.hv[12].ebx = 2;	/* SNP */
+	KUNIT_EXPECT_EQ(test, hvg_hv_detect(&test_info), -EOPNOTSUPP);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(test_info.reason, "isolated"));
+}
+
+static struct kunit_case detect_cases[] = {
+	KUNIT_CASE(detect_accepts_complete_hyperv),
+	KUNIT_CASE(detect_refuses_no_hypervisor),
+	KUNIT_CASE(detect_refuses_other_vendor),
+	KUNIT_CASE(detect_refuses_low_max_leaf),
+	KUNIT_CASE(detect_accepts_max_leaf_5),
+	KUNIT_CASE(detect_refuses_other_interface),
+	KUNIT_CASE_PARAM(detect_refuses_missing_privilege, missing_gen_params),
+	KUNIT_CASE(detect_names_every_missing_privilege),
+	KUNIT_CASE(detect_refuses_isolated_vm),
+	{}
+};
+
+static struct kunit_suite hvg_hypercall_detect_suite = {
+	.name = "hvg_hypercall_detect",
+	.init = hvg_fake_init,
+	.exit = hvg_fake_exit,
+	.test_cases = detect_cases,
+};
+
+/* ---------------------------------------------------------------------
+ * The real backend: set-up order, teardown, SynIC, interrupt, EOM
+ */
+
+static u64 snapshot[FAKE_CPUS][FAKE_NMSR];
+
+static void take_snapshot(void)
+{
+	memcpy(snapshot, fake.msr, sizeof(snapshot));
+}
+
+static void expect_msrs_as_found(struct kunit *test)
+{
+	unsigned int cpu, i;
+
+	for (cpu = 0; cpu < FAKE_CPUS; cpu++)
+		for (i = 0; i < FAKE_NMSR; i++)
+			KUNIT_EXPECT_EQ_MSG(test, fake.msr[cpu][i],
+					    snapshot[cpu][i],
+					    "cpu %u msr %#x", cpu, fake_msrs[i]);
+}
+
+static int start_backend(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, hvg_hv_detect(&test_info), 0);
+	take_snapshot();
+	fake_clear_log();
+	return hvg_hyperv_init(&test_info);
+}
+
+/* SynIC set-up on @cpu as the log shows it: order and values. */
+static void expect_synic_on(struct kunit *test, unsigned int cpu)
+{
+	struct hvg_hv_cpu *c = per_cpu_ptr(hvg_hyperv.cpu, cpu);
+	u64 simp, siefp, sint, sctl;
+	int i_simp, i_siefp, i_sint, i_sctl;
+
+	i_simp = fake_find(cpu, HVG_MSR_SIMP, &simp);
+	i_siefp = fake_find(cpu, HVG_MSR_SIEFP, &siefp);
+	i_sint = fake_find(cpu, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint);
+	i_sctl = fake_find(cpu, HVG_MSR_SCONTROL, &sctl);
+	KUNIT_ASSERT_GE_MSG(test, i_simp, 0, "cpu %u", cpu);
+	KUNIT_ASSERT_GE(test, i_siefp, 0);
+	KUNIT_ASSERT_GE(test, i_sint, 0);
+	KUNIT_ASSERT_GE(test, i_sctl, 0);
+
+	/* SIMP and SIEFP enabled, page aligned, before SINT2 is unmasked. */
+	KUNIT_EXPECT_LT(test, i_simp, i_sint);
+	KUNIT_EXPECT_LT(test, i_siefp, i_sint);
+	KUNIT_EXPECT_TRUE(test, simp & HVG_MSR_PAGE_ENABLE);
+	KUNIT_EXPECT_TRUE(test, siefp & HVG_MSR_PAGE_ENABLE);
+	KUNIT_EXPECT_EQ(test, simp & HVG_MSR_PAGE_PFN_MASK,
+			(u64)virt_to_phys(c->simp));
+	KUNIT_EXPECT_EQ(test, siefp & HVG_MSR_PAGE_PFN_MASK,
+			(u64)virt_to_phys(c->siefp));
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(virt_to_phys(c->simp), PAGE_SIZE));
+	/* Reserved bits preserved. */
+	KUNIT_EXPECT_EQ(test, simp & HVG_MSR_PAGE_RESERVED, 0x100ULL);
+	KUNIT_EXPECT_EQ(test, siefp & HVG_MSR_PAGE_RESERVED, 0x200ULL);
+	KUNIT_EXPECT_FALSE(test, sint & HVG_SINT_MASKED);
+	KUNIT_EXPECT_GE(test, sint & HVG_SINT_VECTOR_MASK,
+			(u64)HVG_SINT_VECTOR_MIN);
+	/* SCONTROL enabled, last. */
+	KUNIT_EXPECT_TRUE(test, sctl & HVG_SCONTROL_ENABLE);
+	KUNIT_EXPECT_GT(test, i_sctl, i_sint);
+	KUNIT_EXPECT_EQ(test, hvg_hyperv.backend.ops->vp_index(&hvg_hyperv.backend, cpu),
+			100 + cpu);
+	KUNIT_EXPECT_TRUE(test, c->synic_on);
+}
+
+static void init_order_own_page(struct kunit *test)
+{
+	u64 gos, hc;
+	int i_gos, i_hc;
+	unsigned int cpu;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+
+	i_gos = fake_find(0, HVG_MSR_GUEST_OS_ID, &gos);
+	i_hc = fake_find(0, HVG_MSR_HYPERCALL, &hc);
+	KUNIT_ASSERT_GE(test, i_gos, 0);
+	KUNIT_ASSERT_GE(test, i_hc, 0);
+	KUNIT_EXPECT_LT(test, i_gos, i_hc);
+	KUNIT_EXPECT_EQ(test, gos, (0x8100ULL << 48) |
+			((u64)HVG_KVER << 16));
+	KUNIT_EXPECT_TRUE(test, hc & HVG_MSR_PAGE_ENABLE);
+	/* Page-aligned GPA; reserved bits (bit 2 here) preserved. */
+	KUNIT_EXPECT_EQ(test, hc & ~HVG_MSR_PAGE_PFN_MASK, 0x5ULL);
+	KUNIT_EXPECT_EQ(test, hc >> HVG_MSR_PAGE_PFN_SHIFT,
+			(u64)hvg_ll_own_page_pfn());
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)hvg_ll_hypercall_page,
+					   PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, hvg_hyperv.hc_page, HVG_HC_PAGE_OWN);
+
+	for_each_online_cpu(cpu)
+		expect_synic_on(test, cpu);
+
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static void init_reuses_kernel_page(struct kunit *test)
+{
+	fake.kernel_ready = true;
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	KUNIT_EXPECT_LT(test, fake_find(0, HVG_MSR_GUEST_OS_ID, NULL), 0);
+	KUNIT_EXPECT_LT(test, fake_find(0, HVG_MSR_HYPERCALL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, hvg_hyperv.hc_page, HVG_HC_PAGE_KERNEL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_signal_event(&hvg_hyperv.backend, 2), 0);
+	KUNIT_EXPECT_EQ(test, fake.calls[0].page, HVG_HC_PAGE_KERNEL);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static long run_offline(void *arg)
+{
+	return hvg_synic_cpu_offline((unsigned long)arg);
+}
+
+static long run_online(void *arg)
+{
+	return hvg_synic_cpu_online((unsigned long)arg);
+}
+
+/* What cpuhp does for a CPU that goes away and one that comes later. */
+static void init_cpu_online_later(struct kunit *test)
+{
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
+					  (void *)(unsigned long)cpu), 0);
+	for (i = 0; i < FAKE_NMSR; i++)
+		KUNIT_EXPECT_EQ(test, fake.msr[cpu][i], snapshot[cpu][i]);
+	KUNIT_EXPECT_FALSE(test, per_cpu_ptr(hvg_hyperv.cpu, cpu)->synic_on);
+
+	fake_clear_log();
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
+					  (void *)(unsigned long)cpu), 0);
+	expect_synic_on(test, cpu);
+
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static void init_refuses_busy_synic(struct kunit *test)
+{
+	unsigned int cpu;
+
+	/* The in-kernel hv_vmbus got there first. */
+	for (cpu = 0; cpu < FAKE_CPUS; cpu++)
+		fake.msr[cpu][fake_msr_index(HVG_MSR_SINT(HVG_VMBUS_SINT))] =
+			HVG_SINT_AUTO_EOI | 0xf3;
+	KUNIT_EXPECT_EQ(test, start_backend(test), -EBUSY);
+	KUNIT_EXPECT_EQ(test, fake.nlog, 0U);
+	expect_msrs_as_found(test);
+}
+
+static void init_refuses_foreign_hypercall_page(struct kunit *test)
+{
+	fake.msr[0][fake_msr_index(HVG_MSR_HYPERCALL)] = 0x1234000 |
+							  HVG_MSR_PAGE_ENABLE;
+	KUNIT_EXPECT_EQ(test, start_backend(test), -EBUSY);
+	KUNIT_EXPECT_EQ(test, fake.nlog, 0U);
+	expect_msrs_as_found(test);
+}
+
+static void init_unwinds_on_msr_fault(struct kunit *test)
+{
+	/* SIEFP faults on the last CPU: every change must be undone. */
+	fake.fault_msr = HVG_MSR_SIEFP;
+	fake.fault_cpu = cpumask_last(cpu_online_mask);
+	KUNIT_EXPECT_EQ(test, start_backend(test), -EIO);
+	expect_msrs_as_found(test);
+	KUNIT_EXPECT_NULL(test, hvg_hyperv.cpu);
+}
+
+static void sint_vector_mode(struct kunit *test)
+{
+	u64 sint;
+
+	fake.vector = 0xf3;
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	KUNIT_EXPECT_EQ(test, hvg_hyperv.irq_mode, HVG_IRQ_VECTOR);
+	KUNIT_ASSERT_GE(test, fake_find(0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
+			0);
+	KUNIT_EXPECT_EQ(test, sint & HVG_SINT_VECTOR_MASK, 0xf3ULL);
+	/* No DEPRECATING_AEOI hint: the SINT must auto-EOI. */
+	KUNIT_EXPECT_TRUE(test, sint & HVG_SINT_AUTO_EOI);
+	KUNIT_EXPECT_FALSE(test, sint & HVG_SINT_POLLING);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static void sint_vector_mode_no_aeoi(struct kunit *test)
+{
+	u64 sint;
+
+	fake.vector = 0xf3;
+	fake.hv[4].eax = HVG_HINT_DEPRECATING_AEOI;
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	KUNIT_ASSERT_GE(test, fake_find(0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
+			0);
+	KUNIT_EXPECT_FALSE(test, sint & HVG_SINT_AUTO_EOI);
+	hvg_hyperv_exit();
+}
+
+static void sint_polling_mode(struct kunit *test)
+{
+	u64 sint;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	KUNIT_EXPECT_EQ(test, hvg_hyperv.irq_mode, HVG_IRQ_POLLING);
+	KUNIT_ASSERT_GE(test, fake_find(0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
+			0);
+	KUNIT_EXPECT_TRUE(test, sint & HVG_SINT_POLLING);
+	KUNIT_EXPECT_FALSE(test, sint & HVG_SINT_MASKED);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static atomic_t handler_calls;
+static void *handler_ctx_seen;
+
+static void test_handler(void *ctx)
+{
+	WRITE_ONCE(handler_ctx_seen, ctx);
+	atomic_inc(&handler_calls);
+}
+
+static void handler_vector_hook(struct kunit *test)
+{
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	unsigned long flags;
+
+	fake.vector = 0xf3;
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	atomic_set(&handler_calls, 0);
+
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
+			0);
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
+			-EBUSY);
+	KUNIT_ASSERT_NOT_NULL(test, READ_ONCE(fake.hook));
+
+	/* What the kernel's vector handler does, interrupts off. */
+	local_irq_save(flags);
+	fake.hook();
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), 1);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(handler_ctx_seen), (void *)test);
+
+	hvg_hv_unregister_handler(hv);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(fake.hook));
+	hvg_hyperv_exit();
+}
+
+static void handler_polling_timer(struct kunit *test)
+{
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	struct hvg_synic_message *msg;
+	unsigned int cpu = cpumask_first(cpu_online_mask);
+	int i, calls;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	atomic_set(&handler_calls, 0);
+	KUNIT_ASSERT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
+			0);
+
+	/* Nothing pending: the timers run but call nobody. */
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&hvg_hyperv.polls), 0);
+
+	/* The "hypervisor" posts a message into the VMBus slot. */
+	msg = &hvg_hv_message_page(hv, cpu)->sint_message[HVG_VMBUS_SINT];
+	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
+	for (i = 0; i < 200 && !atomic_read(&handler_calls); i++)
+		usleep_range(5000, 6000);
+	KUNIT_EXPECT_GT(test, atomic_read(&handler_calls), 0);
+	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+
+	hvg_hv_unregister_handler(hv);
+	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
+	calls = atomic_read(&handler_calls);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), calls);
+	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static void eom_clears_slot_and_signals_only_if_pending(struct kunit *test)
+{
+	struct hvg_synic_message *msg;
+	unsigned int eoms;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+
+	preempt_disable();
+	msg = &this_cpu_ptr(hvg_hyperv.cpu)->simp->sint_message[HVG_VMBUS_SINT];
+	msg->header.message_type = HVG_VMBUS_MESSAGE_TYPE;
+	msg->header.message_flags = 0;
+	eoms = fake.eoms;
+	hvg_hv_eom(&hvg_hyperv.backend);
+	KUNIT_EXPECT_EQ(test, msg->header.message_type, HVG_MSGTYPE_NONE);
+	KUNIT_EXPECT_EQ(test, fake.eoms, eoms);
+
+	msg->header.message_type = HVG_VMBUS_MESSAGE_TYPE;
+	msg->header.message_flags = HVG_MSGFLAG_PENDING;
+	hvg_hv_eom(&hvg_hyperv.backend);
+	KUNIT_EXPECT_EQ(test, msg->header.message_type, HVG_MSGTYPE_NONE);
+	KUNIT_EXPECT_EQ(test, fake.eoms, eoms + 1);
+	preempt_enable();
+
+	hvg_hyperv_exit();
+}
+
+static struct kunit_case hyperv_cases[] = {
+	KUNIT_CASE(init_order_own_page),
+	KUNIT_CASE(init_reuses_kernel_page),
+	KUNIT_CASE(init_cpu_online_later),
+	KUNIT_CASE(init_refuses_busy_synic),
+	KUNIT_CASE(init_refuses_foreign_hypercall_page),
+	KUNIT_CASE(init_unwinds_on_msr_fault),
+	KUNIT_CASE(sint_vector_mode),
+	KUNIT_CASE(sint_vector_mode_no_aeoi),
+	KUNIT_CASE(sint_polling_mode),
+	KUNIT_CASE(handler_vector_hook),
+	KUNIT_CASE(handler_polling_timer),
+	KUNIT_CASE(eom_clears_slot_and_signals_only_if_pending),
+	{}
+};
+
+static struct kunit_suite hvg_hypercall_hyperv_suite = {
+	.name = "hvg_hypercall_hyperv",
+	.init = hvg_fake_init,
+	.exit = hvg_fake_exit,
+	.test_cases = hyperv_cases,
+};
+
+/* ---------------------------------------------------------------------
+ * HvPostMessage and HvSignalEvent
+ */
+
+static int hvg_post_init(struct kunit *test)
+{
+	hvg_fake_init(test);
+	if (start_backend(test))
+		return -ENODEV;
+	fake_clear_log();
+	return 0;
+}
+
+static void hvg_post_exit(struct kunit *test)
+{
+	hvg_hyperv_exit();
+	hvg_fake_exit(test);
+}
+
+static void post_input_layout(struct kunit *test)
+{
+	u8 payload[HVG_MESSAGE_PAYLOAD_BYTES];
+	struct fake_call *c = &fake.calls[0];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(payload); i++)
+		payload[i] = i ^ 0x5a;
+	KUNIT_ASSERT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4,
+						  HVG_VMBUS_MESSAGE_TYPE,
+						  payload, sizeof(payload)), 0);
+	KUNIT_ASSERT_EQ(test, fake.ncalls, 1U);
+	KUNIT_EXPECT_EQ(test, c->control, (u64)HVG_HVCALL_POST_MESSAGE);
+	KUNIT_EXPECT_EQ(test, c->page, HVG_HC_PAGE_OWN);
+	KUNIT_EXPECT_TRUE(test, c->irqs_off);
+	KUNIT_EXPECT_TRUE(test, c->aligned);
+	KUNIT_EXPECT_EQ(test, c->in.connection_id, 4U);
+	KUNIT_EXPECT_EQ(test, c->in.reserved, 0U);
+	KUNIT_EXPECT_EQ(test, c->in.message_type, 1U);
+	KUNIT_EXPECT_EQ(test, c->in.payload_size, 240U);
+	KUNIT_EXPECT_EQ(test, memcmp(c->in.payload, payload, sizeof(payload)),
+			0);
+}
+
+static void post_short_payload(struct kunit *test)
+{
+	static const char hello[] = "hello";
+
+	KUNIT_ASSERT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 1, 1,
+						  hello, 5), 0);
+	KUNIT_EXPECT_EQ(test, fake.calls[0].in.payload_size, 5U);
+	KUNIT_EXPECT_EQ(test, memcmp(fake.calls[0].in.payload, hello, 5), 0);
+}
+
+static void post_rejects_bad_arguments(struct kunit *test)
+{
+	u8 payload[HVG_MESSAGE_PAYLOAD_BYTES + 1] = {};
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, payload, 241),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 1 << 24, 1, payload, 8),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 0, payload, 8),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, NULL, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 0U);
+}
+
+static void post_retries_then_succeeds(struct kunit *test)
+{
+	static const u16 s[] = { HVG_STATUS_INSUFFICIENT_BUFFERS,
+				 HVG_STATUS_INSUFFICIENT_MEMORY,
+				 HVG_STATUS_INSUFFICIENT_BUFFERS };
+	u64 x = 42;
+
+	fake_script(s, ARRAY_SIZE(s));
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4, 1,
+						  &x, sizeof(x)), 0);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 4U);
+	/* Every retry sends the same message again. */
+	KUNIT_EXPECT_EQ(test, fake.calls[3].in.payload[0], 42ULL);
+	KUNIT_EXPECT_EQ(test, fake.calls[3].in.connection_id, 4U);
+}
+
+static void post_retry_bound(struct kunit *test, u16 status, int err)
+{
+	u16 s[FAKE_SCRIPT];
+	unsigned int i;
+	u64 x = 0;
+
+	for (i = 0; i < ARRAY_SIZE(s); i++)
+		s[i] = status;
+	fake_script(s, ARRAY_SIZE(s));
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4, 1,
+						  &x, sizeof(x)), err);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, HVG_POST_RETRIES + 1U);
+}
+
+static void post_gives_up_on_buffers(struct kunit *test)
+{
+	post_retry_bound(test, HVG_STATUS_INSUFFICIENT_BUFFERS, -ENOBUFS);
+}
+
+static void post_gives_up_on_memory(struct kunit *test)
+{
+	post_retry_bound(test, HVG_STATUS_INSUFFICIENT_MEMORY, -ENOMEM);
+}
+
+static const struct {
+	u16 status;
+	int err;
+} status_map[] = {
+	{ HVG_STATUS_INVALID_HYPERCALL_CODE, -EOPNOTSUPP },
+	{ HVG_STATUS_INVALID_HYPERCALL_INPUT, -EPROTO },
+	{ HVG_STATUS_INVALID_ALIGNMENT, -EFAULT },
+	{ HVG_STATUS_INVALID_PARAMETER, -EINVAL },
+	{ HVG_STATUS_ACCESS_DENIED, -EACCES },
+	{ HVG_STATUS_OPERATION_DENIED, -EPERM },
+	{ HVG_STATUS_INVALID_PORT_ID, -EADDRNOTAVAIL },
+	{ HVG_STATUS_INVALID_CONNECTION_ID, -ENXIO },
+	{ 0x7777, -EIO },
+};
+
+static void post_maps_each_status(struct kunit *test)
+{
+	unsigned int i, j;
+	u64 x = 0;
+
+	for (i = 0; i < ARRAY_SIZE(status_map); i++) {
+		fake_clear_log();
+		fake_script(&status_map[i].status, 1);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    hvg_hv_post_message(&hvg_hyperv.backend, 4,
+							1, &x, sizeof(x)),
+				    status_map[i].err, "status %#x",
+				    status_map[i].status);
+		/* No retry for these. */
+		KUNIT_EXPECT_EQ(test, fake.ncalls, 1U);
+		/* Distinct: no two causes share an errno. */
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, status_map[i].err,
+					status_map[j].err);
+		KUNIT_EXPECT_NE(test, status_map[i].err, -ENOBUFS);
+		KUNIT_EXPECT_NE(test, status_map[i].err, -ENOMEM);
+	}
+	/* Each cause was logged (once: the bit stays set). */
+	KUNIT_EXPECT_TRUE(test, test_bit(HVG_STATUS_ACCESS_DENIED,
+					 hvg_hyperv.logged));
+	KUNIT_EXPECT_EQ(test, hvg_hv_status_to_errno(HVG_STATUS_SUCCESS), 0);
+}
+
+static void signal_event_is_fast(struct kunit *test)
+{
+	static const u16 denied = HVG_STATUS_ACCESS_DENIED;
+
+	KUNIT_ASSERT_EQ(test, hvg_hv_signal_event(&hvg_hyperv.backend, 0x2a),
+			0);
+	KUNIT_ASSERT_EQ(test, fake.ncalls, 1U);
+	KUNIT_EXPECT_EQ(test, fake.calls[0].control,
+			HVG_HVCALL_SIGNAL_EVENT | HVG_HYPERCALL_FAST);
+	KUNIT_EXPECT_EQ(test, fake.calls[0].fast_input, 0x2aULL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_signal_event(&hvg_hyperv.backend, 1 << 24),
+			-EINVAL);
+	fake_script(&denied, 1);
+	KUNIT_EXPECT_EQ(test, hvg_hv_signal_event(&hvg_hyperv.backend, 2),
+			-EACCES);
+}
+
+static struct kunit_case post_cases[] = {
+	KUNIT_CASE(post_input_layout),
+	KUNIT_CASE(post_short_payload),
+	KUNIT_CASE(post_rejects_bad_arguments),
+	KUNIT_CASE(post_retries_then_succeeds),
+	KUNIT_CASE(post_gives_up_on_buffers),
+	KUNIT_CASE(post_gives_up_on_memory),
+	KUNIT_CASE(post_maps_each_status),
+	KUNIT_CASE(signal_event_is_fast),
+	{}
+};
+
+static struct kunit_suite hvg_hypercall_post_suite = {
+	.name = "hvg_hypercall_post",
+	.init = hvg_post_init,
+	.exit = hvg_post_exit,
+	.test_cases = post_cases,
+};
+
+/* ---------------------------------------------------------------------
+ * Backend registry and selection, with fake backends
+ */
+
+static int fake_post(struct hvg_hv_backend *hv, u32 c, u32 t, const void *p,
+		     u32 n)
+{
+	return 0;
+}
+
+static int fake_signal(struct hvg_hv_backend *hv, u32 c)
+{
+	return 0;
+}
+
+static struct hvg_synic_message_page *fake_mpage(struct hvg_hv_backend *hv,
+						 unsigned int cpu)
+{
+	return NULL;
+}
+
+static struct hvg_synic_event_page *fake_epage(struct hvg_hv_backend *hv,
+					       unsigned int cpu)
+{
+	return NULL;
+}
+
+static u32 fake_vp(struct hvg_hv_backend *hv, unsigned int cpu)
+{
+	return cpu;
+}
+
+static void fake_eom(struct hvg_hv_backend *hv)
+{
+}
+
+static int fake_reg(struct hvg_hv_backend *hv, hvg_hv_handler_t h, void *c)
+{
+	return 0;
+}
+
+static void fake_unreg(struct hvg_hv_backend *hv)
+{
+}
+
+static const struct hvg_hv_ops fake_backend_ops = {
+	.post_message = fake_post,
+	.signal_event = fake_signal,
+	.message_page = fake_mpage,
+	.event_page = fake_epage,
+	.vp_index = fake_vp,
+	.eom = fake_eom,
+	.register_handler = fake_reg,
+	.unregister_handler = fake_unreg,
+};
+
+static struct hvg_hv_backend soft_a, soft_b, fake_real;
+
+static int hvg_registry_init(struct kunit *test)
+{
+	hvg_fake_init(test);
+	soft_a = (struct hvg_hv_backend){ .name = "soft_a",
+		.owner = THIS_MODULE, .ops = &fake_backend_ops };
+	soft_b = (struct hvg_hv_backend){ .name = "soft_b",
+		.owner = NULL, .ops = &fake_backend_ops };
+	fake_real = (struct hvg_hv_backend){ .name = "fake_real",
+		.owner = NULL, .ops = &fake_backend_ops };
+	return 0;
+}
+
+static void hvg_registry_exit(struct kunit *test)
+{
+	/* Whatever a failed case left behind. */
+	while (soft_a.users)
+		hvg_hv_put(&soft_a);
+	while (soft_b.users)
+		hvg_hv_put(&soft_b);
+	while (fake_real.users)
+		hvg_hv_put(&fake_real);
+	hvg_hv_unregister_backend(&soft_a);
+	hvg_hv_unregister_backend(&soft_b);
+	hvg_hv_clear_real_backend();
+	hvg_fake_exit(test);
+}
+
+static void registry_get_software_takes_module_ref(struct kunit *test)
+{
+	struct hvg_hv_backend *hv;
+	int refs;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(hvg_hv_get()), -ENODEV);
+	KUNIT_ASSERT_EQ(test, hvg_hv_register_backend(&soft_a), 0);
+
+	refs = module_refcount(THIS_MODULE);
+	hv = hvg_hv_get();
+	KUNIT_ASSERT_PTR_EQ(test, hv, &soft_a);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs + 1);
+	KUNIT_EXPECT_EQ(test, soft_a.users, 1U);
+
+	/* One user at a time. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(hvg_hv_get()), -EBUSY);
+
+	hvg_hv_put(hv);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
+	KUNIT_EXPECT_EQ(test, soft_a.users, 0U);
+	KUNIT_EXPECT_EQ(test, hvg_hv_unregister_backend(&soft_a), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(hvg_hv_get()), -ENODEV);
+}
+
+static void registry_rejects_bad_registrations(struct kunit *test)
+{
+	struct hvg_hv_ops partial = fake_backend_ops;
+	struct hvg_hv_backend bad = { .name = "bad", .ops = &partial };
+
+	partial.eom = NULL;
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(&bad), -EINVAL);
+	bad.ops = NULL;
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(&bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(NULL), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, hvg_hv_register_backend(&soft_a), 0);
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(&soft_a), -EEXIST);
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(&soft_b), -EBUSY);
+	KUNIT_EXPECT_EQ(test, hvg_hv_unregister_backend(&soft_b), -ENOENT);
+}
+
+static void registry_unregister_while_held(struct kunit *test)
+{
+	struct hvg_hv_backend *hv;
+
+	KUNIT_ASSERT_EQ(test, hvg_hv_register_backend(&soft_b), 0);
+	hv = hvg_hv_get();
+	KUNIT_ASSERT_PTR_EQ(test, hv, &soft_b);
+	KUNIT_EXPECT_EQ(test, hvg_hv_unregister_backend(&soft_b), -EBUSY);
+	hvg_hv_put(hv);
+	KUNIT_EXPECT_EQ(test, hvg_hv_unregister_backend(&soft_b), 0);
+}
+
+/* What hvg_hv_get() picks, by mode and by what is registered. */
+struct select_case {
+	enum hvg_hv_mode mode;
+	bool real, soft;
+	struct hvg_hv_backend *expect;	/* NULL: -ENODEV */
+	const char *desc;
+};
+
+static const struct select_case select_cases[] = {
+	{ HVG_MODE_AUTO, false, false, NULL, "auto, none" },
+	{ HVG_MODE_AUTO, false, true, &soft_a, "auto, software only" },
+	{ HVG_MODE_AUTO, true, false, &fake_real, "auto, Hyper-V only" },
+	{ HVG_MODE_AUTO, true, true, &fake_real, "auto, both: Hyper-V" },
+	{ HVG_MODE_HYPERV, false, true, NULL, "hyperv, software only" },
+	{ HVG_MODE_HYPERV, true, true, &fake_real, "hyperv, both" },
+	{ HVG_MODE_LOOPBACK, true, false, NULL, "loopback, Hyper-V only" },
+	{ HVG_MODE_LOOPBACK, true, true, &soft_a, "loopback, both" },
+};
+
+static void select_case_desc(const struct select_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(select, select_cases, select_case_desc);
+
+static void registry_selects_by_mode(struct kunit *test)
+{
+	const struct select_case *c = test->param_value;
+	struct hvg_hv_backend *hv;
+
+	hvg_hv_mode = c->mode;
+	if (c->real)
+		KUNIT_ASSERT_EQ(test, hvg_hv_set_real_backend(&fake_real), 0);
+	if (c->soft)
+		KUNIT_ASSERT_EQ(test, hvg_hv_register_backend(&soft_a), 0);
+	hv = hvg_hv_get();
+	if (!c->expect) {
+		KUNIT_EXPECT_EQ(test, PTR_ERR(hv), -ENODEV);
+		return;
+	}
+	KUNIT_EXPECT_PTR_EQ(test, hv, c->expect);
+	hvg_hv_put(hv);
+}
+
+static void registry_mode_parse(struct kunit *test)
+{
+	enum hvg_hv_mode m;
+
+	KUNIT_EXPECT_EQ(test, hvg_hv_mode_parse("auto", &m), 0);
+	KUNIT_EXPECT_EQ(test, m, HVG_MODE_AUTO);
+	KUNIT_EXPECT_EQ(test, hvg_hv_mode_parse("hyperv\n", &m), 0);
+	KUNIT_EXPECT_EQ(test, m, HVG_MODE_HYPERV);
+	KUNIT_EXPECT_EQ(test, hvg_hv_mode_parse("loopback", &m), 0);
+	KUNIT_EXPECT_EQ(test, m, HVG_MODE_LOOPBACK);
+	KUNIT_EXPECT_EQ(test, hvg_hv_mode_parse("xen", &m), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, hvg_hv_mode_name(HVG_MODE_LOOPBACK),
+			   "loopback");
+}
+
+/* The real backend, set up on the model, is what auto and hyperv pick. */
+static void registry_real_backend_end_to_end(struct kunit *test)
+{
+	struct hvg_hv_backend *hv;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	hv = hvg_hv_get();
+	KUNIT_ASSERT_PTR_EQ(test, hv, &hvg_hyperv.backend);
+	KUNIT_EXPECT_STREQ(test, hv->name, "hyperv");
+	KUNIT_EXPECT_EQ(test, hvg_hv_vp_index(hv, 0), 100U);
+	KUNIT_EXPECT_EQ(test, hvg_hv_vp_index(hv, nr_cpu_ids),
+			HVG_VP_INDEX_INVALID);
+	KUNIT_EXPECT_NULL(test, hvg_hv_message_page(hv, nr_cpu_ids));
+	KUNIT_EXPECT_NOT_NULL(test, hvg_hv_event_page(hv, 0));
+	hvg_hv_put(hv);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static struct kunit_case registry_cases[] = {
+	KUNIT_CASE(registry_get_software_takes_module_ref),
+	KUNIT_CASE(registry_rejects_bad_registrations),
+	KUNIT_CASE(registry_unregister_while_held),
+	KUNIT_CASE_PARAM(registry_selects_by_mode, select_gen_params),
+	KUNIT_CASE(registry_mode_parse),
+	KUNIT_CASE(registry_real_backend_end_to_end),
+	{}
+};
+
+static struct kunit_suite hvg_hypercall_registry_suite = {
+	.name = "hvg_hypercall_registry",
+	.init = hvg_registry_init,
+	.exit = hvg_registry_exit,
+	.test_cases = registry_cases,
+};
+
+kunit_test_suites(&hvg_hypercall_detect_suite, &hvg_hypercall_hyperv_suite,
+		  &hvg_hypercall_post_suite, &hvg_hypercall_registry_suite);
