@@ -142,6 +142,18 @@ static int ring_load_read_index(struct hvg_ring *ring, u32 *r)
 	return err ? ring_fail(ring, err) : 0;
 }
 
+/* Why a descriptor does not match its pieces: too big for len8, or wrong. */
+static int ring_bad_desc(const struct hvg_ring_buf *bufs, unsigned int nbufs)
+{
+	u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < nbufs; i++)
+		total += bufs[i].len;
+	return total > HVG_RING_MAX_PKT ? -HVG_RING_E_TOOBIG :
+					  -HVG_RING_E_INVAL;
+}
+
 /**
  * hvg_ring_write() - gather one packet into the ring (producer)
  * @ring: the producer endpoint
@@ -168,39 +180,40 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	struct hvg_ring_hdr *hdr = ring->hdr;
 	const struct hvg_vmpacket_desc *desc;
 	u32 size = ring->size, old_w = ring->priv_write, new_w, r;
-	u32 total = 0, padded, need;
+	u32 padded, need, used;
 	unsigned int i;
-	u64 trailer;
+	u64 total, trailer;
 	u8 *dst;
-	int err;
 
 	*signal = false;
 	if (unlikely(ring->err))
 		return ring->err;
 	if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
 		return -HVG_RING_E_INVAL;
-	for (i = 0; i < nbufs; i++) {
-		/* Both terms stay below 2^20: the sum cannot wrap. */
+	/* A 64-bit sum of 32-bit lengths: it cannot wrap. */
+	total = bufs[0].len;
+	for (i = 1; i < nbufs; i++)
 		total += bufs[i].len;
-		if (unlikely(bufs[i].len > HVG_RING_MAX_PKT ||
-			     total > HVG_RING_MAX_PKT))
-			return -HVG_RING_E_TOOBIG;
-	}
-	padded = (total + 7) & ~7u;
-	if (unlikely(padded > HVG_RING_MAX_PKT))
-		return -HVG_RING_E_TOOBIG;
 	desc = bufs[0].base;
-	if (unlikely(desc->len8 * 8u != padded || desc->offset8 < 2 ||
-		     desc->offset8 > desc->len8))
-		return -HVG_RING_E_INVAL;
+	padded = desc->len8 * 8u;
+	/*
+	 * The descriptor must describe exactly this packet, padded (so the
+	 * total also fits in len8), and 2 <= offset8 <= len8.
+	 */
+	if (unlikely(padded != ((total + 7) & ~7ull) ||
+		     (u16)(desc->offset8 - 2) > (u16)(desc->len8 - 2)))
+		return ring_bad_desc(bufs, nbufs);
 	need = padded + HVG_PKT_TRAILER_SIZE;
 	if (unlikely(need >= size))
 		return -HVG_RING_E_TOOBIG;
 
-	err = ring_load_read_index(ring, &r);
-	if (unlikely(err))
-		return err;
-	if (ring_free(old_w, r, size) <= need) {
+	r = READ_ONCE(hdr->read_index);
+	if (unlikely(r >= size || r & 7))
+		return ring_fail(ring, ring_check_index(ring, r));
+	used = old_w - r;
+	if ((s32)used < 0)
+		used += size;
+	if (size - used <= need) {
 		ring->stats.full++;
 		return -HVG_RING_E_FULL;
 	}
@@ -217,7 +230,13 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	 * overwrite all of it except the padding, which stays zero.
 	 */
 	memset(dst + padded - 8, 0, 8);
-	for (i = 0; i < nbufs; i++) {
+	/* The common first piece is the bare descriptor: a fixed-size copy. */
+	if (likely(bufs[0].len == sizeof(*desc)))
+		memcpy(dst, desc, sizeof(*desc));
+	else
+		memcpy(dst, desc, bufs[0].len);
+	dst += bufs[0].len;
+	for (i = 1; i < nbufs; i++) {
 		memcpy(dst, bufs[i].base, bufs[i].len);
 		dst += bufs[i].len;
 	}
@@ -393,27 +412,30 @@ int hvg_ring_read_next(struct hvg_ring *ring, void *buf, u32 buflen,
 	len = ((word >> 32) & 0xffff) * 8;
 	if (unlikely(len < sizeof(struct hvg_vmpacket_desc)))
 		return ring_fail(ring, -HVG_RING_E_SHORT);
-	if (unlikely(off < sizeof(struct hvg_vmpacket_desc) || off > len))
+	/* 16 <= off <= len, in one unsigned comparison since len >= 16. */
+	if (unlikely(off - 16 > len - 16))
 		return ring_fail(ring, -HVG_RING_E_OFFSET);
 	if (unlikely(len + HVG_PKT_TRAILER_SIZE > avail))
 		return ring_fail(ring, -HVG_RING_E_OVERRUN);
 	if (unlikely(len > buflen))
 		return -HVG_RING_E_NOBUFS;
 
-	memcpy(buf, src, len);
-	/* The private copy carries the checked word, not a second fetch. */
-	memcpy(buf, &word, sizeof(word));
 	pkt->desc = buf;
 	pkt->data = (const u8 *)buf + off;
 	pkt->len = len;
 	pkt->data_len = len - off;
-
 	r += len + HVG_PKT_TRAILER_SIZE;
 	if (r >= size)
 		r -= size;
 	ring->priv_read = r;
 	ring->stats.packets++;
 	ring->stats.bytes += len;
+	/*
+	 * The private copy starts with the checked word, not a second fetch
+	 * of it.
+	 */
+	memcpy(buf, src, len);
+	memcpy(buf, &word, sizeof(word));
 	return 1;
 }
 
