@@ -11,9 +11,11 @@
  * through exported interfaces, but the hypercall page is a GPA overlay, so
  * the hypervisor fills whatever guest page the HYPERCALL MSR names. The page
  * below is reserved, page aligned, inside this module's text, which is
- * already executable. It holds int3 until the hypervisor overlays it, and
- * again once the MSR is disabled, which hyperv.c does before module exit
- * returns and the text is freed. It is called like the kernel calls its own
+ * already executable. Until the hypervisor overlays it, and again once the
+ * MSR is disabled, it holds a function that objtool accepts and that traps
+ * if called: ENDBR64 (its address is taken), UD2, then int3 padding.
+ * hyperv.c disables the MSR before module exit returns and the text under
+ * the overlay is freed. It is called like the kernel calls its own
  * page: indirectly, through a retpoline where those are on. With indirect
  * branch tracking on, the hypervisor's code must start with ENDBR64;
  * hvg_ll_own_page_usable() checks that once the page is enabled.
@@ -36,9 +38,11 @@
 
 asm(".pushsection .text, \"ax\"\n"
 	".balign 4096\n"
-	".type hvg_ll_hypercall_page, @object\n"
+	".type hvg_ll_hypercall_page, @function\n"
 	"hvg_ll_hypercall_page:\n"
-	".fill 4096, 1, 0xcc\n"
+	".byte 0xf3, 0x0f, 0x1e, 0xfa\n"	/* endbr64 */
+	".byte 0x0f, 0x0b\n"			/* ud2 */
+	".fill 4090, 1, 0xcc\n"		/* int3 */
 	".size hvg_ll_hypercall_page, 4096\n"
 	".popsection\n");
 
