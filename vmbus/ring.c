@@ -183,6 +183,7 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	u32 padded, need, used;
 	unsigned int i;
 	u64 total, trailer;
+	bool simple;
 	u8 *dst;
 
 	*signal = false;
@@ -190,10 +191,15 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 		return ring->err;
 	if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
 		return -HVG_RING_E_INVAL;
-	/* A 64-bit sum of 32-bit lengths: it cannot wrap. */
-	total = bufs[0].len;
-	for (i = 1; i < nbufs; i++)
-		total += bufs[i].len;
+	/*
+	 * A 64-bit sum of 32-bit lengths: it cannot wrap. The common packet
+	 * is a bare descriptor and one payload: no loop for it.
+	 */
+	simple = nbufs == 2 && bufs[0].len == sizeof(*desc);
+	total = bufs[0].len + (u64)bufs[1 % nbufs].len;
+	if (unlikely(!simple))
+		for (total = bufs[0].len, i = 1; i < nbufs; i++)
+			total += bufs[i].len;
 	desc = bufs[0].base;
 	padded = desc->len8 * 8u;
 	/*
@@ -230,15 +236,14 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	 * overwrite all of it except the padding, which stays zero.
 	 */
 	memset(dst + padded - 8, 0, 8);
-	/* The common first piece is the bare descriptor: a fixed-size copy. */
-	if (likely(bufs[0].len == sizeof(*desc)))
+	if (likely(simple)) {
 		memcpy(dst, desc, sizeof(*desc));
-	else
-		memcpy(dst, desc, bufs[0].len);
-	dst += bufs[0].len;
-	for (i = 1; i < nbufs; i++) {
-		memcpy(dst, bufs[i].base, bufs[i].len);
-		dst += bufs[i].len;
+		memcpy(dst + sizeof(*desc), bufs[1].base, bufs[1].len);
+	} else {
+		for (i = 0; i < nbufs; i++) {
+			memcpy(dst, bufs[i].base, bufs[i].len);
+			dst += bufs[i].len;
+		}
 	}
 	/* The trailer: where this packet starts, in the upper 32 bits. */
 	trailer = (u64)old_w << 32;
@@ -248,27 +253,25 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	if (new_w >= size)
 		new_w -= size;
 	/*
-	 * Full barrier: the packet bytes, padding and trailer stored above
-	 * are visible before the write_index store that publishes them.
-	 * Pairs with the consumer's acquire load of write_index
-	 * (ring_load_write_index()) before it reads the packet.
-	 */
-	hvg_ring_mb();
-	WRITE_ONCE(hdr->write_index, new_w);
-	ring->priv_write = new_w;
-	ring->stats.packets++;
-	ring->stats.bytes += padded;
-
-	/*
-	 * Full barrier: the write_index store is visible before the loads of
+	 * Publish write_index with a full barrier on each side of the store,
+	 * in one fully ordered exchange (one locked instruction on x86):
+	 *
+	 * Before: the packet bytes, padding and trailer stored above are
+	 * visible before write_index. Pairs with the consumer's acquire load
+	 * of write_index (ring_load_write_index()) before it reads the packet.
+	 *
+	 * After: the write_index store is visible before the loads of
 	 * interrupt_mask and read_index below. Pairs with the consumer's full
 	 * barrier between its interrupt_mask or read_index store and its next
 	 * load of write_index (hvg_ring_mask_end(), and the one after the
 	 * read_index store in hvg_ring_read_end()): either the consumer sees
-	 * this packet, or this side sees the consumer's new mask and
-	 * read_index.
+	 * this packet, or this side sees its new mask and read_index.
 	 */
-	hvg_ring_mb();
+	hvg_ring_publish_mb(&hdr->write_index, new_w);
+	ring->priv_write = new_w;
+	ring->stats.packets++;
+	ring->stats.bytes += padded;
+
 	if (READ_ONCE(hdr->interrupt_mask))
 		return 0;
 	/*

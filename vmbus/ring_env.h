@@ -5,10 +5,12 @@
  * (tools/: unit tests, fuzzer, benchmark).
  *
  * ring.c uses only what this header names: fixed-width types, memcpy and
- * memset, READ_ONCE/WRITE_ONCE, likely/unlikely, a bounded snprintf, and five
+ * memset, READ_ONCE/WRITE_ONCE, likely/unlikely, a bounded snprintf, and six
  * barriers:
  *
  *   hvg_ring_mb()                full barrier (loads and stores)
+ *   hvg_ring_publish_mb(p, v)    store v to *p with a full barrier before
+ *                                and after it (a fully ordered xchg)
  *   hvg_ring_rmb()               load-load barrier
  *   hvg_ring_load_acquire(p)     load, later accesses stay after it
  *   hvg_ring_store_release(p, v) store, earlier accesses stay before it
@@ -36,6 +38,11 @@
 #include <asm/processor.h>
 
 #define hvg_ring_mb()			virt_mb()	/* full barrier */
+/*
+ * xchg() is fully ordered on every architecture, and on x86 it is a locked
+ * instruction whether or not the kernel is SMP, as virt_mb() is.
+ */
+#define hvg_ring_publish_mb(p, v)	((void)xchg(p, v))
 #define hvg_ring_rmb()			virt_rmb()	/* load-load */
 #define hvg_ring_load_acquire(p)	virt_load_acquire(p)	/* acquire */
 #define hvg_ring_store_release(p, v)	virt_store_release(p, v) /* release */
@@ -80,6 +87,8 @@ static inline void hvg_ring_relax(void)
 #define hvg_ring_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define hvg_ring_relax()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
 #endif
+#define hvg_ring_publish_mb(p, v) \
+	((void)__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST))
 #define hvg_ring_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define hvg_ring_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define hvg_ring_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
