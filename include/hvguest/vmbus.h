@@ -9,7 +9,6 @@
 
 #include <linux/uuid.h>
 #include <linux/kernel.h>
-#include <linux/string.h>
 
 /* Device classes, as the host names them in an offer's if_type. */
 #define HVG_GUID_SCSI							\
@@ -35,8 +34,7 @@
  */
 static inline void hvg_vmbus_modalias(const guid_t *class, char *buf)
 {
-	memcpy(buf, "vmbus:", 6);
-	*bin2hex(buf + 6, class->b, UUID_SIZE) = '\0';
+	snprintf(buf, HVG_MODALIAS_LEN, "vmbus:%*phN", UUID_SIZE, class->b);
 }
 
 #endif /* _HVGUEST_VMBUS_H */

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 #include <linux/stddef.h>
 #include <linux/build_bug.h>
+#include <linux/uuid.h>
 
 /* ---------------------------------------------------------------------
  * Ring buffer (one per direction; a channel's two rings share one GPADL,
