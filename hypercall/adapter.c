@@ -29,7 +29,7 @@
 static DEFINE_MUTEX(hvg_hv_registry_lock);
 static struct hvg_hv_backend *hvg_hv_real;
 static struct hvg_hv_backend *hvg_hv_software;
-static char hvg_hv_real_unavailable[192] = "not probed";
+static char hvg_hv_real_unavailable[HVG_REASON_LEN] = "not probed";
 
 /* Set from the module parameter before any backend is registered. */
 enum hvg_hv_mode hvg_hv_mode = HVG_MODE_AUTO;

@@ -87,7 +87,7 @@ static void hvg_debugfs_init(void)
 
 static int __init hvg_hypercall_init(void)
 {
-	char why[192];
+	char why[HVG_REASON_LEN];
 	int err;
 
 	if (poll_interval_us < 100 || poll_interval_us > 1000000) {

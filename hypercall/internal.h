@@ -77,6 +77,9 @@ unsigned long hvg_ll_own_page_pfn(void);
  * detect.c: CPUID decoding
  */
 
+/* Room for a reason that names every missing privilege. */
+#define HVG_REASON_LEN		320
+
 /**
  * struct hvg_hv_info - what CPUID says about the hypervisor
  *
@@ -100,7 +103,7 @@ struct hvg_hv_info {
 
 	/* 0: usable; -ENODEV: not Hyper-V; -EOPNOTSUPP: unusable Hyper-V */
 	int status;
-	char reason[160];	/* why status is not 0 */
+	char reason[HVG_REASON_LEN];	/* why status is not 0 */
 };
 
 int hvg_hv_detect(struct hvg_hv_info *info);

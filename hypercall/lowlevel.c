@@ -38,6 +38,7 @@
 
 asm(".pushsection .text, \"ax\"\n"
 	".balign 4096\n"
+	".globl hvg_ll_hypercall_page\n"
 	".type hvg_ll_hypercall_page, @function\n"
 	"hvg_ll_hypercall_page:\n"
 	".byte 0xf3, 0x0f, 0x1e, 0xfa\n"	/* endbr64 */
