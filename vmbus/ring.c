@@ -230,12 +230,23 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	 * decides whether it happens. The consumer's side of this pairing is
 	 * the release store of read_index in hvg_ring_read_end().
 	 */
-	dst = ring->data + old_w;
 	/*
-	 * Zero the last 8-byte word of the packet first: the pieces then
-	 * overwrite all of it except the padding, which stays zero.
+	 * Everything but the copies first: the trailer (where this packet
+	 * starts, in the upper 32 bits), the zeroed last word of the packet
+	 * (the pieces overwrite all of it but the padding, which stays zero),
+	 * and the private state, so that little stays live across the copies.
 	 */
+	dst = ring->data + old_w;
+	trailer = (u64)old_w << 32;
+	memcpy(dst + padded, &trailer, sizeof(trailer));
 	memset(dst + padded - 8, 0, 8);
+	new_w = old_w + need;
+	if (new_w >= size)
+		new_w -= size;
+	ring->priv_write = new_w;
+	ring->stats.packets++;
+	ring->stats.bytes += padded;
+
 	if (likely(simple)) {
 		memcpy(dst, desc, sizeof(*desc));
 		memcpy(dst + sizeof(*desc), bufs[1].base, bufs[1].len);
@@ -245,13 +256,7 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 			dst += bufs[i].len;
 		}
 	}
-	/* The trailer: where this packet starts, in the upper 32 bits. */
-	trailer = (u64)old_w << 32;
-	memcpy(ring->data + old_w + padded, &trailer, sizeof(trailer));
 
-	new_w = old_w + need;
-	if (new_w >= size)
-		new_w -= size;
 	/*
 	 * Publish write_index with a full barrier on each side of the store,
 	 * in one fully ordered exchange (one locked instruction on x86):
@@ -268,9 +273,6 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	 * this packet, or this side sees its new mask and read_index.
 	 */
 	hvg_ring_publish_mb(&hdr->write_index, new_w);
-	ring->priv_write = new_w;
-	ring->stats.packets++;
-	ring->stats.bytes += padded;
 
 	if (READ_ONCE(hdr->interrupt_mask))
 		return 0;
