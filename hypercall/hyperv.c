@@ -280,6 +280,7 @@ static int hvg_hyperv_check_synic_free(void)
 	u64 simp, sint;
 	int err;
 
+	/* Both reads from the same CPU's SynIC. */
 	preempt_disable();
 	err = hvg_ll->read_msr(HVG_MSR_SIMP, &simp);
 	if (!err)

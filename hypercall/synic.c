@@ -205,6 +205,13 @@ static bool hvg_synic_pending(struct hvg_hv_cpu *c)
 	return false;
 }
 
+/* IPI callback: dispatch if this CPU's VMBus slot or flags hold something. */
+static void hvg_synic_kick(void *unused)
+{
+	if (hvg_synic_pending(this_cpu_ptr(hvg_hyperv.cpu)))
+		hvg_synic_dispatch();
+}
+
 /* Polling mode: the per-CPU timer stands in for the SINT interrupt. */
 enum hrtimer_restart hvg_synic_poll(struct hrtimer *timer)
 {
@@ -262,6 +269,12 @@ int hvg_synic_register_handler(struct hvg_hv_backend *hv,
 
 	if (hvg_hyperv.irq_mode == HVG_IRQ_VECTOR) {
 		hvg_ll->set_vmbus_handler(hvg_synic_vector_isr);
+		/*
+		 * A message that arrived before the hook was set raised its
+		 * interrupt into nothing and will not raise another before
+		 * EOM: look at every CPU's slot once.
+		 */
+		on_each_cpu(hvg_synic_kick, NULL, 1);
 		goto out;
 	}
 	/* The hotplug lock keeps the online set and polling consistent. */

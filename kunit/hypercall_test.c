@@ -43,12 +43,14 @@ static const u32 fake_msrs[] = {
 
 #define FAKE_NMSR	ARRAY_SIZE(fake_msrs)
 
+/* One MSR write, as logged; the log is guarded by fake.lock. */
 struct fake_write {
 	unsigned int cpu;
 	u32 msr;
 	u64 val;
 };
 
+/* One recorded hypercall; the recorder is guarded by fake.lock. */
 struct fake_call {
 	u64 control;
 	enum hvg_hc_page page;
@@ -694,14 +696,21 @@ static void test_handler(void *ctx)
 static void handler_vector_hook(struct kunit *test)
 {
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	struct hvg_synic_message *msg;
 	unsigned long flags;
 
 	fake.vector = 0xf3;
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
 	atomic_set(&handler_calls, 0);
 
+	/* A message already waits on the first CPU: registering finds it. */
+	msg = &hvg_hv_message_page(hv, cpumask_first(cpu_online_mask))
+		->sint_message[HVG_VMBUS_SINT];
+	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
 	KUNIT_EXPECT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
 			0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), 1);
+	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
 	KUNIT_EXPECT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
 			-EBUSY);
 	KUNIT_ASSERT_NOT_NULL(test, READ_ONCE(fake.hook));
@@ -710,7 +719,7 @@ static void handler_vector_hook(struct kunit *test)
 	local_irq_save(flags);
 	fake.hook();
 	local_irq_restore(flags);
-	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), 2);
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(handler_ctx_seen), (void *)test);
 
 	hvg_hv_unregister_handler(hv);
