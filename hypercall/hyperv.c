@@ -149,9 +149,10 @@ static int hvg_hyperv_post_message(struct hvg_hv_backend *hv,
 	unsigned int attempt;
 	u16 status;
 
+	if (payload_size > HVG_MESSAGE_PAYLOAD_BYTES)
+		return -EMSGSIZE;
 	if (connection_id & ~HVG_CONNECTION_ID_MASK ||
 	    !message_type || message_type >= 0x80000000 ||
-	    payload_size > HVG_MESSAGE_PAYLOAD_BYTES ||
 	    (payload_size && !payload))
 		return -EINVAL;
 

@@ -870,11 +870,13 @@ static void post_rejects_bad_arguments(struct kunit *test)
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
 
 	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, payload, 241),
-			-EINVAL);
+			-EMSGSIZE);
 	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 1 << 24, 1, payload, 8),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 0, payload, 8),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 0x80000010, payload,
+						  8), -EINVAL);
 	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, NULL, 8), -EINVAL);
 	KUNIT_EXPECT_EQ(test, fake.ncalls, 0U);
 }

@@ -49,14 +49,21 @@ typedef void (*hvg_hv_handler_t)(void *ctx);
  * @post_message: HvPostMessage: send @payload_size bytes (at most
  *	HVG_MESSAGE_PAYLOAD_BYTES) of type @message_type to @connection_id
  *	(24 bits). Process context: may sleep while the hypervisor is short of
- *	buffers. Returns 0 when the hypervisor accepted the message; -EINVAL
- *	for a bad argument (nothing sent); -ENOBUFS or -ENOMEM when the
- *	hypervisor stayed out of message buffers or memory through every
- *	bounded retry; -ENXIO for an unknown connection id; -EADDRNOTAVAIL for
- *	an invalid port; -EACCES or -EPERM when the partition may not post;
- *	-EOPNOTSUPP, -EPROTO, -EFAULT for a call the hypervisor rejects as
- *	malformed (a bug here); -EIO for any other status. The payload is
- *	copied before return, so the caller may reuse its buffer at once.
+ *	buffers. The payload is copied before return, so the caller may reuse
+ *	its buffer at once. Returns:
+ *	0 - the hypervisor accepted the message;
+ *	-EMSGSIZE - payload over 240 bytes (nothing sent);
+ *	-EINVAL - connection id over 24 bits, message type 0 or >= 0x80000000
+ *	(the hypervisor's own), NULL payload (nothing sent), or the hypervisor
+ *	reported INVALID_PARAMETER;
+ *	-ENOBUFS, -ENOMEM - the hypervisor stayed out of message buffers or
+ *	memory through every bounded retry;
+ *	-ENXIO - unknown connection id; -EADDRNOTAVAIL - invalid port;
+ *	-EACCES, -EPERM - the partition may not post (access or operation
+ *	denied);
+ *	-EOPNOTSUPP, -EPROTO, -EFAULT - the hypervisor rejected the call as
+ *	malformed (bad call code, bad input, misaligned input: a bug here);
+ *	-EIO - any other status.
  * @signal_event: HvSignalEvent on @connection_id, flag 0. Any context,
  *	never sleeps. Returns 0, or the errno mapping of @post_message.
  * @message_page: the SIMP page of @cpu (a possible CPU), or NULL if the
