@@ -97,12 +97,17 @@ static void hvg_synic_restore(struct hvg_hv_cpu *c, unsigned int count)
 		hvg_ll->write_msr(hvg_synic_msr[count], *hvg_saved(c, count));
 }
 
-static void hvg_synic_start_poll(void *unused)
+/* Arm @c's poll timer; must run on @c's CPU (the timer is pinned). */
+static void hvg_synic_arm_poll(struct hvg_hv_cpu *c)
 {
-	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv.cpu);
-
 	hrtimer_start(&c->poll_timer, ns_to_ktime(hvg_hyperv_poll_ns),
 		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* IPI callback of register: arm this CPU's poll timer. */
+static void hvg_synic_start_poll(void *unused)
+{
+	hvg_synic_arm_poll(this_cpu_ptr(hvg_hyperv.cpu));
 }
 
 /**
@@ -144,7 +149,7 @@ int hvg_synic_cpu_online(unsigned int cpu)
 
 	/* The hotplug lock excludes register/unregister: polling is stable. */
 	if (hvg_hyperv.polling)
-		hvg_synic_start_poll(NULL);
+		hvg_synic_arm_poll(c);
 	return 0;
 
 fail:

@@ -686,11 +686,23 @@ static void sint_polling_mode(struct kunit *test)
 
 static atomic_t handler_calls;
 static void *handler_ctx_seen;
+static unsigned int handler_cpu_seen;
 
 static void test_handler(void *ctx)
 {
 	WRITE_ONCE(handler_ctx_seen, ctx);
+	WRITE_ONCE(handler_cpu_seen, smp_processor_id());
 	atomic_inc(&handler_calls);
+}
+
+/* Wait up to a second for the handler to have run @n times. */
+static bool wait_handler_calls(int n)
+{
+	int i;
+
+	for (i = 0; i < 200 && atomic_read(&handler_calls) < n; i++)
+		usleep_range(5000, 6000);
+	return atomic_read(&handler_calls) >= n;
 }
 
 static void handler_vector_hook(struct kunit *test)
@@ -732,7 +744,7 @@ static void handler_polling_timer(struct kunit *test)
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
 	struct hvg_synic_message *msg;
 	unsigned int cpu = cpumask_first(cpu_online_mask);
-	int i, calls;
+	int calls;
 
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
 	atomic_set(&handler_calls, 0);
@@ -747,9 +759,8 @@ static void handler_polling_timer(struct kunit *test)
 	/* The "hypervisor" posts a message into the VMBus slot. */
 	msg = &hvg_hv_message_page(hv, cpu)->sint_message[HVG_VMBUS_SINT];
 	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
-	for (i = 0; i < 200 && !atomic_read(&handler_calls); i++)
-		usleep_range(5000, 6000);
-	KUNIT_EXPECT_GT(test, atomic_read(&handler_calls), 0);
+	KUNIT_EXPECT_TRUE(test, wait_handler_calls(1));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(handler_cpu_seen), cpu);
 	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
 
 	hvg_hv_unregister_handler(hv);
@@ -758,6 +769,35 @@ static void handler_polling_timer(struct kunit *test)
 	msleep(20);
 	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), calls);
 	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+/* A CPU that comes online while the handler is registered is polled too. */
+static void handler_polling_cpu_online_later(struct kunit *test)
+{
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+	struct hvg_synic_message *msg;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	atomic_set(&handler_calls, 0);
+	KUNIT_ASSERT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
+			0);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
+					  (void *)(unsigned long)cpu), 0);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&per_cpu_ptr(hvg_hyperv.cpu,
+							     cpu)->poll_timer));
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
+					  (void *)(unsigned long)cpu), 0);
+
+	msg = &hvg_hv_message_page(hv, cpu)->sint_message[HVG_VMBUS_SINT];
+	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
+	KUNIT_EXPECT_TRUE(test, wait_handler_calls(1));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(handler_cpu_seen), cpu);
+	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+
+	hvg_hv_unregister_handler(hv);
 	hvg_hyperv_exit();
 	expect_msrs_as_found(test);
 }
@@ -800,6 +840,7 @@ static struct kunit_case hyperv_cases[] = {
 	KUNIT_CASE(sint_polling_mode),
 	KUNIT_CASE(handler_vector_hook),
 	KUNIT_CASE(handler_polling_timer),
+	KUNIT_CASE(handler_polling_cpu_online_later),
 	KUNIT_CASE(eom_clears_slot_and_signals_only_if_pending),
 	{}
 };
