@@ -22,7 +22,8 @@
  *               streaming; the consumer keeps interrupt_mask set while it
  *               drains and polls for up to 50 us before unmasking, and the
  *               producer polls for up to 50 us before it sets
- *               pending_send_sz, as busy polling (net.core.busy_poll=50) does
+ *               pending_send_sz, as busy polling (net.core.busy_poll=50) does;
+ *               the consumer runs on CPU 0, the producer on CPU 1
  *   nopoll      the same signal count with both poll windows at zero
  *
  * Times are the best of several repetitions (the machine may be shared).
@@ -167,15 +168,36 @@ struct stream {
 	int stop;
 };
 
+/*
+ * Busy-wait step: pause, and every 256 steps give the CPU away, in case the
+ * peer thread shares this CPU (the machine may be busy).
+ */
+static void poll_step(u32 *spins)
+{
+	if (!(++*spins & 255))
+		sched_yield();
+	else
+		hvg_ring_relax();
+}
+
+/* Run the calling thread on one CPU, if there are that many. */
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) <= cpu)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
 static void wait_bell(u32 *bell, u32 seen, int *stop)
 {
 	u32 spins = 0;
 
 	while (READ_ONCE(*bell) == seen && !READ_ONCE(*stop))
-		if (!(++spins & 1023))
-			sched_yield();
-		else
-			hvg_ring_relax();
+		poll_step(&spins);
 	hvg_ring_rmb();		/* the bell before the ring state */
 }
 
@@ -186,11 +208,12 @@ static void *stream_producer(void *arg)
 	struct hvg_ring *ring = &b->pair.out;
 	struct hvg_vmpacket_desc desc;
 	struct hvg_ring_buf bufs[2];
-	u32 need, bell;
+	u32 need, bell, spins = 0;
 	u64 id = 0, until;
 	bool sig;
 	int ret;
 
+	pin_to_cpu(1);
 	hvg_ring_desc_init(&desc, HVG_PKT_DATA_INBAND, 0, 0, sizeof(desc),
 			   sizeof(desc) + b->size);
 	need = desc.len8 * 8 + HVG_PKT_TRAILER_SIZE;
@@ -211,7 +234,7 @@ static void *stream_producer(void *arg)
 		/* Full: poll for a while, then ask to be told. */
 		until = now_ns() + s->poll_ns;
 		while (hvg_ring_free_bytes(ring) <= need && now_ns() < until)
-			hvg_ring_relax();
+			poll_step(&spins);
 		if (hvg_ring_free_bytes(ring) > need)
 			continue;
 		if (hvg_ring_set_pending(ring, need) <= need)
@@ -226,9 +249,10 @@ static void *stream_consumer(void *arg)
 	struct stream *s = arg;
 	struct hvg_ring *ring = &s->b->host;
 	struct hvg_ring_pkt pkt;
+	u32 bell, spins = 0;
 	u64 until;
-	u32 bell;
 
+	pin_to_cpu(0);
 	while (!READ_ONCE(s->stop)) {
 		bell = READ_ONCE(s->prod_bell);
 		hvg_ring_mask_begin(ring);
@@ -243,7 +267,7 @@ static void *stream_consumer(void *arg)
 			until = now_ns() + s->poll_ns;
 			while (hvg_ring_read_begin(ring) == 0 &&
 			       now_ns() < until && !READ_ONCE(s->stop))
-				hvg_ring_relax();
+				poll_step(&spins);
 			if (hvg_ring_read_begin(ring) == 0)
 				break;
 		}
