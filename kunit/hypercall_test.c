@@ -739,6 +739,25 @@ static void handler_vector_hook(struct kunit *test)
 	hvg_hyperv_exit();
 }
 
+/*
+ * The "hypervisor" posts a message into @cpu's VMBus slot: the handler must
+ * run, on @cpu, within a second. Returns the slot, free again.
+ */
+static struct hvg_synic_message *expect_polled(struct kunit *test,
+					       unsigned int cpu)
+{
+	struct hvg_synic_message *msg =
+		&hvg_hv_message_page(&hvg_hyperv.backend, cpu)
+			->sint_message[HVG_VMBUS_SINT];
+	int calls = atomic_read(&handler_calls);
+
+	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
+	KUNIT_EXPECT_TRUE(test, wait_handler_calls(calls + 1));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(handler_cpu_seen), cpu);
+	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+	return msg;
+}
+
 static void handler_polling_timer(struct kunit *test)
 {
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
@@ -756,12 +775,7 @@ static void handler_polling_timer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&handler_calls), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&hvg_hyperv.polls), 0);
 
-	/* The "hypervisor" posts a message into the VMBus slot. */
-	msg = &hvg_hv_message_page(hv, cpu)->sint_message[HVG_VMBUS_SINT];
-	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
-	KUNIT_EXPECT_TRUE(test, wait_handler_calls(1));
-	KUNIT_EXPECT_EQ(test, READ_ONCE(handler_cpu_seen), cpu);
-	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+	msg = expect_polled(test, cpu);
 
 	hvg_hv_unregister_handler(hv);
 	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
@@ -778,7 +792,6 @@ static void handler_polling_cpu_online_later(struct kunit *test)
 {
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
 	unsigned int cpu = cpumask_last(cpu_online_mask);
-	struct hvg_synic_message *msg;
 
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
 	atomic_set(&handler_calls, 0);
@@ -791,11 +804,7 @@ static void handler_polling_cpu_online_later(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
 					  (void *)(unsigned long)cpu), 0);
 
-	msg = &hvg_hv_message_page(hv, cpu)->sint_message[HVG_VMBUS_SINT];
-	WRITE_ONCE(msg->header.message_type, HVG_VMBUS_MESSAGE_TYPE);
-	KUNIT_EXPECT_TRUE(test, wait_handler_calls(1));
-	KUNIT_EXPECT_EQ(test, READ_ONCE(handler_cpu_seen), cpu);
-	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
+	expect_polled(test, cpu);
 
 	hvg_hv_unregister_handler(hv);
 	hvg_hyperv_exit();
