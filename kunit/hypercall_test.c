@@ -595,8 +595,11 @@ static void init_cpu_online_later(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
 					  (void *)(unsigned long)cpu), 0);
+	/* The CPU's own MSRs are back; the partition's stay set up. */
 	for (i = 0; i < FAKE_NMSR; i++)
-		KUNIT_EXPECT_EQ(test, fake.msr[cpu][i], snapshot[cpu][i]);
+		if (!fake_partition_wide(fake_msrs[i]))
+			KUNIT_EXPECT_EQ(test, fake.msr[cpu][i],
+					snapshot[cpu][i]);
 	KUNIT_EXPECT_FALSE(test, per_cpu_ptr(hvg_hyperv.cpu, cpu)->synic_on);
 
 	fake_clear_log();
