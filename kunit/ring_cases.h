@@ -110,6 +110,7 @@ static int rt_send(struct rt_env *env, struct hvg_ring *prod, u32 len,
 	struct hvg_vmpacket_desc desc;
 	struct hvg_ring_buf bufs[2];
 	u32 i;
+	int ret;
 
 	for (i = 0; i < len; i++)
 		env->scratch[i] = rt_pattern(id, i);
@@ -120,7 +121,9 @@ static int rt_send(struct rt_env *env, struct hvg_ring *prod, u32 len,
 	bufs[0].len = RT_DESC;
 	bufs[1].base = env->scratch;
 	bufs[1].len = len;
-	return hvg_ring_write(prod, bufs, 2, signal);
+	ret = hvg_ring_write(prod, bufs, 2);
+	*signal = ret == HVG_RING_SIGNAL;
+	return ret < 0 ? ret : 0;
 }
 
 /* Read one packet and check that it is what rt_send(@len, @id) wrote. */
@@ -720,25 +723,24 @@ static void rt_case_write_rejects_bad_desc(struct rt *t)
 	struct hvg_ring *out;
 	struct hvg_vmpacket_desc desc;
 	struct hvg_ring_buf buf = { &desc, RT_DESC };
-	bool sig;
 
 	if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
 		return;
 	out = &env.pair.out;
 	hvg_ring_desc_init(&desc, HVG_PKT_DATA_INBAND, 0, 1, RT_DESC, RT_DESC);
 	desc.len8 = 3;			/* says 24, gathers 16 */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1, &sig), -HVG_RING_E_INVAL);
+	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
 	desc.len8 = 2;
 	desc.offset8 = 1;		/* payload inside the descriptor */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1, &sig), -HVG_RING_E_INVAL);
+	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
 	desc.offset8 = 3;		/* payload beyond the packet */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1, &sig), -HVG_RING_E_INVAL);
+	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
 	buf.len = 8;			/* no room for a descriptor */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1, &sig), -HVG_RING_E_INVAL);
-	RT_EQ(t, hvg_ring_write(out, &buf, 0, &sig), -HVG_RING_E_INVAL);
+	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
+	RT_EQ(t, hvg_ring_write(out, &buf, 0), -HVG_RING_E_INVAL);
 	desc.offset8 = 2;
 	buf.len = RT_DESC;
-	RT_EQ(t, hvg_ring_write(out, &buf, 1, &sig), 0);	/* now fine */
+	RT_EQ(t, hvg_ring_write(out, &buf, 1), HVG_RING_SIGNAL);	/* fine */
 	RT_EQ(t, out->hdr->write_index, 24);
 	rt_env_free(&env);
 }
@@ -851,7 +853,10 @@ static int rt_stress_producer(void *arg)
 		bufs[1].len = len;
 		for (;;) {
 			bell = READ_ONCE(st->cons_bell);
-			ret = hvg_ring_write(st->prod, bufs, 2, &sig);
+			ret = hvg_ring_write(st->prod, bufs, 2);
+			sig = ret == HVG_RING_SIGNAL;
+			if (sig)
+				ret = 0;
 			if (ret != -HVG_RING_E_FULL)
 				break;
 			/* Full: publish what we need, recheck, then wait. */

@@ -107,7 +107,10 @@ static void fz_write(struct hvg_ring *out, u32 len, u16 flags)
 	bufs[0].len = sizeof(desc);
 	bufs[1].base = fz_payload;
 	bufs[1].len = len;
-	ret = hvg_ring_write(out, bufs, 2, &sig);
+	ret = hvg_ring_write(out, bufs, 2);
+	sig = ret == HVG_RING_SIGNAL;
+	if (sig)
+		ret = 0;
 	FZ_ASSERT(ret == 0 || ret == -HVG_RING_E_FULL ||
 		  ret == -HVG_RING_E_TOOBIG || ret == -HVG_RING_E_INDEX ||
 		  ret == -HVG_RING_E_ALIGN);

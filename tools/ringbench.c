@@ -93,7 +93,6 @@ static inline void bench_pair(struct bench *b, u64 id)
 	struct hvg_vmpacket_desc desc;
 	struct hvg_ring_buf bufs[2];
 	struct hvg_ring_pkt pkt;
-	bool sig;
 
 	hvg_ring_desc_init(&desc, HVG_PKT_DATA_INBAND, 0, id,
 			   sizeof(desc), sizeof(desc) + b->size);
@@ -101,7 +100,7 @@ static inline void bench_pair(struct bench *b, u64 id)
 	bufs[0].len = sizeof(desc);
 	bufs[1].base = b->src;
 	bufs[1].len = b->size;
-	if (unlikely(hvg_ring_write(&b->pair.out, bufs, 2, &sig)))
+	if (unlikely(hvg_ring_write(&b->pair.out, bufs, 2) < 0))
 		exit(2);
 	/* read_next() looks at write_index itself when it has no snapshot. */
 	if (unlikely(hvg_ring_read_next(&b->host, b->dst, BUF_SIZE, &pkt) != 1))
@@ -210,7 +209,6 @@ static void *stream_producer(void *arg)
 	struct hvg_ring_buf bufs[2];
 	u32 need, bell, spins = 0;
 	u64 id = 0, until;
-	bool sig;
 	int ret;
 
 	pin_to_cpu(1);
@@ -224,10 +222,10 @@ static void *stream_producer(void *arg)
 	while (!READ_ONCE(s->stop)) {
 		desc.trans_id = id;
 		bell = READ_ONCE(s->cons_bell);
-		ret = hvg_ring_write(ring, bufs, 2, &sig);
-		if (!ret) {
+		ret = hvg_ring_write(ring, bufs, 2);
+		if (ret >= 0) {
 			id++;
-			if (sig)
+			if (ret == HVG_RING_SIGNAL)
 				WRITE_ONCE(s->prod_bell, s->prod_bell + 1);
 			continue;
 		}

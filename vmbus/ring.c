@@ -142,6 +142,48 @@ static int ring_load_read_index(struct hvg_ring *ring, u32 *r)
 	return err ? ring_fail(ring, err) : 0;
 }
 
+/*
+ * Publish a packet written at old_w (ring->priv_write is already past it)
+ * and decide about the signal. Called last by hvg_ring_write(), so that
+ * nothing but the ring and old_w has to live across the copies.
+ */
+static noinline int ring_publish(struct hvg_ring *ring, u32 old_w)
+{
+	struct hvg_ring_hdr *hdr = ring->hdr;
+
+	/*
+	 * Publish write_index with a full barrier on each side of the store,
+	 * in one fully ordered exchange (one locked instruction on x86):
+	 *
+	 * Before: the packet bytes, padding and trailer that hvg_ring_write()
+	 * stored are visible before write_index. Pairs with the consumer's
+	 * acquire load of write_index (ring_load_write_index()) before it
+	 * reads the packet.
+	 *
+	 * After: the write_index store is visible before the loads of
+	 * interrupt_mask and read_index below. Pairs with the consumer's full
+	 * barrier between its interrupt_mask or read_index store and its next
+	 * load of write_index (hvg_ring_mask_end(), and the one after the
+	 * read_index store in hvg_ring_read_end()): either the consumer sees
+	 * this packet, or this side sees its new mask and read_index.
+	 */
+	hvg_ring_publish_mb(&hdr->write_index, ring->priv_write);
+
+	if (READ_ONCE(hdr->interrupt_mask))
+		return 0;
+	/*
+	 * Load-load: interrupt_mask before read_index, so a read_index that
+	 * says "empty" is not older than the mask that said "not draining".
+	 * Pairs with the full barrier after the consumer sets the mask
+	 * (hvg_ring_mask_begin()).
+	 */
+	hvg_ring_rmb();
+	if (READ_ONCE(hdr->read_index) != old_w)
+		return 0;
+	ring->stats.signals++;
+	return HVG_RING_SIGNAL;
+}
+
 /* Why a descriptor does not match its pieces: too big for len8, or wrong. */
 static int ring_bad_desc(const struct hvg_ring_buf *bufs, unsigned int nbufs)
 {
@@ -159,7 +201,6 @@ static int ring_bad_desc(const struct hvg_ring_buf *bufs, unsigned int nbufs)
  * @ring: the producer endpoint
  * @bufs: the pieces of the packet; @bufs[0] starts with the descriptor
  * @nbufs: number of pieces, at least 1
- * @signal: set when the caller must signal the consumer
  *
  * The pieces are copied back to back, followed by zero padding to a multiple
  * of 8 and the 8-byte trailer. The descriptor must already describe the
@@ -167,15 +208,15 @@ static int ring_bad_desc(const struct hvg_ring_buf *bufs, unsigned int nbufs)
  * (hvg_ring_desc_init()). The ring is never filled completely: a packet is
  * written only if more than its size plus trailer is free.
  *
- * @signal is set, and counted, only if the ring was empty before this packet
- * and the consumer has not set interrupt_mask.
- *
- * Return: 0; -EAGAIN if the packet does not fit now (counted as a ring-full
- * event); -EMSGSIZE if it can never fit; -EINVAL for a bad descriptor;
- * -ERANGE or -EILSEQ (sticky) if the consumer's read_index is malformed.
+ * Return: HVG_RING_SIGNAL (1), counted, when the caller must signal the
+ * consumer: the ring was empty before this packet and the consumer has not
+ * set interrupt_mask; 0 when written without a signal; -EAGAIN if the
+ * packet does not fit now (counted as a ring-full event); -EMSGSIZE if it
+ * can never fit; -EINVAL for a bad descriptor; -ERANGE or -EILSEQ (sticky)
+ * if the consumer's read_index is malformed.
  */
 int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
-		   unsigned int nbufs, bool *signal)
+		   unsigned int nbufs)
 {
 	struct hvg_ring_hdr *hdr = ring->hdr;
 	const struct hvg_vmpacket_desc *desc;
@@ -186,20 +227,21 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	bool simple;
 	u8 *dst;
 
-	*signal = false;
 	if (unlikely(ring->err))
 		return ring->err;
-	if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
-		return -HVG_RING_E_INVAL;
 	/*
 	 * A 64-bit sum of 32-bit lengths: it cannot wrap. The common packet
 	 * is a bare descriptor and one payload: no loop for it.
 	 */
 	simple = nbufs == 2 && bufs[0].len == sizeof(*desc);
-	total = bufs[0].len + (u64)bufs[1 % nbufs].len;
-	if (unlikely(!simple))
-		for (total = bufs[0].len, i = 1; i < nbufs; i++)
+	if (likely(simple)) {
+		total = sizeof(*desc) + (u64)bufs[1].len;
+	} else {
+		if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
+			return -HVG_RING_E_INVAL;
+		for (total = 0, i = 0; i < nbufs; i++)
 			total += bufs[i].len;
+	}
 	desc = bufs[0].base;
 	padded = desc->len8 * 8u;
 	/*
@@ -257,37 +299,7 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 		}
 	}
 
-	/*
-	 * Publish write_index with a full barrier on each side of the store,
-	 * in one fully ordered exchange (one locked instruction on x86):
-	 *
-	 * Before: the packet bytes, padding and trailer stored above are
-	 * visible before write_index. Pairs with the consumer's acquire load
-	 * of write_index (ring_load_write_index()) before it reads the packet.
-	 *
-	 * After: the write_index store is visible before the loads of
-	 * interrupt_mask and read_index below. Pairs with the consumer's full
-	 * barrier between its interrupt_mask or read_index store and its next
-	 * load of write_index (hvg_ring_mask_end(), and the one after the
-	 * read_index store in hvg_ring_read_end()): either the consumer sees
-	 * this packet, or this side sees its new mask and read_index.
-	 */
-	hvg_ring_publish_mb(&hdr->write_index, new_w);
-
-	if (READ_ONCE(hdr->interrupt_mask))
-		return 0;
-	/*
-	 * Load-load: interrupt_mask before read_index, so a read_index that
-	 * says "empty" is not older than the mask that said "not draining".
-	 * Pairs with the full barrier after the consumer sets the mask
-	 * (hvg_ring_mask_begin()).
-	 */
-	hvg_ring_rmb();
-	if (READ_ONCE(hdr->read_index) == old_w) {
-		*signal = true;
-		ring->stats.signals++;
-	}
-	return 0;
+	return ring_publish(ring, old_w);
 }
 
 /**
@@ -397,18 +409,21 @@ int hvg_ring_read_next(struct hvg_ring *ring, void *buf, u32 buflen,
 
 	if (unlikely(ring->err))
 		return ring->err;
-	avail = ring_used(ring->seen_write, r, size);
-	if (avail < RING_MIN_FOOTPRINT) {
+	if (ring->seen_write == r) {
 		/* The snapshot is used up: look for newer packets. */
 		err = ring_load_write_index(ring);
 		if (unlikely(err))
 			return err;
-		avail = ring_used(ring->seen_write, r, size);
-		if (!avail)
+		if (ring->seen_write == r)
 			return 0;
-		if (unlikely(avail < RING_MIN_FOOTPRINT))
-			return ring_fail(ring, -HVG_RING_E_OVERRUN);
 	}
+	/*
+	 * A producer publishes whole packets only, so the bytes up to any
+	 * write_index it published hold at least one whole packet.
+	 */
+	avail = ring_used(ring->seen_write, r, size);
+	if (unlikely(avail < RING_MIN_FOOTPRINT))
+		return ring_fail(ring, -HVG_RING_E_OVERRUN);
 
 	src = ring->data + r;
 	word = READ_ONCE(*(const u64 *)src);
@@ -417,8 +432,7 @@ int hvg_ring_read_next(struct hvg_ring *ring, void *buf, u32 buflen,
 	len = ((word >> 32) & 0xffff) * 8;
 	if (unlikely(len < sizeof(struct hvg_vmpacket_desc)))
 		return ring_fail(ring, -HVG_RING_E_SHORT);
-	/* 16 <= off <= len, in one unsigned comparison since len >= 16. */
-	if (unlikely(off - 16 > len - 16))
+	if (unlikely(off < sizeof(struct hvg_vmpacket_desc) || off > len))
 		return ring_fail(ring, -HVG_RING_E_OFFSET);
 	if (unlikely(len + HVG_PKT_TRAILER_SIZE > avail))
 		return ring_fail(ring, -HVG_RING_E_OVERRUN);
@@ -436,11 +450,12 @@ int hvg_ring_read_next(struct hvg_ring *ring, void *buf, u32 buflen,
 	ring->stats.packets++;
 	ring->stats.bytes += len;
 	/*
-	 * The private copy starts with the checked word, not a second fetch
-	 * of it.
+	 * The private copy: the descriptor inline, starting with the checked
+	 * word rather than a second fetch of it, then the rest.
 	 */
-	memcpy(buf, src, len);
 	memcpy(buf, &word, sizeof(word));
+	memcpy((u8 *)buf + 8, src + 8, 8);
+	memcpy((u8 *)buf + 16, src + 16, len - 16);
 	return 1;
 }
 

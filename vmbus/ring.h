@@ -22,7 +22,8 @@
  * endpoint's calls.
  *
  * The ring never signals the peer itself: every call that may need a signal
- * says so (a bool), counts it in stats.signals, and the caller sends it.
+ * says so (hvg_ring_write() returns HVG_RING_SIGNAL, hvg_ring_read_end()
+ * returns true), counts it in stats.signals, and the caller sends it.
  *
  * Errors (negative errno values; the named aliases are what the code and
  * the tests use):
@@ -53,6 +54,9 @@
 
 #include "ring_env.h"
 #include <hvguest/vmbus_proto.h>
+
+/* hvg_ring_write(): written, and the caller must signal the consumer. */
+#define HVG_RING_SIGNAL		1
 
 #define HVG_RING_E_FULL		EAGAIN
 #define HVG_RING_E_TOOBIG	EMSGSIZE
@@ -87,8 +91,8 @@ struct hvg_ring_pkt {
 /* Per-endpoint counters; written only by that endpoint's calls. */
 struct hvg_ring_stats {
 	u64 packets;	/* packets written (producer) or read (consumer) */
-	u64 bytes;	/* their len8 * 8, trailer not included */
 	u64 signals;	/* signals this endpoint told its caller to send */
+	u64 bytes;	/* their len8 * 8, trailer not included */
 	u64 full;	/* writes refused with -EAGAIN */
 	u64 malformed;	/* malformed packets or peer indices rejected */
 };
@@ -128,7 +132,7 @@ int hvg_ring_attach(struct hvg_ring *ring, void *hdr, void *data, u32 size);
 
 /* Producer. */
 int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
-		   unsigned int nbufs, bool *signal);
+		   unsigned int nbufs);
 u32 hvg_ring_free_bytes(struct hvg_ring *ring);
 u32 hvg_ring_set_pending(struct hvg_ring *ring, u32 bytes);
 

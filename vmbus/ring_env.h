@@ -56,6 +56,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 /* Single, untorn accesses, as the kernel's: relaxed atomics. */
