@@ -16,21 +16,13 @@
 #include <asm/cpufeature.h>
 
 /*
- * The version of the kernel being built against, in KERNEL_VERSION() form:
- * the value that the kernel's version.h also provides as its version code,
- * spelled through the MAJOR/PATCHLEVEL/SUBLEVEL macros that version.h has
- * carried since v5.16 ("Makefile: add LINUX_VERSION_{MAJOR,PATCHLEVEL,
- * SUBLEVEL}"). Older kernels lack them; of the supported ones that is 5.10
- * only, which every switch below treats as "old", so 5.10.0 stands in (the
- * guest OS id then reports 5.10.0).
+ * The version of the kernel being built against. checkpatch objects to
+ * LINUX_VERSION_CODE because in-tree code always matches its kernel; this
+ * header is the one out-of-tree exception (scripts/checkpatch exempts it).
+ * KERNEL_VERSION() saturates the sublevel at 255 (5.10.223 reads 5.10.255),
+ * as it does for the guest OS id of the kernel's own Hyper-V code.
  */
-#ifdef LINUX_VERSION_MAJOR
-#define HVG_KVER	KERNEL_VERSION(LINUX_VERSION_MAJOR, \
-				       LINUX_VERSION_PATCHLEVEL, \
-				       LINUX_VERSION_SUBLEVEL)
-#else
-#define HVG_KVER	KERNEL_VERSION(5, 10, 0)
-#endif
+#define HVG_KVER	LINUX_VERSION_CODE
 
 /*
  * The kernel's own Hyper-V support (arch/x86/hyperv, drivers/hv/hv_common.c)
