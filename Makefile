@@ -2,7 +2,7 @@
 #
 # hvguest: user-facing targets. The kernel build itself reads Kbuild.
 #
-#   make                 build every module against KDIR (W=1, warnings fail)
+#   make                 build every module against KDIR, with W=1
 #   make install         install into /lib/modules/<kver>/updates, run depmod
 #   make check           every test (what CI runs)
 #   make demo            boot a guest on the stock kernel and show the stack
@@ -10,11 +10,13 @@
 #   make dkms-check      DKMS add/build/install/uninstall/remove
 #   make matrix          build against every supported kernel
 #   make kunit           KUnit + integration tests in the test-kernel guest
-#   make tools-check     user-space unit tests, fuzzers (bounded), benchmarks
+#   make smoke           integration tests on Debian's stock kernel guest
+#   make tools-check     user-space unit tests (make -C tools fuzz, bench)
 #   make clean
+#   make help            this list
 #
 # Variables: KDIR (kernel build dir), QEMU_CPUS (1, 2, 4), QEMU_CPU (an
-# emulated CPU model, e.g. Skylake-Client-v4 or EPYC-v4), V=1 for verbose.
+# emulated CPU model, e.g. Skylake-Client-v4 or EPYC-v3), V=1 for verbose.
 
 SRC := $(CURDIR)
 KDIR ?= $(shell $(SRC)/scripts/kdir)
@@ -24,7 +26,7 @@ KVER = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/g
 KBUILD_FLAGS := W=1
 
 .PHONY: all modules install clean check demo checkpatch dkms-check matrix \
-	kunit smoke tools-check sparse deps test-kernel
+	kunit smoke tools-check sparse deps test-kernel help
 
 all: modules
 
@@ -74,3 +76,6 @@ smoke: deps
 
 tools-check:
 	$(MAKE) -C tools check
+
+help:
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(SRC)/Makefile
