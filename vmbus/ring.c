@@ -64,7 +64,7 @@ static int ring_fail(struct hvg_ring *ring, int err)
 static int ring_setup(struct hvg_ring *ring, void *hdr, void *data, u32 size)
 {
 	if (!hdr || !data || size < HVG_RING_MIN_DATA || size & 7 ||
-	    size > (1u << 31))
+	    size > HVG_RING_MAX_DATA)
 		return -HVG_RING_E_INVAL;
 	memset(ring, 0, sizeof(*ring));
 	ring->hdr = hdr;
@@ -78,7 +78,7 @@ static int ring_setup(struct hvg_ring *ring, void *hdr, void *data, u32 size)
  * @ring: the endpoint to set up
  * @hdr: the header page
  * @data: the data area, mapped twice back to back (2 * @size bytes)
- * @size: bytes of the data area, a multiple of 8, at least 64
+ * @size: bytes of the data area, a multiple of 8, 64 to 1 GiB
  *
  * For the side that allocates the ring, before the host is told about it:
  * both indices, interrupt_mask and pending_send_sz become 0, and
@@ -102,7 +102,7 @@ int hvg_ring_init(struct hvg_ring *ring, void *hdr, void *data, u32 size)
  * @ring: the endpoint to set up
  * @hdr: the header page
  * @data: the data area, mapped twice back to back (2 * @size bytes)
- * @size: bytes of the data area, a multiple of 8, at least 64
+ * @size: bytes of the data area, a multiple of 8, 64 to 1 GiB
  *
  * For the peer of the side that called hvg_ring_init() (the loopback host,
  * the tests, the fuzzer): the private indices start from the shared ones,
@@ -271,8 +271,7 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	 * and a CPU does not make a store visible before the load that
 	 * decides whether it happens. The consumer's side of this pairing is
 	 * the release store of read_index in hvg_ring_read_end().
-	 */
-	/*
+	 *
 	 * Everything but the copies first: the trailer (where this packet
 	 * starts, in the upper 32 bits), the zeroed last word of the packet
 	 * (the pieces overwrite all of it but the padding, which stays zero),

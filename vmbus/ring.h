@@ -74,6 +74,9 @@
 /* The smallest data area that holds one minimal packet and a free slot. */
 #define HVG_RING_MIN_DATA	64u
 
+/* The largest data area: index differences stay well inside an s32. */
+#define HVG_RING_MAX_DATA	0x40000000u	/* 1 GiB */
+
 /* One piece of a packet to gather into the ring. */
 struct hvg_ring_buf {
 	const void *base;
