@@ -24,13 +24,26 @@
  */
 static_assert(PAGE_SIZE == HVG_RING_HDR_SIZE);
 
-/* Map one ring of @npages pages: the header, then the data pages twice. */
-static void *ring_vmap(struct page **pages, unsigned int npages)
+/**
+ * hvg_ring_vmap() - map one ring: its header page, then its data pages twice
+ * @pages: the ring's pages, header first
+ * @npages: how many, at least 2
+ *
+ * For whoever maps a ring it did not allocate (the loopback host maps the
+ * guest's pages named by a GPADL): the result is laid out as
+ * hvg_ring_init() and hvg_ring_attach() expect, header at the returned
+ * address and data PAGE_SIZE after it. Process context.
+ *
+ * Return: the mapping (undo with vunmap()), or NULL.
+ */
+void *hvg_ring_vmap(struct page **pages, unsigned int npages)
 {
 	unsigned int i, data = npages - 1;
 	struct page **map;
 	void *va;
 
+	if (npages < 2)
+		return NULL;
 	map = kmalloc_array(2 * data + 1, sizeof(*map), GFP_KERNEL);
 	if (!map)
 		return NULL;
@@ -80,11 +93,11 @@ int hvg_ring_pair_alloc(struct hvg_ring_pair *pair, u32 out_size,
 		if (!pair->pages[i])
 			goto err_free;
 	}
-	pair->out_va = ring_vmap(pair->pages, pair->out_pages);
+	pair->out_va = hvg_ring_vmap(pair->pages, pair->out_pages);
 	if (!pair->out_va)
 		goto err_free;
-	pair->in_va = ring_vmap(pair->pages + pair->out_pages,
-				pair->npages - pair->out_pages);
+	pair->in_va = hvg_ring_vmap(pair->pages + pair->out_pages,
+				    pair->npages - pair->out_pages);
 	if (!pair->in_va)
 		goto err_free;
 
