@@ -62,18 +62,10 @@ int hvg_ring_pair_alloc(struct hvg_ring_pair *pair, u32 out_size,
 	if (!pair->in_va)
 		goto err_nomem;
 
-	err = hvg_ring_init(&pair->out, pair->out_va,
-			    (u8 *)pair->out_va + HVG_RING_HDR_SIZE,
-			    out_size - HVG_RING_HDR_SIZE);
-	if (!err)
-		err = hvg_ring_init(&pair->in, pair->in_va,
-				    (u8 *)pair->in_va + HVG_RING_HDR_SIZE,
-				    in_size - HVG_RING_HDR_SIZE);
-	if (err) {
+	err = hvg_ring_pair_init(pair, out_size, in_size);
+	if (err)
 		hvg_ring_pair_free(pair);
-		return err;
-	}
-	return 0;
+	return err;
 
 err_nomem:
 	hvg_ring_pair_free(pair);

@@ -132,6 +132,29 @@ int hvg_ring_attach(struct hvg_ring *ring, void *hdr, void *data, u32 size)
 	return 0;
 }
 
+/**
+ * hvg_ring_pair_init() - initialise both rings of a mapped pair
+ * @pair: with out_va and in_va mapped as [header][data][data again]
+ * @out_size: bytes of the outbound ring, header page included
+ * @in_size: bytes of the inbound ring, header page included
+ *
+ * The last step of hvg_ring_pair_alloc(), in both of its builds.
+ *
+ * Return: 0 or -EINVAL (see hvg_ring_init()).
+ */
+int hvg_ring_pair_init(struct hvg_ring_pair *pair, u32 out_size, u32 in_size)
+{
+	u8 *out = pair->out_va, *in = pair->in_va;
+	int err;
+
+	err = hvg_ring_init(&pair->out, out, out + HVG_RING_HDR_SIZE,
+			    out_size - HVG_RING_HDR_SIZE);
+	if (err)
+		return err;
+	return hvg_ring_init(&pair->in, in, in + HVG_RING_HDR_SIZE,
+			     in_size - HVG_RING_HDR_SIZE);
+}
+
 /* The consumer's read_index, checked; it may be anything the peer wrote. */
 static int ring_load_read_index(struct hvg_ring *ring, u32 *r)
 {

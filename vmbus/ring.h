@@ -157,6 +157,8 @@ int hvg_ring_dump(struct hvg_ring *ring, char *buf, size_t len);
  */
 int hvg_ring_pair_alloc(struct hvg_ring_pair *pair, u32 out_size,
 			u32 in_size);
+int hvg_ring_pair_init(struct hvg_ring_pair *pair, u32 out_size,
+		       u32 in_size);
 void hvg_ring_pair_free(struct hvg_ring_pair *pair);
 #ifdef __KERNEL__
 struct page;

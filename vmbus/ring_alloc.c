@@ -101,17 +101,10 @@ int hvg_ring_pair_alloc(struct hvg_ring_pair *pair, u32 out_size,
 	if (!pair->in_va)
 		goto err_free;
 
-	err = hvg_ring_init(&pair->out, pair->out_va,
-			    pair->out_va + PAGE_SIZE, out_size - PAGE_SIZE);
-	if (!err)
-		err = hvg_ring_init(&pair->in, pair->in_va,
-				    pair->in_va + PAGE_SIZE,
-				    in_size - PAGE_SIZE);
-	if (err) {
+	err = hvg_ring_pair_init(pair, out_size, in_size);
+	if (err)
 		hvg_ring_pair_free(pair);
-		return err;
-	}
-	return 0;
+	return err;
 
 err_free:
 	hvg_ring_pair_free(pair);
