@@ -3,7 +3,7 @@
 # The hypercall adapter in a guest without Hyper-V (QEMU TCG): hvg_hypercall
 # loads, says that it found no Hyper-V and waits for a software backend;
 # hvg_vmbus, with no backend registered, refuses to load and says to load
-# hvg_loophost. Run by busybox sh as root; exit 0 on pass.
+# hvg_loophost. Run by the guest's sh (dash) as root; exit 0 on pass.
 set -u
 
 fail()
