@@ -53,10 +53,16 @@ static inline int ring_check_index(const struct hvg_ring *ring, u32 idx)
 	return 0;
 }
 
-/* Reject a malformed input: count it once and make the error sticky. */
+/*
+ * Reject a malformed input: count it once and make the error sticky. The
+ * fast paths in ring.h find it through the index check, which limit = 0
+ * fails, and an empty snapshot, which sends every read to that check.
+ */
 static int ring_fail(struct hvg_ring *ring, int err)
 {
 	ring->err = err;
+	ring->limit = 0;
+	ring->seen_write = ring->priv_read;
 	ring->stats.malformed++;
 	return err;
 }
@@ -70,6 +76,7 @@ static int ring_setup(struct hvg_ring *ring, void *hdr, void *data, u32 size)
 	ring->hdr = hdr;
 	ring->data = data;
 	ring->size = size;
+	ring->limit = size;
 	return 0;
 }
 
@@ -165,106 +172,34 @@ static int ring_load_read_index(struct hvg_ring *ring, u32 *r)
 	return err ? ring_fail(ring, err) : 0;
 }
 
-/*
- * Publish a packet written at old_w (ring->priv_write is already past it)
- * and decide about the signal. Called last by hvg_ring_write(), so that
- * nothing but the ring and old_w has to live across the copies.
- */
-static noinline int ring_publish(struct hvg_ring *ring, u32 old_w)
-{
-	struct hvg_ring_hdr *hdr = ring->hdr;
-
-	/*
-	 * Publish write_index with a full barrier on each side of the store,
-	 * in one fully ordered exchange (one locked instruction on x86):
-	 *
-	 * Before: the packet bytes, padding and trailer that hvg_ring_write()
-	 * stored are visible before write_index. Pairs with the consumer's
-	 * acquire load of write_index (ring_load_write_index()) before it
-	 * reads the packet.
-	 *
-	 * After: the write_index store is visible before the loads of
-	 * interrupt_mask and read_index below. Pairs with the consumer's full
-	 * barrier between its interrupt_mask or read_index store and its next
-	 * load of write_index (hvg_ring_mask_end(), and the one after the
-	 * read_index store in hvg_ring_read_end()): either the consumer sees
-	 * this packet, or this side sees its new mask and read_index.
-	 */
-	hvg_ring_publish_mb(&hdr->write_index, ring->priv_write);
-
-	if (READ_ONCE(hdr->interrupt_mask))
-		return 0;
-	/*
-	 * Load-load: interrupt_mask before read_index, so a read_index that
-	 * says "empty" is not older than the mask that said "not draining".
-	 * Pairs with the full barrier after the consumer sets the mask
-	 * (hvg_ring_mask_begin()).
-	 */
-	hvg_ring_rmb();
-	if (READ_ONCE(hdr->read_index) != old_w)
-		return 0;
-	ring->stats.signals++;
-	return HVG_RING_SIGNAL;
-}
-
-/* Why a descriptor does not match its pieces: too big for len8, or wrong. */
-static int ring_bad_desc(const struct hvg_ring_buf *bufs, unsigned int nbufs)
-{
-	u64 total = 0;
-	unsigned int i;
-
-	for (i = 0; i < nbufs; i++)
-		total += bufs[i].len;
-	return total > HVG_RING_MAX_PKT ? -HVG_RING_E_TOOBIG :
-					  -HVG_RING_E_INVAL;
-}
-
 /**
- * hvg_ring_write() - gather one packet into the ring (producer)
+ * hvg_ring_writev() - gather one packet of any number of pieces (producer)
  * @ring: the producer endpoint
  * @bufs: the pieces of the packet; @bufs[0] starts with the descriptor
  * @nbufs: number of pieces, at least 1
  *
- * The pieces are copied back to back, followed by zero padding to a multiple
- * of 8 and the 8-byte trailer. The descriptor must already describe the
- * padded packet: len8 * 8 is the padded total, 2 <= offset8 <= len8
- * (hvg_ring_desc_init()). The ring is never filled completely: a packet is
- * written only if more than its size plus trailer is free.
+ * hvg_ring_write() (ring.h), for any list of pieces: the same checks in the
+ * same order, the same layout, the same publication and signal decision.
  *
- * Return: HVG_RING_SIGNAL (1), counted, when the caller must signal the
- * consumer: the ring was empty before this packet and the consumer has not
- * set interrupt_mask; 0 when written without a signal; -EAGAIN if the
- * packet does not fit now (counted as a ring-full event); -EMSGSIZE if it
- * can never fit; -EINVAL for a bad descriptor; -ERANGE or -EILSEQ (sticky)
- * if the consumer's read_index is malformed.
+ * Return: as hvg_ring_write().
  */
-int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
-		   unsigned int nbufs)
+int hvg_ring_writev(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
+		    unsigned int nbufs)
 {
-	struct hvg_ring_hdr *hdr = ring->hdr;
 	const struct hvg_vmpacket_desc *desc;
-	u32 size = ring->size, old_w = ring->priv_write, new_w, r;
-	u32 padded, need, used;
+	u32 old_w = ring->priv_write, padded;
 	unsigned int i;
-	u64 total, trailer;
-	bool simple;
-	u8 *dst;
+	u64 total;
+	u8 *dst = NULL;
+	int err;
 
 	if (unlikely(ring->err))
 		return ring->err;
-	/*
-	 * A 64-bit sum of 32-bit lengths: it cannot wrap. The common packet
-	 * is a bare descriptor and one payload: no loop for it.
-	 */
-	simple = nbufs == 2 && bufs[0].len == sizeof(*desc);
-	if (likely(simple)) {
-		total = sizeof(*desc) + (u64)bufs[1].len;
-	} else {
-		if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
-			return -HVG_RING_E_INVAL;
-		for (total = 0, i = 0; i < nbufs; i++)
-			total += bufs[i].len;
-	}
+	if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
+		return -HVG_RING_E_INVAL;
+	/* A 64-bit sum of 32-bit lengths: it cannot wrap. */
+	for (total = 0, i = 0; i < nbufs; i++)
+		total += bufs[i].len;
 	desc = bufs[0].base;
 	padded = desc->len8 * 8u;
 	/*
@@ -273,55 +208,36 @@ int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 	 */
 	if (unlikely(padded != ((total + 7) & ~7ull) ||
 		     (u16)(desc->offset8 - 2) > (u16)(desc->len8 - 2)))
-		return ring_bad_desc(bufs, nbufs);
-	need = padded + HVG_PKT_TRAILER_SIZE;
-	if (unlikely(need >= size))
+		return total > HVG_RING_MAX_PKT ? -HVG_RING_E_TOOBIG :
+						  -HVG_RING_E_INVAL;
+	/* Too big ever (-EMSGSIZE) is the first refusal it can return. */
+	err = __hvg_ring_reserve(ring, padded, &dst);
+	if (unlikely(err))
+		return err;
+	/* The pieces back to back over the zeroed last word. */
+	for (i = 0; i < nbufs; i++) {
+		memcpy(dst, bufs[i].base, bufs[i].len);
+		dst += bufs[i].len;
+	}
+	return __hvg_ring_publish(ring, old_w, ring->priv_write);
+}
+
+/*
+ * Why a write with a well-formed descriptor cannot go in: the packet can
+ * never fit, read_index (read once, by the caller: r) is malformed, or the
+ * ring is full now. In this order, the order of the checks in
+ * hvg_ring_writev().
+ */
+int __hvg_ring_write_refused(struct hvg_ring *ring, u32 r, u32 need)
+{
+	if (unlikely(ring->err))
+		return ring->err;
+	if (need >= ring->size)
 		return -HVG_RING_E_TOOBIG;
-
-	r = READ_ONCE(hdr->read_index);
-	if (unlikely(r >= size || r & 7))
+	if (!hvg_ring_index_ok(ring, r))
 		return ring_fail(ring, ring_check_index(ring, r));
-	used = old_w - r;
-	if ((s32)used < 0)
-		used += size;
-	if (size - used <= need) {
-		ring->stats.full++;
-		return -HVG_RING_E_FULL;
-	}
-	/*
-	 * No barrier between the read_index load and the stores below into
-	 * the space it frees: the stores are control dependent on the load,
-	 * and a CPU does not make a store visible before the load that
-	 * decides whether it happens. The consumer's side of this pairing is
-	 * the release store of read_index in hvg_ring_read_end().
-	 *
-	 * Everything but the copies first: the trailer (where this packet
-	 * starts, in the upper 32 bits), the zeroed last word of the packet
-	 * (the pieces overwrite all of it but the padding, which stays zero),
-	 * and the private state, so that little stays live across the copies.
-	 */
-	dst = ring->data + old_w;
-	trailer = (u64)old_w << 32;
-	memcpy(dst + padded, &trailer, sizeof(trailer));
-	memset(dst + padded - 8, 0, 8);
-	new_w = old_w + need;
-	if (new_w >= size)
-		new_w -= size;
-	ring->priv_write = new_w;
-	ring->stats.packets++;
-	ring->stats.bytes += padded;
-
-	if (likely(simple)) {
-		memcpy(dst, desc, sizeof(*desc));
-		memcpy(dst + sizeof(*desc), bufs[1].base, bufs[1].len);
-	} else {
-		for (i = 0; i < nbufs; i++) {
-			memcpy(dst, bufs[i].base, bufs[i].len);
-			dst += bufs[i].len;
-		}
-	}
-
-	return ring_publish(ring, old_w);
+	ring->stats.full++;
+	return -HVG_RING_E_FULL;
 }
 
 /**
@@ -373,7 +289,7 @@ static int ring_load_write_index(struct hvg_ring *ring)
 	/*
 	 * Acquire: the packet loads that follow cannot be satisfied before
 	 * this load of write_index. Pairs with the producer's full barrier
-	 * before its write_index store (hvg_ring_write()).
+	 * before its write_index store (__hvg_ring_publish()).
 	 */
 	w = hvg_ring_load_acquire(&ring->hdr->write_index);
 	err = ring_check_index(ring, w);
@@ -402,125 +318,53 @@ int hvg_ring_read_begin(struct hvg_ring *ring)
 	return ring_used(ring->seen_write, ring->priv_read, ring->size);
 }
 
-/**
- * hvg_ring_read_next() - copy the next packet into private memory
- * @ring: the consumer endpoint
- * @buf: private buffer, 8-byte aligned
- * @buflen: its size: the largest packet this channel accepts
- * @pkt: filled in with the packet, which lives in @buf
- *
- * The descriptor's first word (type, offset8, len8, flags) is read from the
- * ring once; the checks and the private copy both use that value, so a host
- * that rewrites the packet while it is copied cannot make them disagree.
- * The private read index advances; read_index is published only by
- * hvg_ring_read_end().
- *
- * Return: 1 with a packet in @pkt; 0 when the ring is empty; -ENOBUFS if the
- * packet is longer than @buflen (nothing consumed); or a malformed-packet
- * error, counted and sticky: -EBADMSG (len8 too short), -EPROTO (bad
- * offset8), -EOVERFLOW (packet beyond the published bytes), -ERANGE or
- * -EILSEQ (bad write_index).
+/*
+ * A write_index that failed hvg_ring_index_ok(), read once by the caller:
+ * the sticky error if there is one (limit is 0), else rejected now.
  */
-int hvg_ring_read_next(struct hvg_ring *ring, void *buf, u32 buflen,
-		       struct hvg_ring_pkt *pkt)
+int __hvg_ring_bad_index(struct hvg_ring *ring, u32 idx)
 {
-	u32 size = ring->size, r = ring->priv_read, avail, len, off;
-	const u8 *src;
-	u64 word;
-	int err;
-
-	if (unlikely(ring->err))
+	if (ring->err)
 		return ring->err;
-	if (ring->seen_write == r) {
-		/* The snapshot is used up: look for newer packets. */
-		err = ring_load_write_index(ring);
-		if (unlikely(err))
-			return err;
-		if (ring->seen_write == r)
-			return 0;
-	}
+	return ring_fail(ring, ring_check_index(ring, idx));
+}
+
+/*
+ * Why hvg_ring_read_next() cannot take the packet whose first descriptor
+ * word it read (once: word) with avail bytes published: each check in the
+ * documented order, the malformed ones counted and sticky.
+ */
+int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail)
+{
+	u32 off = ((word >> 16) & 0xffff) * 8, len = ((word >> 32) & 0xffff) * 8;
+
 	/*
 	 * A producer publishes whole packets only, so the bytes up to any
 	 * write_index it published hold at least one whole packet.
 	 */
-	avail = ring_used(ring->seen_write, r, size);
-	if (unlikely(avail < RING_MIN_FOOTPRINT))
+	if (avail < RING_MIN_FOOTPRINT)
 		return ring_fail(ring, -HVG_RING_E_OVERRUN);
-
-	src = ring->data + r;
-	word = READ_ONCE(*(const u64 *)src);
-	/* Little endian: type, offset8, len8, flags from low to high. */
-	off = ((word >> 16) & 0xffff) * 8;
-	len = ((word >> 32) & 0xffff) * 8;
-	if (unlikely(len < sizeof(struct hvg_vmpacket_desc)))
+	if (len < sizeof(struct hvg_vmpacket_desc))
 		return ring_fail(ring, -HVG_RING_E_SHORT);
-	if (unlikely(off < sizeof(struct hvg_vmpacket_desc) || off > len))
+	if (off < sizeof(struct hvg_vmpacket_desc) || off > len)
 		return ring_fail(ring, -HVG_RING_E_OFFSET);
-	if (unlikely(len + HVG_PKT_TRAILER_SIZE > avail))
+	if (len + HVG_PKT_TRAILER_SIZE > avail)
 		return ring_fail(ring, -HVG_RING_E_OVERRUN);
-	if (unlikely(len > buflen))
-		return -HVG_RING_E_NOBUFS;
-
-	pkt->desc = buf;
-	pkt->data = (const u8 *)buf + off;
-	pkt->len = len;
-	pkt->data_len = len - off;
-	r += len + HVG_PKT_TRAILER_SIZE;
-	if (r >= size)
-		r -= size;
-	ring->priv_read = r;
-	ring->stats.packets++;
-	ring->stats.bytes += len;
-	/*
-	 * The private copy: the descriptor inline, starting with the checked
-	 * word rather than a second fetch of it, then the rest.
-	 */
-	memcpy(buf, &word, sizeof(word));
-	memcpy((u8 *)buf + 8, src + 8, 8);
-	memcpy((u8 *)buf + 16, src + 16, len - 16);
-	return 1;
+	return -HVG_RING_E_NOBUFS;
 }
 
-/**
- * hvg_ring_read_end() - publish read_index once for the batch (consumer)
- * @ring: the consumer endpoint
- *
- * Releases the space of every packet read since the last call. If the
- * producer advertised pending_send_sz and this batch made the free space
- * cross it (from "not more than pending" to "more than pending"), the
- * caller must signal the producer.
- *
- * Return: true when the caller must signal the producer (counted).
+/*
+ * The end of hvg_ring_read_end() when the producer waits for space: signal
+ * only if this batch (from old_r to priv_read) made the free space cross
+ * pending, from "not more than" to "more than".
  */
-bool hvg_ring_read_end(struct hvg_ring *ring)
+bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
+				 u32 pending)
 {
-	struct hvg_ring_hdr *hdr = ring->hdr;
-	u32 size = ring->size, old_r = ring->published_read;
-	u32 r = ring->priv_read, pending, w, free_now, bytes_read;
+	u32 size = ring->size, r = ring->priv_read, w, free_now, bytes_read;
 
-	if (r == old_r)
-		return false;
-	/*
-	 * Release: every load from the packets consumed in this batch (the
-	 * copies in hvg_ring_read_next()) completes before the producer can
-	 * see their space freed. Pairs with the producer's read_index load,
-	 * whose stores into the freed space depend on it (hvg_ring_write()).
-	 */
-	hvg_ring_store_release(&hdr->read_index, r);
-	ring->published_read = r;
-
-	if (!(READ_ONCE(hdr->feature_bits) & HVG_RING_FEAT_PENDING_SEND_SZ))
-		return false;
-	/*
-	 * Full barrier: the read_index store is visible before the
-	 * pending_send_sz load. Pairs with the producer's full barrier
-	 * between its pending_send_sz store and its read_index load
-	 * (hvg_ring_set_pending()): either the producer sees the space we
-	 * freed, or we see its pending size and signal.
-	 */
-	hvg_ring_mb();
-	pending = READ_ONCE(hdr->pending_send_sz);
-	if (!pending)
+	if (!(READ_ONCE(ring->hdr->feature_bits) &
+	      HVG_RING_FEAT_PENDING_SEND_SZ))
 		return false;
 	/*
 	 * Load-load: pending_send_sz before write_index, so the free space
@@ -528,7 +372,7 @@ bool hvg_ring_read_end(struct hvg_ring *ring)
 	 * producer's full barrier in hvg_ring_set_pending().
 	 */
 	hvg_ring_rmb();
-	w = READ_ONCE(hdr->write_index);
+	w = READ_ONCE(ring->hdr->write_index);
 	if (ring_check_index(ring, w))
 		return false;	/* the next read reports it */
 	free_now = ring_free(w, r, size);

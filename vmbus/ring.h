@@ -108,6 +108,7 @@ struct hvg_ring {
 	u32 priv_read;		/* consumer: next byte to read (private) */
 	u32 published_read;	/* consumer: read_index as last published */
 	u32 seen_write;		/* consumer: write_index as last read */
+	u32 limit;		/* size, or 0 once err is set (see below) */
 	int err;		/* sticky error after a malformed input */
 	struct hvg_ring_stats stats;
 };
@@ -133,17 +134,18 @@ struct hvg_ring_pair {
 int hvg_ring_init(struct hvg_ring *ring, void *hdr, void *data, u32 size);
 int hvg_ring_attach(struct hvg_ring *ring, void *hdr, void *data, u32 size);
 
-/* Producer. */
-int hvg_ring_write(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
-		   unsigned int nbufs);
+/*
+ * Producer. hvg_ring_write() (below, inline) gathers the common packet, a
+ * bare descriptor and one payload, itself and hands everything else to
+ * hvg_ring_writev(), which takes any list of pieces.
+ */
+int hvg_ring_writev(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
+		    unsigned int nbufs);
 u32 hvg_ring_free_bytes(struct hvg_ring *ring);
 u32 hvg_ring_set_pending(struct hvg_ring *ring, u32 bytes);
 
-/* Consumer. */
+/* Consumer. hvg_ring_read_next() and hvg_ring_read_end() are below. */
 int hvg_ring_read_begin(struct hvg_ring *ring);
-int hvg_ring_read_next(struct hvg_ring *ring, void *buf, u32 buflen,
-		       struct hvg_ring_pkt *pkt);
-bool hvg_ring_read_end(struct hvg_ring *ring);
 void hvg_ring_mask_begin(struct hvg_ring *ring);
 int hvg_ring_mask_end(struct hvg_ring *ring);
 
@@ -183,6 +185,308 @@ static inline void hvg_ring_desc_init(struct hvg_vmpacket_desc *desc,
 	desc->len8 = (pkt_len + 7) >> 3;
 	desc->flags = flags;
 	desc->trans_id = trans_id;
+}
+
+/*
+ * The per-packet fast paths, inline: a write+read pair is a few dozen
+ * instructions besides its two copies, and calls, prologues and argument
+ * passing were a third of that. Everything unusual (an error, a full ring, a
+ * packet of several pieces, a pending_send_sz to honour) goes out of line
+ * to vmbus/ring.c, which also holds the rest of the ring.
+ */
+int __hvg_ring_write_refused(struct hvg_ring *ring, u32 r, u32 need);
+int __hvg_ring_bad_index(struct hvg_ring *ring, u32 idx);
+int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail);
+bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
+				 u32 pending);
+
+/*
+ * A peer-owned index is below the data size and a multiple of 8. Once the
+ * endpoint has a sticky error, limit is 0 and no index passes: the fast
+ * paths check the sticky error only on their way out, and the consumer's
+ * snapshot is emptied at the same time (seen_write = priv_read), so that
+ * every read goes through this check.
+ */
+static __always_inline bool hvg_ring_index_ok(const struct hvg_ring *ring,
+					      u32 idx)
+{
+	return idx < ring->limit && !(idx & 7);
+}
+
+/*
+ * Publish a packet written at old_w, the producer's write_index becoming
+ * new_w, and decide about the signal; the last step of every write.
+ */
+static __always_inline int __hvg_ring_publish(struct hvg_ring *ring,
+					      u32 old_w, u32 new_w)
+{
+	struct hvg_ring_hdr *hdr = ring->hdr;
+
+	/*
+	 * Publish write_index with a full barrier on each side of the store,
+	 * in one fully ordered exchange (one locked instruction on x86):
+	 *
+	 * Before: the packet bytes, padding and trailer that the write
+	 * stored are visible before write_index. Pairs with the consumer's
+	 * acquire load of write_index (hvg_ring_read_next(),
+	 * hvg_ring_read_begin()) before it reads the packet.
+	 *
+	 * After: the write_index store is visible before the loads of
+	 * interrupt_mask and read_index below. Pairs with the consumer's full
+	 * barrier between its interrupt_mask or read_index store and its next
+	 * load of write_index (hvg_ring_mask_end(), and the one after the
+	 * read_index store in hvg_ring_read_end()): either the consumer sees
+	 * this packet, or this side sees its new mask and read_index.
+	 */
+	hvg_ring_publish_mb(&hdr->write_index, new_w);
+
+	if (READ_ONCE(hdr->interrupt_mask))
+		return 0;
+	/*
+	 * Load-load: interrupt_mask before read_index, so a read_index that
+	 * says "empty" is not older than the mask that said "not draining".
+	 * Pairs with the full barrier after the consumer sets the mask
+	 * (hvg_ring_mask_begin()).
+	 */
+	hvg_ring_rmb();
+	if (READ_ONCE(hdr->read_index) != old_w)
+		return 0;
+	ring->stats.signals++;
+	return HVG_RING_SIGNAL;
+}
+
+/*
+ * Make room for a packet of padded bytes (descriptor checked) at
+ * priv_write: read_index, read once, and the free space from it once it is
+ * checked; then the trailer (where this packet starts, in the upper 32
+ * bits), the zeroed last word of the packet (the pieces overwrite all of
+ * it but the padding, which stays zero), the new private write index and
+ * the counters. Return 0 with *dst the packet's start, or the refusal: a
+ * sticky error (which fails the index check), too big ever, a bad index,
+ * or full now.
+ */
+static __always_inline int __hvg_ring_reserve(struct hvg_ring *ring,
+					      u32 padded, u8 **dst)
+{
+	u32 size = ring->size, old_w = ring->priv_write, new_w, r, free;
+	u32 need = padded + HVG_PKT_TRAILER_SIZE;
+	u64 trailer;
+
+	r = READ_ONCE(ring->hdr->read_index);
+	free = r - old_w;
+	if ((s32)free <= 0)
+		free += size;
+	if (unlikely(!hvg_ring_index_ok(ring, r) || free <= need))
+		return __hvg_ring_write_refused(ring, r, need);
+	/*
+	 * No barrier between the read_index load and the stores below and
+	 * the caller's copies into the space it frees: the stores are control
+	 * dependent on the load, and a CPU does not make a store visible
+	 * before the load that decides whether it happens. The consumer's
+	 * side of this pairing is the release store of read_index in
+	 * hvg_ring_read_end().
+	 */
+	*dst = ring->data + old_w;
+	trailer = (u64)old_w << 32;
+	memcpy(*dst + padded, &trailer, sizeof(trailer));
+	memset(*dst + padded - 8, 0, 8);
+	new_w = old_w + need;
+	if (new_w >= size)
+		new_w -= size;
+	ring->priv_write = new_w;
+	ring->stats.packets++;
+	ring->stats.bytes += padded;
+	return 0;
+}
+
+/**
+ * hvg_ring_write() - gather one packet into the ring (producer)
+ * @ring: the producer endpoint
+ * @bufs: the pieces of the packet; @bufs[0] starts with the descriptor
+ * @nbufs: number of pieces, at least 1
+ *
+ * The pieces are copied back to back, followed by zero padding to a multiple
+ * of 8 and the 8-byte trailer. The descriptor must already describe the
+ * padded packet: len8 * 8 is the padded total, 2 <= offset8 <= len8
+ * (hvg_ring_desc_init()). The ring is never filled completely: a packet is
+ * written only if more than its size plus trailer is free.
+ *
+ * A bare 16-byte descriptor and one payload is written here; any other list
+ * of pieces, and every error, by hvg_ring_writev() or
+ * __hvg_ring_write_refused(), with the same checks in the same order.
+ *
+ * Return: HVG_RING_SIGNAL (1), counted, when the caller must signal the
+ * consumer: the ring was empty before this packet and the consumer has not
+ * set interrupt_mask; 0 when written without a signal; -EAGAIN if the
+ * packet does not fit now (counted as a ring-full event); -EMSGSIZE if it
+ * can never fit; -EINVAL for a bad descriptor; -ERANGE or -EILSEQ (sticky)
+ * if the consumer's read_index is malformed.
+ */
+static __always_inline int hvg_ring_write(struct hvg_ring *ring,
+					  const struct hvg_ring_buf *bufs,
+					  unsigned int nbufs)
+{
+	const struct hvg_vmpacket_desc *desc;
+	u32 old_w = ring->priv_write, len, len8, off8;
+	u8 *dst = NULL;
+	int err;
+
+	if (!(nbufs == 2 && bufs[0].len == sizeof(*desc)))
+		return hvg_ring_writev(ring, bufs, nbufs);
+	desc = bufs[0].base;
+	len = bufs[1].len;
+	len8 = desc->len8;
+	off8 = desc->offset8;
+	/*
+	 * The descriptor describes exactly this packet, padded (in 64 bits:
+	 * len may be anything), so len8 >= 2, and 2 <= offset8 <= len8; else
+	 * hvg_ring_writev() says which error.
+	 */
+	if (unlikely(len8 != ((u64)len + sizeof(*desc) + 7) >> 3 ||
+		     off8 < 2 || off8 > len8))
+		return hvg_ring_writev(ring, bufs, nbufs);
+	err = __hvg_ring_reserve(ring, len8 * 8, &dst);
+	if (unlikely(err))
+		return err;
+	memcpy(dst, desc, sizeof(*desc));
+	memcpy(dst + sizeof(*desc), bufs[1].base, len);
+	return __hvg_ring_publish(ring, old_w, ring->priv_write);
+}
+
+/**
+ * hvg_ring_read_next() - copy the next packet into private memory
+ * @ring: the consumer endpoint
+ * @buf: private buffer, 8-byte aligned
+ * @buflen: its size: the largest packet this channel accepts
+ * @pkt: filled in with the packet, which lives in @buf
+ *
+ * Works from a snapshot of write_index, and takes a new one (an acquire
+ * load, checked) only when it has read up to the snapshot. The descriptor's
+ * first word (type, offset8, len8, flags) is read from the ring once; the
+ * checks and the private copy both use that value, so a host that rewrites
+ * the packet while it is copied cannot make them disagree. The private read
+ * index advances; read_index is published only by hvg_ring_read_end().
+ *
+ * Return: 1 with a packet in @pkt; otherwise @pkt (which may be NULL when
+ * the caller expects none) is zeroed and the result is 0 when the ring is
+ * empty, -ENOBUFS if the packet is longer than @buflen (nothing consumed),
+ * or a malformed-packet error, counted and sticky: -EBADMSG (len8 too
+ * short), -EPROTO (bad offset8), -EOVERFLOW (packet beyond the published
+ * bytes), -ERANGE or -EILSEQ (bad write_index).
+ */
+static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
+					      void *buf, u32 buflen,
+					      struct hvg_ring_pkt *pkt)
+{
+	u32 r = ring->priv_read, w = ring->seen_write, avail, len, off;
+	const u8 *src;
+	u64 word;
+	int ret;
+
+	/* A sticky error emptied the snapshot and fails the index check. */
+	if (w == r) {
+		/*
+		 * The snapshot is used up: look for newer packets. Acquire:
+		 * the packet loads that follow cannot be satisfied before
+		 * this load of write_index. Pairs with the producer's full
+		 * barrier before its write_index store (__hvg_ring_publish()).
+		 */
+		w = hvg_ring_load_acquire(&ring->hdr->write_index);
+		if (unlikely(!hvg_ring_index_ok(ring, w))) {
+			ret = __hvg_ring_bad_index(ring, w);
+			goto none;
+		}
+		ring->seen_write = w;
+		if (w == r) {
+			ret = 0;
+			goto none;
+		}
+	}
+	avail = w - r;
+	if ((s32)avail < 0)
+		avail += ring->size;
+	src = ring->data + r;
+	word = READ_ONCE(*(const u64 *)src);
+	/* Little endian: type, offset8, len8, flags from low to high. */
+	off = (word >> 13) & (0xffff << 3);
+	len = (word >> 29) & (0xffff << 3);
+	/*
+	 * 2 <= offset8 <= len8 (so len8 >= 2: at least a descriptor), packet
+	 * and trailer within the bytes the producer published (whole packets
+	 * only, so at least 24), and within the caller's buffer. Else
+	 * __hvg_ring_read_refused() says which, in the documented order.
+	 */
+	if (unlikely(off < sizeof(struct hvg_vmpacket_desc) || off > len ||
+		     len + HVG_PKT_TRAILER_SIZE > avail || len > buflen)) {
+		ret = __hvg_ring_read_refused(ring, word, avail);
+		goto none;
+	}
+
+	pkt->len = len;
+	pkt->data_len = len - off;
+	pkt->desc = buf;
+	pkt->data = (const u8 *)buf + off;
+	r += len + HVG_PKT_TRAILER_SIZE;
+	if (r >= ring->size)
+		r -= ring->size;
+	ring->priv_read = r;
+	ring->stats.packets++;
+	ring->stats.bytes += len;
+	/*
+	 * The private copy: the descriptor inline, starting with the checked
+	 * word rather than a second fetch of it, then the rest.
+	 */
+	memcpy(buf, &word, sizeof(word));
+	memcpy((u8 *)buf + 8, src + 8, 8);
+	memcpy((u8 *)buf + 16, src + 16, len - 16);
+	return 1;
+none:
+	if (pkt)
+		memset(pkt, 0, sizeof(*pkt));
+	return ret;
+}
+
+/**
+ * hvg_ring_read_end() - publish read_index once for the batch (consumer)
+ * @ring: the consumer endpoint
+ *
+ * Releases the space of every packet read since the last call. If the
+ * producer advertised pending_send_sz and this batch made the free space
+ * cross it (from "not more than pending" to "more than pending"), the
+ * caller must signal the producer (__hvg_ring_read_end_pending() decides,
+ * and checks feature_bits).
+ *
+ * Return: true when the caller must signal the producer (counted).
+ */
+static __always_inline bool hvg_ring_read_end(struct hvg_ring *ring)
+{
+	struct hvg_ring_hdr *hdr = ring->hdr;
+	u32 r = ring->priv_read, old_r = ring->published_read, pending;
+
+	if (r == old_r)
+		return false;
+	/*
+	 * Release: every load from the packets consumed in this batch (the
+	 * copies in hvg_ring_read_next()) completes before the producer can
+	 * see their space freed. Pairs with the producer's read_index load,
+	 * whose stores into the freed space depend on it (hvg_ring_write()).
+	 */
+	hvg_ring_store_release(&hdr->read_index, r);
+	ring->published_read = r;
+	/*
+	 * Full barrier: the read_index store is visible before the
+	 * pending_send_sz load. Pairs with the producer's full barrier
+	 * between its pending_send_sz store and its read_index load
+	 * (hvg_ring_set_pending()): either the producer sees the space we
+	 * freed, or we see its pending size and signal. (Issued whether or
+	 * not feature_bits says pending_send_sz is honoured: that is checked
+	 * only when there is a pending size.)
+	 */
+	hvg_ring_mb();
+	pending = READ_ONCE(hdr->pending_send_sz);
+	if (likely(!pending))
+		return false;
+	return __hvg_ring_read_end_pending(ring, old_r, pending);
 }
 
 #endif /* _HVGUEST_RING_H */

@@ -4,9 +4,9 @@
  * knows whether it is built into a kernel module or into a user-space tool
  * (tools/: unit tests, fuzzer, benchmark).
  *
- * ring.c uses only what this header names: fixed-width types, memcpy and
- * memset, READ_ONCE/WRITE_ONCE, likely/unlikely, a bounded snprintf, and six
- * barriers:
+ * ring.c and the inline fast paths in ring.h use only what this header
+ * names: fixed-width types, memcpy and memset, READ_ONCE/WRITE_ONCE,
+ * likely/unlikely, __always_inline, a bounded snprintf, and six barriers:
  *
  *   hvg_ring_mb()                full barrier (loads and stores)
  *   hvg_ring_publish_mb(p, v)    store v to *p with a full barrier before
@@ -58,6 +58,8 @@
 #include <string.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
+
+/* __always_inline comes from glibc's <sys/cdefs.h>, through <string.h>. */
 
 /* Single, untorn accesses, as the kernel's: relaxed atomics. */
 #ifndef READ_ONCE
