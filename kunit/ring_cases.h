@@ -74,10 +74,10 @@ static int rt_env_init(struct rt *t, struct rt_env *env, u32 out_size,
 	err = hvg_ring_pair_alloc(&env->pair, out_size, in_size);
 	if (!err)
 		err = hvg_ring_attach(&env->host_out, env->pair.out.hdr,
-				      env->pair.out.data, env->pair.out.size);
+				      env->pair.out.size);
 	if (!err)
 		err = hvg_ring_attach(&env->host_in, env->pair.in.hdr,
-				      env->pair.in.data, env->pair.in.size);
+				      env->pair.in.size);
 	if (err || !env->scratch || !env->pkt) {
 		RT_FAIL(t, "ring env setup failed: %d", err);
 		rt_env_free(env);
@@ -94,8 +94,8 @@ static void rt_ring_at(struct hvg_ring *guest, struct hvg_ring *host, u32 off)
 {
 	guest->hdr->write_index = off;
 	guest->hdr->read_index = off;
-	hvg_ring_attach(guest, guest->hdr, guest->data, guest->size);
-	hvg_ring_attach(host, host->hdr, host->data, host->size);
+	hvg_ring_attach(guest, guest->hdr, guest->size);
+	hvg_ring_attach(host, host->hdr, host->size);
 }
 
 static u8 rt_pattern(u64 id, u32 i)
@@ -107,21 +107,14 @@ static u8 rt_pattern(u64 id, u32 i)
 static int rt_send(struct rt_env *env, struct hvg_ring *prod, u32 len,
 		   u64 id, bool *signal)
 {
-	struct hvg_vmpacket_desc desc;
-	struct hvg_ring_buf bufs[2];
 	u32 i;
 	int ret;
 
 	for (i = 0; i < len; i++)
 		env->scratch[i] = rt_pattern(id, i);
-	hvg_ring_desc_init(&desc, HVG_PKT_DATA_INBAND,
-			   HVG_PKT_FLAG_COMPLETION_REQUESTED, id, RT_DESC,
-			   RT_DESC + len);
-	bufs[0].base = &desc;
-	bufs[0].len = RT_DESC;
-	bufs[1].base = env->scratch;
-	bufs[1].len = len;
-	ret = hvg_ring_write(prod, bufs, 2);
+	ret = hvg_ring_write(prod, HVG_PKT_DATA_INBAND,
+			     HVG_PKT_FLAG_COMPLETION_REQUESTED, id,
+			     env->scratch, len);
 	*signal = ret == HVG_RING_SIGNAL;
 	return ret < 0 ? ret : 0;
 }
@@ -130,6 +123,7 @@ static int rt_send(struct rt_env *env, struct hvg_ring *prod, u32 len,
 static void rt_recv(struct rt *t, struct rt_env *env, struct hvg_ring *cons,
 		    u32 len, u64 id)
 {
+	const struct hvg_vmpacket_desc *desc;
 	struct hvg_ring_pkt pkt;
 	const u8 *data;
 	u32 i, padded = (RT_DESC + len + 7) & ~7u;
@@ -139,11 +133,12 @@ static void rt_recv(struct rt *t, struct rt_env *env, struct hvg_ring *cons,
 	RT_EQ(t, ret, 1);
 	if (ret != 1)
 		return;
-	RT_EQ(t, pkt.desc->type, HVG_PKT_DATA_INBAND);
-	RT_EQ(t, pkt.desc->offset8, 2);
-	RT_EQ(t, pkt.desc->len8, padded / 8);
-	RT_EQ(t, pkt.desc->flags, HVG_PKT_FLAG_COMPLETION_REQUESTED);
-	RT_EQ(t, pkt.desc->trans_id, id);
+	desc = hvg_ring_pkt_desc(env->pkt);
+	RT_EQ(t, desc->type, HVG_PKT_DATA_INBAND);
+	RT_EQ(t, desc->offset8, 2);
+	RT_EQ(t, desc->len8, padded / 8);
+	RT_EQ(t, desc->flags, HVG_PKT_FLAG_COMPLETION_REQUESTED);
+	RT_EQ(t, desc->trans_id, id);
 	RT_EQ(t, pkt.len, padded);
 	RT_EQ(t, pkt.data_len, padded - RT_DESC);
 	data = pkt.data;
@@ -207,6 +202,7 @@ static u32 rt_hand_packet(u8 *data, u32 size, u32 start, u16 type, u16 flags,
 
 static void rt_case_wire_read_hand_built(struct rt *t)
 {
+	const struct hvg_vmpacket_desc *desc;
 	struct rt_env env;
 	struct hvg_ring *in;
 	struct hvg_ring_pkt pkt;
@@ -235,18 +231,19 @@ static void rt_case_wire_read_hand_built(struct rt *t)
 
 	RT_EQ(t, hvg_ring_read_begin(in), (pos + in->size - start) % in->size);
 	RT_EQ(t, hvg_ring_read_next(in, env.pkt, RT_BUF_SIZE, &pkt), 1);
-	RT_EQ(t, pkt.desc->type, HVG_PKT_COMP);
-	RT_EQ(t, pkt.desc->trans_id, 0x1122334455667788ull);
+	desc = hvg_ring_pkt_desc(env.pkt);
+	RT_EQ(t, desc->type, HVG_PKT_COMP);
+	RT_EQ(t, desc->trans_id, 0x1122334455667788ull);
 	RT_EQ(t, pkt.len, 16);
 	RT_EQ(t, pkt.data_len, 0);
 
 	rt_recv(t, &env, in, 13, 7);
 
 	RT_EQ(t, hvg_ring_read_next(in, env.pkt, RT_BUF_SIZE, &pkt), 1);
-	RT_EQ(t, pkt.desc->type, HVG_PKT_DATA_USING_GPA_DIRECT);
-	RT_EQ(t, pkt.desc->offset8, 5);
+	RT_EQ(t, desc->type, HVG_PKT_DATA_USING_GPA_DIRECT);
+	RT_EQ(t, desc->offset8, 5);
 	RT_EQ(t, pkt.len, 16 + 24 + 104);
-	RT_EQ(t, (const u8 *)pkt.data - (const u8 *)pkt.desc, 40);
+	RT_EQ(t, (const u8 *)pkt.data - (const u8 *)env.pkt, 40);
 	for (i = 0; i < 100; i++)
 		RT_CHECK(t, ((const u8 *)pkt.data)[i] == rt_pattern(9, i));
 
@@ -265,6 +262,7 @@ static void rt_case_wire_write_bytes(struct rt *t)
 	struct hvg_ring *out;
 	u8 *expect = NULL;
 	const u8 *hdr_bytes;
+	struct hvg_ring_buf bufs[3];
 	u32 start, pos, i;
 	bool sig;
 
@@ -286,8 +284,25 @@ static void rt_case_wire_write_bytes(struct rt *t)
 	pos %= out->size;	/* the first packet wraps */
 	pos += rt_hand_packet(expect, out->size, pos, HVG_PKT_DATA_INBAND, 1,
 			      43, 0, 8);
+	pos += rt_hand_packet(expect, out->size, pos, HVG_PKT_COMP, 0, 44, 0,
+			      0);
+	pos += rt_hand_packet(expect, out->size, pos,
+			      HVG_PKT_DATA_USING_GPA_DIRECT, 1, 45, 24, 21);
 	RT_EQ(t, rt_send(&env, out, 29, 42, &sig), 0);
 	RT_EQ(t, rt_send(&env, out, 8, 43, &sig), 0);
+	/* A bare descriptor, and a gather with a descriptor extension. */
+	RT_EQ(t, hvg_ring_writev(out, HVG_PKT_COMP, 0, 44, 0, NULL, 0), 0);
+	for (i = 0; i < 21; i++)
+		env.scratch[24 + i] = rt_pattern(45, i);
+	memset(env.scratch, 0, 24);
+	bufs[0].base = env.scratch;		/* the 24-byte extension, */
+	bufs[0].len = 20;
+	bufs[1].base = env.scratch + 20;	/* split inside it, */
+	bufs[1].len = 10;
+	bufs[2].base = env.scratch + 30;	/* and in the payload */
+	bufs[2].len = 15;
+	RT_EQ(t, hvg_ring_writev(out, HVG_PKT_DATA_USING_GPA_DIRECT, 1, 45,
+				 24, bufs, 3), 0);
 
 	for (i = 0; i < out->size; i++) {
 		if (out->data[i] != expect[i]) {
@@ -691,8 +706,8 @@ static void rt_case_malformed_read_index(struct rt *t)
 		RT_EQ(t, out->stats.packets, 0);
 		/* The host endpoint refuses such an index when attaching. */
 		out->hdr->read_index = bad[k].read_index;
-		RT_EQ(t, hvg_ring_attach(&env.host_out, out->hdr, out->data,
-					 out->size), bad[k].err);
+		RT_EQ(t, hvg_ring_attach(&env.host_out, out->hdr, out->size),
+		      bad[k].err);
 		rt_env_free(&env);
 	}
 }
@@ -717,31 +732,38 @@ static void rt_case_packet_too_big_for_buffer(struct rt *t)
 	rt_env_free(&env);
 }
 
-static void rt_case_write_rejects_bad_desc(struct rt *t)
+static void rt_case_write_rejects_bad_args(struct rt *t)
 {
 	struct rt_env env;
 	struct hvg_ring *out;
-	struct hvg_vmpacket_desc desc;
-	struct hvg_ring_buf buf = { &desc, RT_DESC };
+	struct hvg_ring_buf buf = { NULL, 16 };
 
 	if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
 		return;
 	out = &env.pair.out;
-	hvg_ring_desc_init(&desc, HVG_PKT_DATA_INBAND, 0, 1, RT_DESC, RT_DESC);
-	desc.len8 = 3;			/* says 24, gathers 16 */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
-	desc.len8 = 2;
-	desc.offset8 = 1;		/* payload inside the descriptor */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
-	desc.offset8 = 3;		/* payload beyond the packet */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
-	buf.len = 8;			/* no room for a descriptor */
-	RT_EQ(t, hvg_ring_write(out, &buf, 1), -HVG_RING_E_INVAL);
-	RT_EQ(t, hvg_ring_write(out, &buf, 0), -HVG_RING_E_INVAL);
-	desc.offset8 = 2;
-	buf.len = RT_DESC;
-	RT_EQ(t, hvg_ring_write(out, &buf, 1), HVG_RING_SIGNAL);	/* fine */
-	RT_EQ(t, out->hdr->write_index, 24);
+	buf.base = env.scratch;
+	/* The extension is a whole number of words, inside the pieces. */
+	RT_EQ(t, hvg_ring_writev(out, HVG_PKT_DATA_INBAND, 0, 1, 4, &buf, 1),
+	      -HVG_RING_E_INVAL);
+	RT_EQ(t, hvg_ring_writev(out, HVG_PKT_DATA_INBAND, 0, 1, 24, &buf, 1),
+	      -HVG_RING_E_INVAL);
+	/* More than len8 can say, whatever the ring size. */
+	RT_EQ(t, hvg_ring_write(out, HVG_PKT_DATA_INBAND, 0, 1, env.scratch,
+				HVG_RING_MAX_PKT - 15), -HVG_RING_E_TOOBIG);
+	RT_EQ(t, hvg_ring_write(out, HVG_PKT_DATA_INBAND, 0, 1, env.scratch,
+				0xffffffffu), -HVG_RING_E_TOOBIG);
+	/* More than this ring can ever hold. */
+	RT_EQ(t, hvg_ring_write(out, HVG_PKT_DATA_INBAND, 0, 1, env.scratch,
+				out->size), -HVG_RING_E_TOOBIG);
+	RT_EQ(t, out->hdr->write_index, 0);
+	RT_EQ(t, out->stats.packets, 0);
+	RT_EQ(t, out->stats.full, 0);
+	/* Fine: the extension is the whole packet after the descriptor. */
+	RT_EQ(t, hvg_ring_writev(out, HVG_PKT_DATA_INBAND, 0, 1, 16, &buf, 1),
+	      HVG_RING_SIGNAL);
+	RT_EQ(t, out->hdr->write_index, 40);
+	/* offset8 = 4, len8 = 4 */
+	RT_EQ(t, (u32)(*(u64 *)out->data >> 16), 4u << 16 | 4);
 	rt_env_free(&env);
 }
 
@@ -835,33 +857,26 @@ static bool rt_wait_bell(u32 *bell, u32 seen)
 static int rt_stress_producer(void *arg)
 {
 	struct rt_stress *st = arg;
-	struct hvg_vmpacket_desc desc;
-	struct hvg_ring_buf bufs[2];
 	u64 seq, rnd = 0x9e3779b97f4a7c15ull;
-	u32 len, bell;
+	u32 len, need, bell;
 	bool sig;
 	int ret;
 
 	for (seq = 0; seq < st->packets; seq++) {
 		len = 8 + (u32)(rt_xorshift(&rnd) % (RT_STRESS_MAX - 8));
 		rt_fill(st->env.scratch, len, seq);
-		hvg_ring_desc_init(&desc, HVG_PKT_DATA_INBAND, 0, seq, RT_DESC,
-				   RT_DESC + len);
-		bufs[0].base = &desc;
-		bufs[0].len = RT_DESC;
-		bufs[1].base = st->env.scratch;
-		bufs[1].len = len;
+		need = ((RT_DESC + len + 7) & ~7u) + HVG_PKT_TRAILER_SIZE;
 		for (;;) {
 			bell = READ_ONCE(st->cons_bell);
-			ret = hvg_ring_write(st->prod, bufs, 2);
+			ret = hvg_ring_write(st->prod, HVG_PKT_DATA_INBAND, 0, seq,
+					     st->env.scratch, len);
 			sig = ret == HVG_RING_SIGNAL;
 			if (sig)
 				ret = 0;
 			if (ret != -HVG_RING_E_FULL)
 				break;
 			/* Full: publish what we need, recheck, then wait. */
-			if (hvg_ring_set_pending(st->prod, desc.len8 * 8 + 8) >
-			    desc.len8 * 8u + 8)
+			if (hvg_ring_set_pending(st->prod, need) > need)
 				continue;
 			if (!rt_wait_bell(&st->cons_bell, bell)) {
 				ret = -ETIMEDOUT;
@@ -884,6 +899,7 @@ static void rt_case_stress_two_threads(struct rt *t)
 {
 	struct rt_stress *st;
 	struct rt_thread th;
+	const struct hvg_vmpacket_desc *desc;
 	struct hvg_ring_pkt pkt;
 	u64 got = 0, bad = 0;
 	u32 len, sum, bell;
@@ -914,14 +930,15 @@ static void rt_case_stress_two_threads(struct rt *t)
 		while (ret >= 0 &&
 		       (ret = hvg_ring_read_next(st->cons, st->env.pkt,
 						 RT_BUF_SIZE, &pkt)) == 1) {
+			desc = hvg_ring_pkt_desc(st->env.pkt);
 			memcpy(&len, pkt.data, 4);
 			memcpy(&sum, (const u8 *)pkt.data + 4, 4);
-			if (pkt.desc->trans_id != got || len < 8 ||
+			if (desc->trans_id != got || len < 8 ||
 			    len > pkt.data_len || pkt.data_len - len > 7 ||
 			    rt_sum(pkt.data, len) != sum) {
 				RT_FAIL(t, "packet %llu: id %llu len %u",
 					(unsigned long long)got,
-					(unsigned long long)pkt.desc->trans_id,
+					(unsigned long long)desc->trans_id,
 					len);
 				bad++;
 				break;

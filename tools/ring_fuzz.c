@@ -58,6 +58,7 @@ static bool fz_malformed_err(int err)
 
 static void fz_read(struct hvg_ring *in, u8 *buf, u32 buflen, bool masked)
 {
+	const struct hvg_vmpacket_desc *desc;
 	struct hvg_ring_pkt pkt;
 	u32 i, sum = 0, n = 0;
 	int ret;
@@ -73,10 +74,11 @@ static void fz_read(struct hvg_ring *in, u8 *buf, u32 buflen, bool masked)
 		FZ_ASSERT(n <= in->size / 24);
 		FZ_ASSERT(pkt.len >= 16 && pkt.len <= buflen);
 		FZ_ASSERT(!(pkt.len & 7));
-		FZ_ASSERT((const u8 *)pkt.desc == buf);
-		FZ_ASSERT(pkt.desc->len8 * 8u == pkt.len);
-		FZ_ASSERT((const u8 *)pkt.data == buf + pkt.desc->offset8 * 8);
-		FZ_ASSERT(pkt.data_len + pkt.desc->offset8 * 8u == pkt.len);
+		desc = hvg_ring_pkt_desc(buf);
+		FZ_ASSERT(desc->len8 * 8u == pkt.len);
+		FZ_ASSERT(desc->offset8 >= 2);
+		FZ_ASSERT((const u8 *)pkt.data == buf + desc->offset8 * 8);
+		FZ_ASSERT(pkt.data_len + desc->offset8 * 8u == pkt.len);
 		/* Touch every byte the caller may use: ASan checks bounds. */
 		for (i = 0; i < pkt.data_len; i++)
 			sum += ((const u8 *)pkt.data)[i];
@@ -95,19 +97,12 @@ static void fz_read(struct hvg_ring *in, u8 *buf, u32 buflen, bool masked)
 
 static void fz_write(struct hvg_ring *out, u32 len, u16 flags)
 {
-	struct hvg_vmpacket_desc desc;
-	struct hvg_ring_buf bufs[2];
 	u32 old = out->priv_write;
 	bool sig;
 	int ret;
 
-	hvg_ring_desc_init(&desc, HVG_PKT_DATA_INBAND, flags, 1, sizeof(desc),
-			   sizeof(desc) + len);
-	bufs[0].base = &desc;
-	bufs[0].len = sizeof(desc);
-	bufs[1].base = fz_payload;
-	bufs[1].len = len;
-	ret = hvg_ring_write(out, bufs, 2);
+	ret = hvg_ring_write(out, HVG_PKT_DATA_INBAND, flags, 1, fz_payload,
+			     len);
 	sig = ret == HVG_RING_SIGNAL;
 	if (sig)
 		ret = 0;
@@ -119,7 +114,7 @@ static void fz_write(struct hvg_ring *out, u32 len, u16 flags)
 		return;
 	}
 	FZ_ASSERT(out->hdr->write_index ==
-		  (old + desc.len8 * 8u + 8) % out->size);
+		  (old + ((16 + len + 7) & ~7u) + 8) % out->size);
 }
 
 /*
@@ -161,7 +156,7 @@ int ring_fuzz_one(const u8 *data, size_t size)
 	buf = malloc(buflen ? buflen : 1);
 	if (!buf)
 		abort();
-	if (hvg_ring_attach(&in, ih, fz_pair.in.data, fz_pair.in.size) == 0) {
+	if (hvg_ring_attach(&in, ih, fz_pair.in.size) == 0) {
 		fz_read(&in, buf, buflen, flags & 1);
 		/* A second pass: sticky errors stay, nothing is re-read. */
 		fz_read(&in, buf, buflen, flags & 2);
@@ -176,8 +171,7 @@ int ring_fuzz_one(const u8 *data, size_t size)
 	 */
 	oh->write_index = fz_u32(data + 24) % fz_pair.out.size & ~7u;
 	oh->read_index = oh->write_index;
-	FZ_ASSERT(!hvg_ring_attach(&out, oh, fz_pair.out.data,
-				   fz_pair.out.size));
+	FZ_ASSERT(!hvg_ring_attach(&out, oh, fz_pair.out.size));
 	oh->read_index = fz_u32(data + 20);
 	fz_write(&out, wlen, flags >> 4);
 	fz_write(&out, wlen / 2, 0);

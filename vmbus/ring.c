@@ -55,36 +55,37 @@ static inline int ring_check_index(const struct hvg_ring *ring, u32 idx)
 
 /*
  * Reject a malformed input: count it once and make the error sticky. The
- * fast paths in ring.h find it through the index check, which limit = 0
+ * fast paths in ring.h find it through the index check, which limit8 = 0
  * fails, and an empty snapshot, which sends every read to that check.
  */
 static int ring_fail(struct hvg_ring *ring, int err)
 {
 	ring->err = err;
-	ring->limit = 0;
+	ring->limit8 = 0;
+	ring->free_cache = 0;
 	ring->seen_write = ring->priv_read;
 	ring->stats.malformed++;
 	return err;
 }
 
-static int ring_setup(struct hvg_ring *ring, void *hdr, void *data, u32 size)
+static int ring_setup(struct hvg_ring *ring, void *base, u32 size)
 {
-	if (!hdr || !data || size < HVG_RING_MIN_DATA || size & 7 ||
+	if (!base || size < HVG_RING_MIN_DATA || size & 7 ||
 	    size > HVG_RING_MAX_DATA)
 		return -HVG_RING_E_INVAL;
 	memset(ring, 0, sizeof(*ring));
-	ring->hdr = hdr;
-	ring->data = data;
+	ring->hdr = base;
+	ring->data = (u8 *)base + HVG_RING_HDR_SIZE;
 	ring->size = size;
-	ring->limit = size;
+	ring->limit8 = size >> 3;
 	return 0;
 }
 
 /**
  * hvg_ring_init() - set up a ring and reset its shared header
  * @ring: the endpoint to set up
- * @hdr: the header page
- * @data: the data area, mapped twice back to back (2 * @size bytes)
+ * @base: the header page, followed by the data area mapped twice back to
+ *	back (4 KiB + 2 * @size bytes)
  * @size: bytes of the data area, a multiple of 8, 64 to 1 GiB
  *
  * For the side that allocates the ring, before the host is told about it:
@@ -93,13 +94,13 @@ static int ring_setup(struct hvg_ring *ring, void *hdr, void *data, u32 size)
  *
  * Return: 0, or -EINVAL for a bad size or pointer.
  */
-int hvg_ring_init(struct hvg_ring *ring, void *hdr, void *data, u32 size)
+int hvg_ring_init(struct hvg_ring *ring, void *base, u32 size)
 {
-	int err = ring_setup(ring, hdr, data, size);
+	int err = ring_setup(ring, base, size);
 
 	if (err)
 		return err;
-	memset(hdr, 0, sizeof(struct hvg_ring_hdr));
+	memset(ring->hdr, 0, sizeof(struct hvg_ring_hdr));
 	ring->hdr->feature_bits = HVG_RING_FEAT_PENDING_SEND_SZ;
 	return 0;
 }
@@ -107,8 +108,8 @@ int hvg_ring_init(struct hvg_ring *ring, void *hdr, void *data, u32 size)
 /**
  * hvg_ring_attach() - set up an endpoint on a ring already in use
  * @ring: the endpoint to set up
- * @hdr: the header page
- * @data: the data area, mapped twice back to back (2 * @size bytes)
+ * @base: the header page, followed by the data area mapped twice back to
+ *	back (4 KiB + 2 * @size bytes)
  * @size: bytes of the data area, a multiple of 8, 64 to 1 GiB
  *
  * For the peer of the side that called hvg_ring_init() (the loopback host,
@@ -118,9 +119,9 @@ int hvg_ring_init(struct hvg_ring *ring, void *hdr, void *data, u32 size)
  * Return: 0; -EINVAL for a bad size or pointer; -ERANGE or -EILSEQ (sticky,
  * counted) when an index in the header is out of range or misaligned.
  */
-int hvg_ring_attach(struct hvg_ring *ring, void *hdr, void *data, u32 size)
+int hvg_ring_attach(struct hvg_ring *ring, void *base, u32 size)
 {
-	int err = ring_setup(ring, hdr, data, size);
+	int err = ring_setup(ring, base, size);
 	u32 w, r;
 
 	if (err)
@@ -154,40 +155,60 @@ int hvg_ring_pair_init(struct hvg_ring_pair *pair, u32 out_size, u32 in_size)
 	u8 *out = pair->out_va, *in = pair->in_va;
 	int err;
 
-	err = hvg_ring_init(&pair->out, out, out + HVG_RING_HDR_SIZE,
-			    out_size - HVG_RING_HDR_SIZE);
+	err = hvg_ring_init(&pair->out, out, out_size - HVG_RING_HDR_SIZE);
 	if (err)
 		return err;
-	return hvg_ring_init(&pair->in, in, in + HVG_RING_HDR_SIZE,
-			     in_size - HVG_RING_HDR_SIZE);
+	return hvg_ring_init(&pair->in, in, in_size - HVG_RING_HDR_SIZE);
 }
 
-/* The consumer's read_index, checked; it may be anything the peer wrote. */
-static int ring_load_read_index(struct hvg_ring *ring, u32 *r)
+/*
+ * The consumer's read_index, checked (it may be anything the peer wrote),
+ * and the free space from it, which also refreshes free_cache (capped: see
+ * __hvg_ring_reserve()).
+ */
+static int ring_load_free(struct hvg_ring *ring, u32 *free)
 {
+	u32 r;
 	int err;
 
-	*r = READ_ONCE(ring->hdr->read_index);
-	err = ring_check_index(ring, *r);
-	return err ? ring_fail(ring, err) : 0;
+	/*
+	 * Acquire: our stores into the space this read_index frees stay
+	 * after this load. Pairs with the consumer's full barrier before its
+	 * read_index store (hvg_ring_read_end()), after its last read of that
+	 * space.
+	 */
+	r = hvg_ring_load_acquire(&ring->hdr->read_index);
+	err = ring_check_index(ring, r);
+	if (err)
+		return ring_fail(ring, err);
+	*free = ring_free(ring->priv_write, r, ring->size);
+	ring->free_cache = *free < HVG_RING_FREE_CACHE_MAX ?
+			   *free : HVG_RING_FREE_CACHE_MAX;
+	return 0;
 }
 
 /**
  * hvg_ring_writev() - gather one packet of any number of pieces (producer)
  * @ring: the producer endpoint
- * @bufs: the pieces of the packet; @bufs[0] starts with the descriptor
- * @nbufs: number of pieces, at least 1
+ * @type: HVG_PKT_*
+ * @flags: HVG_PKT_FLAG_*
+ * @trans_id: transaction id (a slot index, never a pointer)
+ * @ext_len: how many of the gathered bytes extend the descriptor (a
+ *	GPA-direct range list), a multiple of 8; the payload starts after them
+ * @bufs: the pieces, copied back to back after the descriptor
+ * @nbufs: number of pieces (0 for a bare descriptor)
  *
- * hvg_ring_write() (ring.h), for any list of pieces: the same checks in the
- * same order, the same layout, the same publication and signal decision.
+ * hvg_ring_write() (ring.h), for any list of pieces: the same layout, the
+ * same checks in the same order, the same publication and signal decision.
  *
- * Return: as hvg_ring_write().
+ * Return: as hvg_ring_write(); also -EINVAL if @ext_len is not a multiple
+ * of 8 or longer than the pieces.
  */
-int hvg_ring_writev(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
+int hvg_ring_writev(struct hvg_ring *ring, u16 type, u16 flags, u64 trans_id,
+		    u32 ext_len, const struct hvg_ring_buf *bufs,
 		    unsigned int nbufs)
 {
-	const struct hvg_vmpacket_desc *desc;
-	u32 old_w = ring->priv_write, padded;
+	u32 old_w = ring->priv_write, new_w;
 	unsigned int i;
 	u64 total;
 	u8 *dst = NULL;
@@ -195,49 +216,50 @@ int hvg_ring_writev(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
 
 	if (unlikely(ring->err))
 		return ring->err;
-	if (unlikely(!nbufs || bufs[0].len < sizeof(*desc)))
-		return -HVG_RING_E_INVAL;
 	/* A 64-bit sum of 32-bit lengths: it cannot wrap. */
 	for (total = 0, i = 0; i < nbufs; i++)
 		total += bufs[i].len;
-	desc = bufs[0].base;
-	padded = desc->len8 * 8u;
-	/*
-	 * The descriptor must describe exactly this packet, padded (so the
-	 * total also fits in len8), and 2 <= offset8 <= len8.
-	 */
-	if (unlikely(padded != ((total + 7) & ~7ull) ||
-		     (u16)(desc->offset8 - 2) > (u16)(desc->len8 - 2)))
-		return total > HVG_RING_MAX_PKT ? -HVG_RING_E_TOOBIG :
-						  -HVG_RING_E_INVAL;
-	/* Too big ever (-EMSGSIZE) is the first refusal it can return. */
-	err = __hvg_ring_reserve(ring, padded, &dst);
+	if (unlikely(ext_len & 7 || ext_len > total))
+		return -HVG_RING_E_INVAL;
+	if (unlikely(total > HVG_RING_MAX_PKT - sizeof(struct hvg_vmpacket_desc)))
+		return -HVG_RING_E_TOOBIG;
+	err = __hvg_ring_reserve(ring, type, flags, trans_id,
+				 sizeof(struct hvg_vmpacket_desc) + ext_len,
+				 total, &dst);
 	if (unlikely(err))
 		return err;
-	/* The pieces back to back over the zeroed last word. */
+	new_w = ring->priv_write;
+	/* The pieces back to back, over the zeroed last word. */
 	for (i = 0; i < nbufs; i++) {
 		memcpy(dst, bufs[i].base, bufs[i].len);
 		dst += bufs[i].len;
 	}
-	return __hvg_ring_publish(ring, old_w, ring->priv_write);
+	return __hvg_ring_publish(ring, ring->hdr, old_w, new_w);
 }
 
 /*
- * Why a write with a well-formed descriptor cannot go in: the packet can
- * never fit, read_index (read once, by the caller: r) is malformed, or the
- * ring is full now. In this order, the order of the checks in
- * hvg_ring_writev().
+ * free_cache says a packet of need bytes (trailer included) may not fit:
+ * read read_index again. Return 0 if it fits now (free_cache refreshed),
+ * or why not, in the order of the checks in hvg_ring_writev(): the sticky
+ * error, too big ever, a malformed read_index (sticky), or full now.
  */
-int __hvg_ring_write_refused(struct hvg_ring *ring, u32 r, u32 need)
+int __hvg_ring_reserve_slow(struct hvg_ring *ring, u64 need)
 {
+	u32 free;
+	int err;
+
 	if (unlikely(ring->err))
 		return ring->err;
-	if (need >= ring->size)
+	if (need > HVG_RING_MAX_PKT + HVG_PKT_TRAILER_SIZE || need >= ring->size)
 		return -HVG_RING_E_TOOBIG;
-	if (!hvg_ring_index_ok(ring, r))
-		return ring_fail(ring, ring_check_index(ring, r));
-	ring->stats.full++;
-	return -HVG_RING_E_FULL;
+	err = ring_load_free(ring, &free);
+	if (err)
+		return err;
+	if (free <= need) {
+		ring->stats.full++;
+		return -HVG_RING_E_FULL;
+	}
+	return 0;
 }
 
 /**
@@ -249,11 +271,11 @@ int __hvg_ring_write_refused(struct hvg_ring *ring, u32 r, u32 need)
  */
 u32 hvg_ring_free_bytes(struct hvg_ring *ring)
 {
-	u32 r;
+	u32 free;
 
-	if (ring->err || ring_load_read_index(ring, &r))
+	if (ring->err || ring_load_free(ring, &free))
 		return 0;
-	return ring_free(ring->priv_write, r, ring->size);
+	return free;
 }
 
 /**
@@ -320,7 +342,7 @@ int hvg_ring_read_begin(struct hvg_ring *ring)
 
 /*
  * A write_index that failed hvg_ring_index_ok(), read once by the caller:
- * the sticky error if there is one (limit is 0), else rejected now.
+ * the sticky error if there is one (limit8 is 0), else rejected now.
  */
 int __hvg_ring_bad_index(struct hvg_ring *ring, u32 idx)
 {

@@ -74,6 +74,9 @@
 /* The smallest data area that holds one minimal packet and a free slot. */
 #define HVG_RING_MIN_DATA	64u
 
+/* free_cache is at most this: the largest packet plus its trailer, + 1. */
+#define HVG_RING_FREE_CACHE_MAX	(HVG_RING_MAX_PKT + 8 + 1)
+
 /* The largest data area: index differences stay well inside an s32. */
 #define HVG_RING_MAX_DATA	0x40000000u	/* 1 GiB */
 
@@ -83,13 +86,22 @@ struct hvg_ring_buf {
 	u32 len;
 };
 
-/* A packet read from the ring, in the caller's private buffer. */
+/*
+ * A packet read from the ring. It is in the caller's private buffer, which
+ * starts with its descriptor (hvg_ring_pkt_desc()).
+ */
 struct hvg_ring_pkt {
-	const struct hvg_vmpacket_desc *desc;	/* start of the private copy */
-	const void *data;	/* desc + offset8 * 8 */
-	u32 len;		/* len8 * 8: descriptor, payload, padding */
+	const void *data;	/* buffer + offset8 * 8 */
 	u32 data_len;		/* (len8 - offset8) * 8 */
+	u32 len;		/* len8 * 8: descriptor, payload, padding */
 };
+
+/* The descriptor of the packet that hvg_ring_read_next() put in @buf. */
+static inline const struct hvg_vmpacket_desc *
+hvg_ring_pkt_desc(const void *buf)
+{
+	return buf;
+}
 
 /* Per-endpoint counters; written only by that endpoint's calls. */
 struct hvg_ring_stats {
@@ -101,14 +113,16 @@ struct hvg_ring_stats {
 };
 
 struct hvg_ring {
-	struct hvg_ring_hdr *hdr;	/* shared header page */
+	struct hvg_ring_hdr *hdr;	/* shared header page: data - 4 KiB */
 	u8 *data;		/* shared data area, mapped twice in a row */
 	u32 size;		/* data area bytes, a multiple of 8 */
 	u32 priv_write;		/* producer: write_index as we last wrote it */
+	/* producer: free bytes at the last checked read_index, less writes */
+	u32 free_cache;
 	u32 priv_read;		/* consumer: next byte to read (private) */
 	u32 published_read;	/* consumer: read_index as last published */
 	u32 seen_write;		/* consumer: write_index as last read */
-	u32 limit;		/* size, or 0 once err is set (see below) */
+	u32 limit8;		/* size / 8, or 0 once err is set (see below) */
 	int err;		/* sticky error after a malformed input */
 	struct hvg_ring_stats stats;
 };
@@ -131,15 +145,18 @@ struct hvg_ring_pair {
 #endif
 };
 
-int hvg_ring_init(struct hvg_ring *ring, void *hdr, void *data, u32 size);
-int hvg_ring_attach(struct hvg_ring *ring, void *hdr, void *data, u32 size);
+int hvg_ring_init(struct hvg_ring *ring, void *base, u32 size);
+int hvg_ring_attach(struct hvg_ring *ring, void *base, u32 size);
 
 /*
- * Producer. hvg_ring_write() (below, inline) gathers the common packet, a
- * bare descriptor and one payload, itself and hands everything else to
- * hvg_ring_writev(), which takes any list of pieces.
+ * Producer. The ring builds each packet's descriptor itself, so len8 and
+ * offset8 always describe exactly the bytes written. hvg_ring_write()
+ * (below, inline) writes the common packet, one payload after a bare
+ * descriptor; hvg_ring_writev() gathers any list of pieces, the first
+ * ext_len bytes of which extend the descriptor (a GPA-direct range list).
  */
-int hvg_ring_writev(struct hvg_ring *ring, const struct hvg_ring_buf *bufs,
+int hvg_ring_writev(struct hvg_ring *ring, u16 type, u16 flags, u64 trans_id,
+		    u32 ext_len, const struct hvg_ring_buf *bufs,
 		    unsigned int nbufs);
 u32 hvg_ring_free_bytes(struct hvg_ring *ring);
 u32 hvg_ring_set_pending(struct hvg_ring *ring, u32 bytes);
@@ -167,26 +184,6 @@ struct page;
 void *hvg_ring_vmap(struct page **pages, unsigned int npages);
 #endif
 
-/**
- * hvg_ring_desc_init() - fill in a packet descriptor
- * @desc: the descriptor, at the start of the packet's first buffer
- * @type: HVG_PKT_*
- * @flags: HVG_PKT_FLAG_*
- * @trans_id: transaction id (a slot index, never a pointer)
- * @hdr_len: bytes from the descriptor start to the payload, multiple of 8
- * @pkt_len: bytes of descriptor, extension header and payload, unpadded
- */
-static inline void hvg_ring_desc_init(struct hvg_vmpacket_desc *desc,
-				      u16 type, u16 flags, u64 trans_id,
-				      u32 hdr_len, u32 pkt_len)
-{
-	desc->type = type;
-	desc->offset8 = hdr_len >> 3;
-	desc->len8 = (pkt_len + 7) >> 3;
-	desc->flags = flags;
-	desc->trans_id = trans_id;
-}
-
 /*
  * The per-packet fast paths, inline: a write+read pair is a few dozen
  * instructions besides its two copies, and calls, prologues and argument
@@ -194,7 +191,7 @@ static inline void hvg_ring_desc_init(struct hvg_vmpacket_desc *desc,
  * packet of several pieces, a pending_send_sz to honour) goes out of line
  * to vmbus/ring.c, which also holds the rest of the ring.
  */
-int __hvg_ring_write_refused(struct hvg_ring *ring, u32 r, u32 need);
+int __hvg_ring_reserve_slow(struct hvg_ring *ring, u64 need);
 int __hvg_ring_bad_index(struct hvg_ring *ring, u32 idx);
 int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail);
 bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
@@ -202,15 +199,29 @@ bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
 
 /*
  * A peer-owned index is below the data size and a multiple of 8. Once the
- * endpoint has a sticky error, limit is 0 and no index passes: the fast
+ * endpoint has a sticky error, limit8 is 0 and no index passes: the fast
  * paths check the sticky error only on their way out, and the consumer's
  * snapshot is emptied at the same time (seen_write = priv_read), so that
  * every read goes through this check.
+ *
+ * One comparison does both: rotated right by 3, a multiple of 8 below the
+ * size becomes a number below size / 8, and any other index becomes one of
+ * at least 2^29 (a low bit rotated to the top), which no limit8 reaches.
  */
 static __always_inline bool hvg_ring_index_ok(const struct hvg_ring *ring,
 					      u32 idx)
 {
-	return idx < ring->limit && !(idx & 7);
+	return (idx >> 3 | idx << 29) < ring->limit8;
+}
+
+/*
+ * The header page, which always sits just below the data area: the fast
+ * paths find both from one pointer.
+ */
+static __always_inline struct hvg_ring_hdr *
+__hvg_ring_hdr(const struct hvg_ring *ring)
+{
+	return (struct hvg_ring_hdr *)(ring->data - HVG_RING_HDR_SIZE);
 }
 
 /*
@@ -218,9 +229,10 @@ static __always_inline bool hvg_ring_index_ok(const struct hvg_ring *ring,
  * new_w, and decide about the signal; the last step of every write.
  */
 static __always_inline int __hvg_ring_publish(struct hvg_ring *ring,
+					      struct hvg_ring_hdr *hdr,
 					      u32 old_w, u32 new_w)
 {
-	struct hvg_ring_hdr *hdr = ring->hdr;
+	u32 mask;
 
 	/*
 	 * Publish write_index with a full barrier on each side of the store,
@@ -240,8 +252,7 @@ static __always_inline int __hvg_ring_publish(struct hvg_ring *ring,
 	 */
 	hvg_ring_publish_mb(&hdr->write_index, new_w);
 
-	if (READ_ONCE(hdr->interrupt_mask))
-		return 0;
+	mask = READ_ONCE(hdr->interrupt_mask);
 	/*
 	 * Load-load: interrupt_mask before read_index, so a read_index that
 	 * says "empty" is not older than the mask that said "not draining".
@@ -249,50 +260,70 @@ static __always_inline int __hvg_ring_publish(struct hvg_ring *ring,
 	 * (hvg_ring_mask_begin()).
 	 */
 	hvg_ring_rmb();
-	if (READ_ONCE(hdr->read_index) != old_w)
+	/* Signal if not masked and the consumer had read up to old_w. */
+	if (mask | (READ_ONCE(hdr->read_index) ^ old_w))
 		return 0;
 	ring->stats.signals++;
 	return HVG_RING_SIGNAL;
 }
 
 /*
- * Make room for a packet of padded bytes (descriptor checked) at
- * priv_write: read_index, read once, and the free space from it once it is
- * checked; then the trailer (where this packet starts, in the upper 32
- * bits), the zeroed last word of the packet (the pieces overwrite all of
- * it but the padding, which stays zero), the new private write index and
- * the counters. Return 0 with *dst the packet's start, or the refusal: a
- * sticky error (which fails the index check), too big ever, a bad index,
- * or full now.
+ * Reserve room for a packet and lay out everything but its payload: check
+ * the space, then store the zeroed last word of the packet (the payload
+ * overwrites all of it but the padding), the descriptor, whose payload
+ * starts hdr_len bytes in, and the trailer (where this packet starts, in
+ * the upper 32 bits); len is the bytes after the descriptor. Return 0 with
+ * *dst where those go and the private write index and the counters
+ * advanced; or the refusal from __hvg_ring_reserve_slow(): a sticky error,
+ * too big ever, a bad read_index, or full now.
+ *
+ * The space is checked against free_cache, the free space as of the last
+ * read_index we checked less what we wrote since: it can only be smaller
+ * than the truth, so a packet that fits in it fits. Only when it is too
+ * small is read_index read again (__hvg_ring_reserve_slow()), which keeps
+ * the producer off the consumer's cache line while there is room. The
+ * same check bounds the packet: free_cache never exceeds the largest
+ * packet len8 can describe plus its trailer (HVG_RING_FREE_CACHE_MAX), and
+ * the size is computed in 64 bits, so any len that passes fits in len8.
  */
 static __always_inline int __hvg_ring_reserve(struct hvg_ring *ring,
-					      u32 padded, u8 **dst)
+					      u16 type, u16 flags,
+					      u64 trans_id, u32 hdr_len,
+					      u32 len, u8 **dst)
 {
-	u32 size = ring->size, old_w = ring->priv_write, new_w, r, free;
-	u32 need = padded + HVG_PKT_TRAILER_SIZE;
-	u64 trailer;
+	u32 old_w = ring->priv_write, new_w;
+	u64 padded = ((u64)len + sizeof(struct hvg_vmpacket_desc) + 7) & ~7ull;
+	u64 need = padded + HVG_PKT_TRAILER_SIZE;
+	s64 left = (s64)ring->free_cache - (s64)need;
+	u8 *p;
+	int err;
 
-	r = READ_ONCE(ring->hdr->read_index);
-	free = r - old_w;
-	if ((s32)free <= 0)
-		free += size;
-	if (unlikely(!hvg_ring_index_ok(ring, r) || free <= need))
-		return __hvg_ring_write_refused(ring, r, need);
+	if (unlikely(left <= 0)) {
+		err = __hvg_ring_reserve_slow(ring, need);
+		if (unlikely(err))
+			return err;
+		left = ring->free_cache - need;
+	}
+	ring->free_cache = left;
 	/*
-	 * No barrier between the read_index load and the stores below and
-	 * the caller's copies into the space it frees: the stores are control
-	 * dependent on the load, and a CPU does not make a store visible
-	 * before the load that decides whether it happens. The consumer's
-	 * side of this pairing is the release store of read_index in
-	 * hvg_ring_read_end().
+	 * No barrier here: the read_index that made this space free was read
+	 * with acquire semantics (__hvg_ring_reserve_slow()), so the stores
+	 * below and the caller's copies stay after it. Pairs with the
+	 * consumer's release of read_index in hvg_ring_read_end().
 	 */
-	*dst = ring->data + old_w;
-	trailer = (u64)old_w << 32;
-	memcpy(*dst + padded, &trailer, sizeof(trailer));
-	memset(*dst + padded - 8, 0, 8);
+	p = ring->data + old_w;
+	/* The last word first: for a bare descriptor it is trans_id. */
+	*(u64 *)(p + padded - 8) = 0;
+	/* Little endian: type, offset8, len8, flags from low to high. */
+	*(u64 *)p = type | (u64)(hdr_len >> 3) << 16 | padded << 29 |
+		    (u64)flags << 48;
+	*(u64 *)(p + 8) = trans_id;
+	*(u64 *)(p + padded) = (u64)old_w << 32;
+	*dst = p + sizeof(struct hvg_vmpacket_desc);
+	/* Indices are below 2^30, so the sign says which side of size. */
 	new_w = old_w + need;
-	if (new_w >= size)
-		new_w -= size;
+	if ((s32)(new_w - ring->size) >= 0)
+		new_w -= ring->size;
 	ring->priv_write = new_w;
 	ring->stats.packets++;
 	ring->stats.bytes += padded;
@@ -300,57 +331,43 @@ static __always_inline int __hvg_ring_reserve(struct hvg_ring *ring,
 }
 
 /**
- * hvg_ring_write() - gather one packet into the ring (producer)
+ * hvg_ring_write() - write one packet: a descriptor and a payload (producer)
  * @ring: the producer endpoint
- * @bufs: the pieces of the packet; @bufs[0] starts with the descriptor
- * @nbufs: number of pieces, at least 1
+ * @type: HVG_PKT_*
+ * @flags: HVG_PKT_FLAG_*
+ * @trans_id: transaction id (a slot index, never a pointer)
+ * @data: the payload
+ * @len: its bytes
  *
- * The pieces are copied back to back, followed by zero padding to a multiple
- * of 8 and the 8-byte trailer. The descriptor must already describe the
- * padded packet: len8 * 8 is the padded total, 2 <= offset8 <= len8
- * (hvg_ring_desc_init()). The ring is never filled completely: a packet is
+ * The packet is a 16-byte descriptor that the ring builds (offset8 = 2,
+ * len8 the padded size), the payload, zero padding to a multiple of 8 and
+ * the 8-byte trailer. The ring is never filled completely: a packet is
  * written only if more than its size plus trailer is free.
- *
- * A bare 16-byte descriptor and one payload is written here; any other list
- * of pieces, and every error, by hvg_ring_writev() or
- * __hvg_ring_write_refused(), with the same checks in the same order.
  *
  * Return: HVG_RING_SIGNAL (1), counted, when the caller must signal the
  * consumer: the ring was empty before this packet and the consumer has not
  * set interrupt_mask; 0 when written without a signal; -EAGAIN if the
  * packet does not fit now (counted as a ring-full event); -EMSGSIZE if it
- * can never fit; -EINVAL for a bad descriptor; -ERANGE or -EILSEQ (sticky)
- * if the consumer's read_index is malformed.
+ * can never fit; -ERANGE or -EILSEQ (sticky) if the consumer's read_index
+ * is malformed. hvg_ring_writev() returns the same for the same packet.
  */
-static __always_inline int hvg_ring_write(struct hvg_ring *ring,
-					  const struct hvg_ring_buf *bufs,
-					  unsigned int nbufs)
+static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
+					  u16 flags, u64 trans_id,
+					  const void *data, u32 len)
 {
-	const struct hvg_vmpacket_desc *desc;
-	u32 old_w = ring->priv_write, len, len8, off8;
+	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring);
+	u32 old_w = ring->priv_write, new_w;
 	u8 *dst = NULL;
 	int err;
 
-	if (!(nbufs == 2 && bufs[0].len == sizeof(*desc)))
-		return hvg_ring_writev(ring, bufs, nbufs);
-	desc = bufs[0].base;
-	len = bufs[1].len;
-	len8 = desc->len8;
-	off8 = desc->offset8;
-	/*
-	 * The descriptor describes exactly this packet, padded (in 64 bits:
-	 * len may be anything), so len8 >= 2, and 2 <= offset8 <= len8; else
-	 * hvg_ring_writev() says which error.
-	 */
-	if (unlikely(len8 != ((u64)len + sizeof(*desc) + 7) >> 3 ||
-		     off8 < 2 || off8 > len8))
-		return hvg_ring_writev(ring, bufs, nbufs);
-	err = __hvg_ring_reserve(ring, len8 * 8, &dst);
+	err = __hvg_ring_reserve(ring, type, flags, trans_id,
+				 sizeof(struct hvg_vmpacket_desc), len, &dst);
 	if (unlikely(err))
 		return err;
-	memcpy(dst, desc, sizeof(*desc));
-	memcpy(dst + sizeof(*desc), bufs[1].base, len);
-	return __hvg_ring_publish(ring, old_w, ring->priv_write);
+	/* Taken before the copy, which the compiler cannot see around. */
+	new_w = ring->priv_write;
+	memcpy(dst, data, len);
+	return __hvg_ring_publish(ring, hdr, old_w, new_w);
 }
 
 /**
@@ -379,30 +396,32 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 					      struct hvg_ring_pkt *pkt)
 {
 	u32 r = ring->priv_read, w = ring->seen_write, avail, len, off;
+	u32 data_len;
 	const u8 *src;
 	u64 word;
 	int ret;
 
 	/* A sticky error emptied the snapshot and fails the index check. */
-	if (w == r) {
+	avail = w - r;
+	if (!avail) {
 		/*
 		 * The snapshot is used up: look for newer packets. Acquire:
 		 * the packet loads that follow cannot be satisfied before
 		 * this load of write_index. Pairs with the producer's full
 		 * barrier before its write_index store (__hvg_ring_publish()).
 		 */
-		w = hvg_ring_load_acquire(&ring->hdr->write_index);
+		w = hvg_ring_load_acquire(&__hvg_ring_hdr(ring)->write_index);
 		if (unlikely(!hvg_ring_index_ok(ring, w))) {
 			ret = __hvg_ring_bad_index(ring, w);
 			goto none;
 		}
 		ring->seen_write = w;
-		if (w == r) {
+		avail = w - r;
+		if (!avail) {
 			ret = 0;
 			goto none;
 		}
 	}
-	avail = w - r;
 	if ((s32)avail < 0)
 		avail += ring->size;
 	src = ring->data + r;
@@ -410,35 +429,39 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 	/* Little endian: type, offset8, len8, flags from low to high. */
 	off = (word >> 13) & (0xffff << 3);
 	len = (word >> 29) & (0xffff << 3);
+	data_len = len - off;
 	/*
-	 * 2 <= offset8 <= len8 (so len8 >= 2: at least a descriptor), packet
-	 * and trailer within the bytes the producer published (whole packets
-	 * only, so at least 24), and within the caller's buffer. Else
-	 * __hvg_ring_read_refused() says which, in the documented order.
+	 * 16 <= offset8 * 8 <= len8 * 8, so that the packet holds at least
+	 * its descriptor: off and len are below 2^19, so off - 16 and
+	 * len - off are negative, their sign bit set, exactly when one of the
+	 * two fails. Then packet and trailer within the bytes the producer
+	 * published (whole packets only, so at least 24; len and avail are
+	 * multiples of 8, so len + 8 <= avail is len < avail), and within the
+	 * caller's buffer. Else __hvg_ring_read_refused() says which, in the
+	 * documented order.
 	 */
-	if (unlikely(off < sizeof(struct hvg_vmpacket_desc) || off > len ||
-		     len + HVG_PKT_TRAILER_SIZE > avail || len > buflen)) {
+	if (unlikely((s32)((off - 16) | data_len) < 0 || len >= avail ||
+		     len > buflen)) {
 		ret = __hvg_ring_read_refused(ring, word, avail);
 		goto none;
 	}
 
-	pkt->len = len;
-	pkt->data_len = len - off;
-	pkt->desc = buf;
 	pkt->data = (const u8 *)buf + off;
+	pkt->data_len = data_len;
+	pkt->len = len;
 	r += len + HVG_PKT_TRAILER_SIZE;
-	if (r >= ring->size)
+	if ((s32)(r - ring->size) >= 0)
 		r -= ring->size;
 	ring->priv_read = r;
 	ring->stats.packets++;
 	ring->stats.bytes += len;
 	/*
-	 * The private copy: the descriptor inline, starting with the checked
-	 * word rather than a second fetch of it, then the rest.
+	 * The private copy, in one piece; then its first word is replaced
+	 * with the one that was checked, so that a host that rewrote the
+	 * descriptor in between cannot make the copy disagree with the checks.
 	 */
+	memcpy(buf, src, len);
 	memcpy(buf, &word, sizeof(word));
-	memcpy((u8 *)buf + 8, src + 8, 8);
-	memcpy((u8 *)buf + 16, src + 16, len - 16);
 	return 1;
 none:
 	if (pkt)
@@ -460,29 +483,30 @@ none:
  */
 static __always_inline bool hvg_ring_read_end(struct hvg_ring *ring)
 {
-	struct hvg_ring_hdr *hdr = ring->hdr;
+	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring);
 	u32 r = ring->priv_read, old_r = ring->published_read, pending;
 
 	if (r == old_r)
 		return false;
 	/*
-	 * Release: every load from the packets consumed in this batch (the
-	 * copies in hvg_ring_read_next()) completes before the producer can
-	 * see their space freed. Pairs with the producer's read_index load,
-	 * whose stores into the freed space depend on it (hvg_ring_write()).
-	 */
-	hvg_ring_store_release(&hdr->read_index, r);
-	ring->published_read = r;
-	/*
-	 * Full barrier: the read_index store is visible before the
-	 * pending_send_sz load. Pairs with the producer's full barrier
-	 * between its pending_send_sz store and its read_index load
+	 * Publish read_index with a full barrier on each side of the store,
+	 * in one fully ordered exchange (one locked instruction on x86):
+	 *
+	 * Before (release): every load from the packets consumed in this
+	 * batch (the copies in hvg_ring_read_next()) completes before the
+	 * producer can see their space freed. Pairs with the producer's
+	 * acquire load of read_index (__hvg_ring_reserve_slow()).
+	 *
+	 * After: the read_index store is visible before the pending_send_sz
+	 * load. Pairs with the producer's full barrier between its
+	 * pending_send_sz store and its read_index load
 	 * (hvg_ring_set_pending()): either the producer sees the space we
 	 * freed, or we see its pending size and signal. (Issued whether or
 	 * not feature_bits says pending_send_sz is honoured: that is checked
 	 * only when there is a pending size.)
 	 */
-	hvg_ring_mb();
+	ring->published_read = r;
+	hvg_ring_publish_mb(&hdr->read_index, r);
 	pending = READ_ONCE(hdr->pending_send_sz);
 	if (likely(!pending))
 		return false;

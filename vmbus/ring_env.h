@@ -6,14 +6,13 @@
  *
  * ring.c and the inline fast paths in ring.h use only what this header
  * names: fixed-width types, memcpy and memset, READ_ONCE/WRITE_ONCE,
- * likely/unlikely, __always_inline, a bounded snprintf, and six barriers:
+ * likely/unlikely, __always_inline, a bounded snprintf, and five barriers:
  *
  *   hvg_ring_mb()                full barrier (loads and stores)
  *   hvg_ring_publish_mb(p, v)    store v to *p with a full barrier before
  *                                and after it (a fully ordered xchg)
  *   hvg_ring_rmb()               load-load barrier
  *   hvg_ring_load_acquire(p)     load, later accesses stay after it
- *   hvg_ring_store_release(p, v) store, earlier accesses stay before it
  *   hvg_ring_relax()             a busy-wait pause
  *
  * In the kernel the peer of a ring is the hypervisor (or the loopback host
@@ -45,7 +44,6 @@
 #define hvg_ring_publish_mb(p, v)	((void)xchg(p, v))
 #define hvg_ring_rmb()			virt_rmb()	/* load-load */
 #define hvg_ring_load_acquire(p)	virt_load_acquire(p)	/* acquire */
-#define hvg_ring_store_release(p, v)	virt_store_release(p, v) /* release */
 #define hvg_ring_relax()		cpu_relax()
 #define hvg_ring_snprintf		scnprintf
 
@@ -94,7 +92,6 @@ static inline void hvg_ring_relax(void)
 	((void)__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST))
 #define hvg_ring_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define hvg_ring_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
-#define hvg_ring_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 
 /* scnprintf: the number of characters stored, never more. */
 static inline int hvg_ring_snprintf(char *buf, size_t len, const char *fmt,
