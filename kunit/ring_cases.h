@@ -123,7 +123,6 @@ static int rt_send(struct rt_env *env, struct hvg_ring *prod, u32 len,
 static void rt_recv(struct rt *t, struct rt_env *env, struct hvg_ring *cons,
 		    u32 len, u64 id)
 {
-	const struct hvg_vmpacket_desc *desc;
 	struct hvg_ring_pkt pkt;
 	const u8 *data;
 	u32 i, padded = (RT_DESC + len + 7) & ~7u;
@@ -133,14 +132,14 @@ static void rt_recv(struct rt *t, struct rt_env *env, struct hvg_ring *cons,
 	RT_EQ(t, ret, 1);
 	if (ret != 1)
 		return;
-	desc = hvg_ring_pkt_desc(env->pkt);
-	RT_EQ(t, desc->type, HVG_PKT_DATA_INBAND);
-	RT_EQ(t, desc->offset8, 2);
-	RT_EQ(t, desc->len8, padded / 8);
-	RT_EQ(t, desc->flags, HVG_PKT_FLAG_COMPLETION_REQUESTED);
-	RT_EQ(t, desc->trans_id, id);
-	RT_EQ(t, pkt.len, padded);
+	RT_EQ(t, pkt.desc.type, HVG_PKT_DATA_INBAND);
+	RT_EQ(t, pkt.desc.offset8, 2);
+	RT_EQ(t, pkt.desc.len8, padded / 8);
+	RT_EQ(t, pkt.desc.flags, HVG_PKT_FLAG_COMPLETION_REQUESTED);
+	RT_EQ(t, pkt.desc.trans_id, id);
 	RT_EQ(t, pkt.data_len, padded - RT_DESC);
+	/* The payload starts the buffer. */
+	RT_CHECK(t, pkt.data == env->pkt);
 	data = pkt.data;
 	for (i = 0; i < len; i++) {
 		if (data[i] != rt_pattern(id, i)) {
@@ -202,7 +201,6 @@ static u32 rt_hand_packet(u8 *data, u32 size, u32 start, u16 type, u16 flags,
 
 static void rt_case_wire_read_hand_built(struct rt *t)
 {
-	const struct hvg_vmpacket_desc *desc;
 	struct rt_env env;
 	struct hvg_ring *in;
 	struct hvg_ring_pkt pkt;
@@ -231,19 +229,19 @@ static void rt_case_wire_read_hand_built(struct rt *t)
 
 	RT_EQ(t, hvg_ring_read_begin(in), (pos + in->size - start) % in->size);
 	RT_EQ(t, hvg_ring_read_next(in, env.pkt, RT_BUF_SIZE, &pkt), 1);
-	desc = hvg_ring_pkt_desc(env.pkt);
-	RT_EQ(t, desc->type, HVG_PKT_COMP);
-	RT_EQ(t, desc->trans_id, 0x1122334455667788ull);
-	RT_EQ(t, pkt.len, 16);
+	RT_EQ(t, pkt.desc.type, HVG_PKT_COMP);
+	RT_EQ(t, pkt.desc.trans_id, 0x1122334455667788ull);
+	RT_EQ(t, pkt.desc.len8, 2);
 	RT_EQ(t, pkt.data_len, 0);
 
 	rt_recv(t, &env, in, 13, 7);
 
 	RT_EQ(t, hvg_ring_read_next(in, env.pkt, RT_BUF_SIZE, &pkt), 1);
-	RT_EQ(t, desc->type, HVG_PKT_DATA_USING_GPA_DIRECT);
-	RT_EQ(t, desc->offset8, 5);
-	RT_EQ(t, pkt.len, 16 + 24 + 104);
-	RT_EQ(t, (const u8 *)pkt.data - (const u8 *)env.pkt, 40);
+	RT_EQ(t, pkt.desc.type, HVG_PKT_DATA_USING_GPA_DIRECT);
+	RT_EQ(t, pkt.desc.offset8, 5);
+	RT_EQ(t, pkt.desc.len8, (16 + 24 + 104) / 8);
+	/* The 24-byte extension first in the buffer, then the payload. */
+	RT_EQ(t, (const u8 *)pkt.data - (const u8 *)env.pkt, 24);
 	for (i = 0; i < 100; i++)
 		RT_CHECK(t, ((const u8 *)pkt.data)[i] == rt_pattern(9, i));
 
@@ -899,7 +897,6 @@ static void rt_case_stress_two_threads(struct rt *t)
 {
 	struct rt_stress *st;
 	struct rt_thread th;
-	const struct hvg_vmpacket_desc *desc;
 	struct hvg_ring_pkt pkt;
 	u64 got = 0, bad = 0;
 	u32 len, sum, bell;
@@ -930,15 +927,14 @@ static void rt_case_stress_two_threads(struct rt *t)
 		while (ret >= 0 &&
 		       (ret = hvg_ring_read_next(st->cons, st->env.pkt,
 						 RT_BUF_SIZE, &pkt)) == 1) {
-			desc = hvg_ring_pkt_desc(st->env.pkt);
 			memcpy(&len, pkt.data, 4);
 			memcpy(&sum, (const u8 *)pkt.data + 4, 4);
-			if (desc->trans_id != got || len < 8 ||
+			if (pkt.desc.trans_id != got || len < 8 ||
 			    len > pkt.data_len || pkt.data_len - len > 7 ||
 			    rt_sum(pkt.data, len) != sum) {
 				RT_FAIL(t, "packet %llu: id %llu len %u",
 					(unsigned long long)got,
-					(unsigned long long)desc->trans_id,
+					(unsigned long long)pkt.desc.trans_id,
 					len);
 				bad++;
 				break;

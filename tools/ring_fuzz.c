@@ -58,7 +58,6 @@ static bool fz_malformed_err(int err)
 
 static void fz_read(struct hvg_ring *in, u8 *buf, u32 buflen, bool masked)
 {
-	const struct hvg_vmpacket_desc *desc;
 	struct hvg_ring_pkt pkt;
 	u32 i, sum = 0, n = 0;
 	int ret;
@@ -72,13 +71,14 @@ static void fz_read(struct hvg_ring *in, u8 *buf, u32 buflen, bool masked)
 			break;
 		n++;
 		FZ_ASSERT(n <= in->size / 24);
-		FZ_ASSERT(pkt.len >= 16 && pkt.len <= buflen);
-		FZ_ASSERT(!(pkt.len & 7));
-		desc = hvg_ring_pkt_desc(buf);
-		FZ_ASSERT(desc->len8 * 8u == pkt.len);
-		FZ_ASSERT(desc->offset8 >= 2);
-		FZ_ASSERT((const u8 *)pkt.data == buf + desc->offset8 * 8);
-		FZ_ASSERT(pkt.data_len + desc->offset8 * 8u == pkt.len);
+		FZ_ASSERT(pkt.desc.len8 >= 2 &&
+			  pkt.desc.len8 * 8u - 16 <= buflen);
+		FZ_ASSERT(pkt.desc.offset8 >= 2 &&
+			  pkt.desc.offset8 <= pkt.desc.len8);
+		FZ_ASSERT((const u8 *)pkt.data ==
+			  buf + pkt.desc.offset8 * 8 - 16);
+		FZ_ASSERT(pkt.data_len + pkt.desc.offset8 * 8u ==
+			  pkt.desc.len8 * 8u);
 		/* Touch every byte the caller may use: ASan checks bounds. */
 		for (i = 0; i < pkt.data_len; i++)
 			sum += ((const u8 *)pkt.data)[i];

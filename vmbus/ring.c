@@ -354,7 +354,8 @@ int __hvg_ring_bad_index(struct hvg_ring *ring, u32 idx)
 /*
  * Why hvg_ring_read_next() cannot take the packet whose first descriptor
  * word it read (once: word) with avail bytes published: each check in the
- * documented order, the malformed ones counted and sticky.
+ * documented order, the malformed ones counted and sticky; if none fails,
+ * the packet is too long for the caller's buffer.
  */
 int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail)
 {

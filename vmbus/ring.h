@@ -87,21 +87,17 @@ struct hvg_ring_buf {
 };
 
 /*
- * A packet read from the ring. It is in the caller's private buffer, which
- * starts with its descriptor (hvg_ring_pkt_desc()).
+ * A packet read from the ring, in private memory: its descriptor here, as
+ * it was checked, and the rest of it (the descriptor's extension, if any,
+ * then the payload and its padding: len8 * 8 - 16 bytes) at the start of
+ * the caller's buffer, so that an inband payload starts where the buffer
+ * does, aligned as the buffer is.
  */
 struct hvg_ring_pkt {
-	const void *data;	/* buffer + offset8 * 8 */
-	u32 data_len;		/* (len8 - offset8) * 8 */
-	u32 len;		/* len8 * 8: descriptor, payload, padding */
+	struct hvg_vmpacket_desc desc;
+	const void *data;	/* the payload: buffer + offset8 * 8 - 16 */
+	u32 data_len;		/* (len8 - offset8) * 8, padding included */
 };
-
-/* The descriptor of the packet that hvg_ring_read_next() put in @buf. */
-static inline const struct hvg_vmpacket_desc *
-hvg_ring_pkt_desc(const void *buf)
-{
-	return buf;
-}
 
 /* Per-endpoint counters; written only by that endpoint's calls. */
 struct hvg_ring_stats {
@@ -373,9 +369,9 @@ static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
 /**
  * hvg_ring_read_next() - copy the next packet into private memory
  * @ring: the consumer endpoint
- * @buf: private buffer, 8-byte aligned
- * @buflen: its size: the largest packet this channel accepts
- * @pkt: filled in with the packet, which lives in @buf
+ * @buf: private buffer for the packet after its descriptor, 8-byte aligned
+ * @buflen: its size: the largest packet this channel accepts, less 16
+ * @pkt: filled in with the descriptor and where the payload is in @buf
  *
  * Works from a snapshot of write_index, and takes a new one (an acquire
  * load, checked) only when it has read up to the snapshot. The descriptor's
@@ -384,9 +380,10 @@ static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
  * the packet while it is copied cannot make them disagree. The private read
  * index advances; read_index is published only by hvg_ring_read_end().
  *
- * Return: 1 with a packet in @pkt; otherwise @pkt (which may be NULL when
- * the caller expects none) is zeroed and the result is 0 when the ring is
- * empty, -ENOBUFS if the packet is longer than @buflen (nothing consumed),
+ * Return: 1 with a packet in @pkt and @buf; otherwise @pkt (which may be
+ * NULL when the caller expects none) is zeroed and the result is 0 when the
+ * ring is empty, -ENOBUFS if the packet after its descriptor is longer than
+ * @buflen (nothing consumed),
  * or a malformed-packet error, counted and sticky: -EBADMSG (len8 too
  * short), -EPROTO (bad offset8), -EOVERFLOW (packet beyond the published
  * bytes), -ERANGE or -EILSEQ (bad write_index).
@@ -441,14 +438,13 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 	 * documented order.
 	 */
 	if (unlikely((s32)((off - 16) | data_len) < 0 || len >= avail ||
-		     len > buflen)) {
+		     len - 16 > buflen)) {
 		ret = __hvg_ring_read_refused(ring, word, avail);
 		goto none;
 	}
 
-	pkt->data = (const u8 *)buf + off;
+	pkt->data = (const u8 *)buf + off - 16;
 	pkt->data_len = data_len;
-	pkt->len = len;
 	r += len + HVG_PKT_TRAILER_SIZE;
 	if ((s32)(r - ring->size) >= 0)
 		r -= ring->size;
@@ -456,12 +452,14 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 	ring->stats.packets++;
 	ring->stats.bytes += len;
 	/*
-	 * The private copy, in one piece; then its first word is replaced
-	 * with the one that was checked, so that a host that rewrote the
-	 * descriptor in between cannot make the copy disagree with the checks.
+	 * The private copy: the descriptor's first word as it was checked
+	 * (not a second fetch, so a host that rewrites it meanwhile cannot
+	 * make the copy disagree with the checks), trans_id read once, and
+	 * the rest of the packet into the caller's buffer.
 	 */
-	memcpy(buf, src, len);
-	memcpy(buf, &word, sizeof(word));
+	memcpy(&pkt->desc, &word, sizeof(word));
+	pkt->desc.trans_id = READ_ONCE(*(const u64 *)(src + 8));
+	memcpy(buf, src + 16, len - 16);
 	return 1;
 none:
 	if (pkt)
