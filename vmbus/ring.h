@@ -393,8 +393,9 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 					      struct hvg_ring_pkt *pkt)
 {
 	u32 r = ring->priv_read, w = ring->seen_write, avail, len, off;
+	const u8 *data = ring->data, *src;
+	const struct hvg_ring_hdr *hdr;
 	u32 data_len;
-	const u8 *src;
 	u64 word;
 	int ret;
 
@@ -407,7 +408,8 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 		 * this load of write_index. Pairs with the producer's full
 		 * barrier before its write_index store (__hvg_ring_publish()).
 		 */
-		w = hvg_ring_load_acquire(&__hvg_ring_hdr(ring)->write_index);
+		hdr = (const struct hvg_ring_hdr *)(data - HVG_RING_HDR_SIZE);
+		w = hvg_ring_load_acquire(&hdr->write_index);
 		if (unlikely(!hvg_ring_index_ok(ring, w))) {
 			ret = __hvg_ring_bad_index(ring, w);
 			goto none;
@@ -421,7 +423,7 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 	}
 	if ((s32)avail < 0)
 		avail += ring->size;
-	src = ring->data + r;
+	src = data + r;
 	word = READ_ONCE(*(const u64 *)src);
 	/* Little endian: type, offset8, len8, flags from low to high. */
 	off = (word >> 13) & (0xffff << 3);
