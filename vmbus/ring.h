@@ -31,9 +31,10 @@
  *   -EAGAIN    HVG_RING_E_FULL      write: the packet does not fit now
  *   -EMSGSIZE  HVG_RING_E_TOOBIG    write: the packet can never fit (larger
  *                                   than the ring or than len8 can say)
- *   -EINVAL    HVG_RING_E_INVAL     caller error: bad descriptor or sizes
- *   -ENOBUFS   HVG_RING_E_NOBUFS    read: the packet is larger than the
- *                                   caller's buffer; nothing is consumed
+ *   -EINVAL    HVG_RING_E_INVAL     caller error: bad ext_len or sizes
+ *   -ENOBUFS   HVG_RING_E_NOBUFS    read: the packet after its descriptor
+ *                                   is larger than the caller's buffer;
+ *                                   nothing is consumed
  *   -EBADMSG   HVG_RING_E_SHORT     malformed: len8 * 8 < 16
  *   -EPROTO    HVG_RING_E_OFFSET    malformed: offset8 * 8 < 16, or
  *                                   offset8 > len8
