@@ -55,8 +55,10 @@ static inline int ring_check_index(const struct hvg_ring *ring, u32 idx)
 
 /*
  * Reject a malformed input: count it once and make the error sticky. The
- * fast paths in ring.h find it through the index check, which limit8 = 0
- * fails, and an empty snapshot, which sends every read to that check.
+ * fast paths in ring.h find it without testing it: a write through an
+ * empty free_cache, which sends it to __hvg_ring_reserve_slow(), and a
+ * read through an empty snapshot, which sends it to the index check that
+ * limit8 = 0 fails.
  */
 static int ring_fail(struct hvg_ring *ring, int err)
 {
