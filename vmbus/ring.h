@@ -76,7 +76,7 @@
 #define HVG_RING_MIN_DATA	64u
 
 /* free_cache is at most this: the largest packet plus its trailer, + 1. */
-#define HVG_RING_FREE_CACHE_MAX	(HVG_RING_MAX_PKT + 8 + 1)
+#define HVG_RING_FREE_CACHE_MAX	(HVG_RING_MAX_PKT + HVG_PKT_TRAILER_SIZE + 1)
 
 /* The largest data area: index differences stay well inside an s32. */
 #define HVG_RING_MAX_DATA	0x40000000u	/* 1 GiB */
@@ -215,10 +215,9 @@ static __always_inline bool hvg_ring_index_ok(const struct hvg_ring *ring,
  * The header page, which always sits just below the data area: the fast
  * paths find both from one pointer.
  */
-static __always_inline struct hvg_ring_hdr *
-__hvg_ring_hdr(const struct hvg_ring *ring)
+static __always_inline struct hvg_ring_hdr *__hvg_ring_hdr(const u8 *data)
 {
-	return (struct hvg_ring_hdr *)(ring->data - HVG_RING_HDR_SIZE);
+	return (struct hvg_ring_hdr *)(data - HVG_RING_HDR_SIZE);
 }
 
 /*
@@ -352,7 +351,7 @@ static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
 					  u16 flags, u64 trans_id,
 					  const void *data, u32 len)
 {
-	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring);
+	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring->data);
 	u32 old_w = ring->priv_write, new_w;
 	u8 *dst = NULL;
 	int err;
@@ -395,7 +394,6 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 {
 	u32 r = ring->priv_read, w = ring->seen_write, avail, len, off;
 	const u8 *data = ring->data, *src;
-	const struct hvg_ring_hdr *hdr;
 	u32 data_len;
 	u64 word;
 	int ret;
@@ -409,8 +407,7 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 		 * this load of write_index. Pairs with the producer's full
 		 * barrier before its write_index store (__hvg_ring_publish()).
 		 */
-		hdr = (const struct hvg_ring_hdr *)(data - HVG_RING_HDR_SIZE);
-		w = hvg_ring_load_acquire(&hdr->write_index);
+		w = hvg_ring_load_acquire(&__hvg_ring_hdr(data)->write_index);
 		if (unlikely(!hvg_ring_index_ok(ring, w))) {
 			ret = __hvg_ring_bad_index(ring, w);
 			goto none;
@@ -484,7 +481,7 @@ none:
  */
 static __always_inline bool hvg_ring_read_end(struct hvg_ring *ring)
 {
-	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring);
+	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring->data);
 	u32 r = ring->priv_read, old_r = ring->published_read, pending;
 
 	if (r == old_r)
