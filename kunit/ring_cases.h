@@ -73,10 +73,12 @@ static int rt_env_init(struct rt *t, struct rt_env *env, u32 out_size,
 	env->pkt = rt_alloc(RT_BUF_SIZE);
 	err = hvg_ring_pair_alloc(&env->pair, out_size, in_size);
 	if (!err)
-		err = hvg_ring_attach(&env->host_out, env->pair.out.hdr,
+		err = hvg_ring_attach(&env->host_out,
+				      hvg_ring_hdr(&env->pair.out),
 				      env->pair.out.size);
 	if (!err)
-		err = hvg_ring_attach(&env->host_in, env->pair.in.hdr,
+		err = hvg_ring_attach(&env->host_in,
+				      hvg_ring_hdr(&env->pair.in),
 				      env->pair.in.size);
 	if (err || !env->scratch || !env->pkt) {
 		RT_FAIL(t, "ring env setup failed: %d", err);
@@ -92,10 +94,10 @@ static int rt_env_init(struct rt *t, struct rt_env *env, u32 out_size,
  */
 static void rt_ring_at(struct hvg_ring *guest, struct hvg_ring *host, u32 off)
 {
-	guest->hdr->write_index = off;
-	guest->hdr->read_index = off;
-	hvg_ring_attach(guest, guest->hdr, guest->size);
-	hvg_ring_attach(host, host->hdr, host->size);
+	hvg_ring_hdr(guest)->write_index = off;
+	hvg_ring_hdr(guest)->read_index = off;
+	hvg_ring_attach(guest, hvg_ring_hdr(guest), guest->size);
+	hvg_ring_attach(host, hvg_ring_hdr(host), host->size);
 }
 
 static u8 rt_pattern(u64 id, u32 i)
@@ -210,7 +212,7 @@ static void rt_case_wire_read_hand_built(struct rt *t)
 	if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
 		return;
 	in = &env.pair.in;
-	hdr_bytes = (u8 *)in->hdr;
+	hdr_bytes = (u8 *)hvg_ring_hdr(in);
 	/* Start 8 bytes before the end: the first descriptor wraps. */
 	start = in->size - 8;
 	rt_ring_at(in, &env.host_in, start);
@@ -267,7 +269,7 @@ static void rt_case_wire_write_bytes(struct rt *t)
 	if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
 		return;
 	out = &env.pair.out;
-	hdr_bytes = (const u8 *)out->hdr;
+	hdr_bytes = (const u8 *)hvg_ring_hdr(out);
 	expect = rt_alloc(out->size);
 	if (!RT_OK(t, expect))
 		goto out;
@@ -343,7 +345,7 @@ static void rt_case_wrap_every_offset(struct rt *t)
 					       &sig)))
 				goto out;
 			RT_CHECK(t, sig);
-			RT_EQ(t, out->hdr->write_index,
+			RT_EQ(t, hvg_ring_hdr(out)->write_index,
 			      (off + need) % out->size);
 			memcpy(&trailer, out->data + off + need - 8, 8);
 			RT_EQ(t, trailer, (u64)off << 32);
@@ -352,7 +354,8 @@ static void rt_case_wrap_every_offset(struct rt *t)
 			RT_EQ(t, hvg_ring_read_next(host, env.pkt,
 						    RT_BUF_SIZE, NULL), 0);
 			hvg_ring_read_end(host);
-			RT_EQ(t, out->hdr->read_index, out->hdr->write_index);
+			RT_EQ(t, hvg_ring_hdr(out)->read_index,
+			      hvg_ring_hdr(out)->write_index);
 		}
 	}
 out:
@@ -391,7 +394,8 @@ static void rt_case_full_and_empty(struct rt *t)
 	RT_EQ(t, hvg_ring_free_bytes(out), 8);
 	RT_EQ(t, rt_send(&env, out, 0, n + 1, &sig), -HVG_RING_E_FULL);
 	RT_EQ(t, out->stats.full, 2);
-	RT_CHECK(t, out->hdr->write_index != out->hdr->read_index);
+	RT_CHECK(t, hvg_ring_hdr(out)->write_index !=
+		    hvg_ring_hdr(out)->read_index);
 	/* A packet that can never fit is not "full" but too big. */
 	RT_EQ(t, rt_send(&env, out, out->size, 0, &sig),
 	      -HVG_RING_E_TOOBIG);
@@ -403,7 +407,8 @@ static void rt_case_full_and_empty(struct rt *t)
 	rt_recv(t, &env, host, 32, n);
 	RT_EQ(t, hvg_ring_read_next(host, env.pkt, RT_BUF_SIZE, &pkt), 0);
 	hvg_ring_read_end(host);
-	RT_EQ(t, out->hdr->read_index, out->hdr->write_index);
+	RT_EQ(t, hvg_ring_hdr(out)->read_index,
+	      hvg_ring_hdr(out)->write_index);
 	RT_EQ(t, hvg_ring_free_bytes(out), out->size);
 	RT_EQ(t, host->stats.packets, n + 1);
 	RT_EQ(t, out->stats.packets, n + 1);
@@ -453,11 +458,11 @@ static void rt_case_signal_on_write(struct rt *t)
 	rt_drain(&env, host, ~0u);
 	hvg_ring_read_end(host);
 	hvg_ring_mask_begin(host);
-	RT_EQ(t, out->hdr->interrupt_mask, 1);
+	RT_EQ(t, hvg_ring_hdr(out)->interrupt_mask, 1);
 	RT_EQ(t, rt_send(&env, out, 10, 5, &sig), 0);
 	RT_CHECK(t, !sig);
 	RT_EQ(t, hvg_ring_mask_end(host), 40);	/* recheck finds it */
-	RT_EQ(t, out->hdr->interrupt_mask, 0);
+	RT_EQ(t, hvg_ring_hdr(out)->interrupt_mask, 0);
 	RT_EQ(t, rt_send(&env, out, 10, 6, &sig), 0);
 	RT_CHECK(t, !sig);			/* not empty */
 	rt_drain(&env, host, ~0u);
@@ -491,7 +496,7 @@ static void rt_case_signal_on_pending(struct rt *t)
 	/* It wants 1032 bytes (a 1000-byte payload) and says so. */
 	RT_EQ(t, rt_send(&env, host, 1000, 99, &sig), -HVG_RING_E_FULL);
 	RT_EQ(t, hvg_ring_set_pending(host, 1032), 64);
-	RT_EQ(t, in->hdr->pending_send_sz, 1032);
+	RT_EQ(t, hvg_ring_hdr(in)->pending_send_sz, 1032);
 
 	/* One packet per batch: free = 64 + 64k crosses 1032 at k = 16. */
 	for (k = 1; k <= 20; k++) {
@@ -524,7 +529,7 @@ static void rt_case_signal_on_pending(struct rt *t)
 
 	/* The producer does not honour pending_send_sz: no signal. */
 	hvg_ring_set_pending(host, 64 + 64 * 31 + 32);
-	in->hdr->feature_bits = 0;
+	hvg_ring_hdr(in)->feature_bits = 0;
 	rt_drain(&env, in, 1);
 	RT_CHECK(t, !hvg_ring_read_end(in));
 	RT_EQ(t, in->stats.signals, 3);
@@ -543,11 +548,11 @@ static void rt_case_mask_recheck(struct rt *t)
 	host = &env.host_in;
 
 	hvg_ring_mask_begin(in);
-	RT_EQ(t, in->hdr->interrupt_mask, 1);
+	RT_EQ(t, hvg_ring_hdr(in)->interrupt_mask, 1);
 	RT_EQ(t, rt_send(&env, host, 3, 1, &sig), 0);
 	RT_CHECK(t, !sig);			/* masked */
 	RT_EQ(t, hvg_ring_mask_end(in), 32);	/* the race, closed */
-	RT_EQ(t, in->hdr->interrupt_mask, 0);
+	RT_EQ(t, hvg_ring_hdr(in)->interrupt_mask, 0);
 	hvg_ring_mask_begin(in);
 	RT_EQ(t, hvg_ring_read_begin(in), 32);
 	rt_recv(t, &env, in, 3, 1);
@@ -575,15 +580,15 @@ static void rt_case_batch_publish(struct rt *t)
 	RT_EQ(t, hvg_ring_read_begin(in), 3 * 128);
 	for (i = 0; i < 3; i++) {
 		rt_recv(t, &env, in, 100, i);
-		RT_EQ(t, in->hdr->read_index, 0);	/* not yet */
+		RT_EQ(t, hvg_ring_hdr(in)->read_index, 0);	/* not yet */
 	}
 	RT_CHECK(t, !hvg_ring_read_end(in));
-	RT_EQ(t, in->hdr->read_index, 3 * 128);
+	RT_EQ(t, hvg_ring_hdr(in)->read_index, 3 * 128);
 	/* An empty batch publishes nothing. */
-	in->hdr->read_index = 8;
+	hvg_ring_hdr(in)->read_index = 8;
 	RT_CHECK(t, !hvg_ring_read_end(in));
-	RT_EQ(t, in->hdr->read_index, 8);
-	in->hdr->read_index = 3 * 128;
+	RT_EQ(t, hvg_ring_hdr(in)->read_index, 8);
+	hvg_ring_hdr(in)->read_index = 3 * 128;
 	RT_EQ(t, in->stats.packets, 3);
 	RT_EQ(t, in->stats.bytes, 3 * 120);
 	rt_env_free(&env);
@@ -629,7 +634,7 @@ static void rt_forge(struct rt_env *env, u16 offset8, u16 len8, u32 publish)
 	rt_hand_packet(in->data, in->size, 0, HVG_PKT_DATA_INBAND, 0, 5, 0, 32);
 	rt_put_le(in->data, in->size, 2, offset8, 2);
 	rt_put_le(in->data, in->size, 4, len8, 2);
-	in->hdr->write_index = publish;
+	hvg_ring_hdr(in)->write_index = publish;
 }
 
 static void rt_expect_malformed(struct rt *t, struct rt_env *env, int err)
@@ -646,7 +651,7 @@ static void rt_expect_malformed(struct rt *t, struct rt_env *env, int err)
 	RT_EQ(t, hvg_ring_read_begin(in), err);
 	RT_EQ(t, in->stats.malformed, 1);
 	RT_CHECK(t, !hvg_ring_read_end(in));
-	RT_EQ(t, in->hdr->read_index, 0);	/* nothing consumed */
+	RT_EQ(t, hvg_ring_hdr(in)->read_index, 0);	/* nothing consumed */
 }
 
 #define RT_MALFORMED_CASE(name, offset8, len8, publish, err)		\
@@ -694,18 +699,19 @@ static void rt_case_malformed_read_index(struct rt *t)
 		if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
 			return;
 		out = &env.pair.out;
-		out->hdr->read_index = bad[k].read_index;
+		hvg_ring_hdr(out)->read_index = bad[k].read_index;
 		RT_EQ(t, rt_send(&env, out, 8, 1, &sig), bad[k].err);
 		RT_CHECK(t, !sig);
-		RT_EQ(t, out->hdr->write_index, 0);
-		out->hdr->read_index = 0;	/* sticky even if repaired */
+		RT_EQ(t, hvg_ring_hdr(out)->write_index, 0);
+		/* sticky even if repaired */
+		hvg_ring_hdr(out)->read_index = 0;
 		RT_EQ(t, rt_send(&env, out, 8, 1, &sig), bad[k].err);
 		RT_EQ(t, out->stats.malformed, 1);
 		RT_EQ(t, out->stats.packets, 0);
 		/* The host endpoint refuses such an index when attaching. */
-		out->hdr->read_index = bad[k].read_index;
-		RT_EQ(t, hvg_ring_attach(&env.host_out, out->hdr, out->size),
-		      bad[k].err);
+		hvg_ring_hdr(out)->read_index = bad[k].read_index;
+		RT_EQ(t, hvg_ring_attach(&env.host_out, hvg_ring_hdr(out),
+					 out->size), bad[k].err);
 		rt_env_free(&env);
 	}
 }
@@ -753,13 +759,13 @@ static void rt_case_write_rejects_bad_args(struct rt *t)
 	/* More than this ring can ever hold. */
 	RT_EQ(t, hvg_ring_write(out, HVG_PKT_DATA_INBAND, 0, 1, env.scratch,
 				out->size), -HVG_RING_E_TOOBIG);
-	RT_EQ(t, out->hdr->write_index, 0);
+	RT_EQ(t, hvg_ring_hdr(out)->write_index, 0);
 	RT_EQ(t, out->stats.packets, 0);
 	RT_EQ(t, out->stats.full, 0);
 	/* Fine: the extension is the whole packet after the descriptor. */
 	RT_EQ(t, hvg_ring_writev(out, HVG_PKT_DATA_INBAND, 0, 1, 16, &buf, 1),
 	      HVG_RING_SIGNAL);
-	RT_EQ(t, out->hdr->write_index, 40);
+	RT_EQ(t, hvg_ring_hdr(out)->write_index, 40);
 	/* offset8 = 4, len8 = 4 */
 	RT_EQ(t, (u32)(*(u64 *)out->data >> 16), 4u << 16 | 4);
 	rt_env_free(&env);
@@ -885,7 +891,7 @@ static int rt_stress_producer(void *arg)
 			st->prod_err = ret;
 			break;
 		}
-		if (READ_ONCE(st->prod->hdr->pending_send_sz))
+		if (READ_ONCE(hvg_ring_hdr(st->prod)->pending_send_sz))
 			hvg_ring_set_pending(st->prod, 0);
 		if (sig)
 			WRITE_ONCE(st->prod_bell, st->prod_bell + 1);

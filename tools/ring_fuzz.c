@@ -88,7 +88,7 @@ static void fz_read(struct hvg_ring *in, u8 *buf, u32 buflen, bool masked)
 	FZ_ASSERT(in->stats.malformed <= 1);
 	FZ_ASSERT(!fz_malformed_err(ret) || in->stats.malformed == 1);
 	hvg_ring_read_end(in);
-	FZ_ASSERT(in->hdr->read_index == in->priv_read);
+	FZ_ASSERT(hvg_ring_hdr(in)->read_index == in->priv_read);
 	FZ_ASSERT(in->priv_read < in->size && !(in->priv_read & 7));
 	if (masked)
 		hvg_ring_mask_end(in);
@@ -110,10 +110,10 @@ static void fz_write(struct hvg_ring *out, u32 len, u16 flags)
 		  ret == -HVG_RING_E_TOOBIG || ret == -HVG_RING_E_INDEX ||
 		  ret == -HVG_RING_E_ALIGN);
 	if (ret) {
-		FZ_ASSERT(out->hdr->write_index == old && !sig);
+		FZ_ASSERT(hvg_ring_hdr(out)->write_index == old && !sig);
 		return;
 	}
-	FZ_ASSERT(out->hdr->write_index ==
+	FZ_ASSERT(hvg_ring_hdr(out)->write_index ==
 		  (old + ((16 + len + 7) & ~7u) + 8) % out->size);
 }
 
@@ -134,8 +134,8 @@ int ring_fuzz_one(const u8 *data, size_t size)
 		return 0;
 	if (!fz_pair.in_va && hvg_ring_pair_alloc(&fz_pair, FZ_RING, FZ_RING))
 		abort();
-	ih = fz_pair.in.hdr;
-	oh = fz_pair.out.hdr;
+	ih = hvg_ring_hdr(&fz_pair.in);
+	oh = hvg_ring_hdr(&fz_pair.out);
 
 	/* The host's view of the world, all of it from the input. */
 	ih->write_index = fz_u32(data + 0);

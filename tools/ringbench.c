@@ -69,7 +69,8 @@ struct bench {
 static void bench_init(struct bench *b, u32 ring, u32 size)
 {
 	if (hvg_ring_pair_alloc(&b->pair, ring, 2 * HVG_RING_HDR_SIZE) ||
-	    hvg_ring_attach(&b->host, b->pair.out.hdr, b->pair.out.size)) {
+	    hvg_ring_attach(&b->host, hvg_ring_hdr(&b->pair.out),
+			    b->pair.out.size)) {
 		fprintf(stderr, "ringbench: cannot set up a %u-byte ring\n",
 			ring);
 		exit(1);

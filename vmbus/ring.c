@@ -76,7 +76,6 @@ static int ring_setup(struct hvg_ring *ring, void *base, u32 size)
 	    size > HVG_RING_MAX_DATA)
 		return -HVG_RING_E_INVAL;
 	memset(ring, 0, sizeof(*ring));
-	ring->hdr = base;
 	ring->data = (u8 *)base + HVG_RING_HDR_SIZE;
 	ring->size = size;
 	ring->limit8 = size >> 3;
@@ -102,8 +101,8 @@ int hvg_ring_init(struct hvg_ring *ring, void *base, u32 size)
 
 	if (err)
 		return err;
-	memset(ring->hdr, 0, sizeof(struct hvg_ring_hdr));
-	ring->hdr->feature_bits = HVG_RING_FEAT_PENDING_SEND_SZ;
+	memset(hvg_ring_hdr(ring), 0, sizeof(struct hvg_ring_hdr));
+	hvg_ring_hdr(ring)->feature_bits = HVG_RING_FEAT_PENDING_SEND_SZ;
 	return 0;
 }
 
@@ -128,8 +127,8 @@ int hvg_ring_attach(struct hvg_ring *ring, void *base, u32 size)
 
 	if (err)
 		return err;
-	w = READ_ONCE(ring->hdr->write_index);
-	r = READ_ONCE(ring->hdr->read_index);
+	w = READ_ONCE(hvg_ring_hdr(ring)->write_index);
+	r = READ_ONCE(hvg_ring_hdr(ring)->read_index);
 	err = ring_check_index(ring, w);
 	if (!err)
 		err = ring_check_index(ring, r);
@@ -179,7 +178,7 @@ static int ring_load_free(struct hvg_ring *ring, u32 *free)
 	 * read_index store (hvg_ring_read_end()), after its last read of that
 	 * space.
 	 */
-	r = hvg_ring_load_acquire(&ring->hdr->read_index);
+	r = hvg_ring_load_acquire(&hvg_ring_hdr(ring)->read_index);
 	err = ring_check_index(ring, r);
 	if (err)
 		return ring_fail(ring, err);
@@ -223,8 +222,7 @@ int hvg_ring_writev(struct hvg_ring *ring, u16 type, u16 flags, u64 trans_id,
 		total += bufs[i].len;
 	if (unlikely(ext_len & 7 || ext_len > total))
 		return -HVG_RING_E_INVAL;
-	if (unlikely(total > HVG_RING_MAX_PKT - sizeof(struct hvg_vmpacket_desc)))
-		return -HVG_RING_E_TOOBIG;
+	/* Too big for len8 or for the ring: __hvg_ring_reserve_slow() says. */
 	err = __hvg_ring_reserve(ring, type, flags, trans_id,
 				 sizeof(struct hvg_vmpacket_desc) + ext_len,
 				 total, &dst);
@@ -236,7 +234,7 @@ int hvg_ring_writev(struct hvg_ring *ring, u16 type, u16 flags, u64 trans_id,
 		memcpy(dst, bufs[i].base, bufs[i].len);
 		dst += bufs[i].len;
 	}
-	return __hvg_ring_publish(ring, ring->hdr, old_w, new_w);
+	return __hvg_ring_publish(ring, hvg_ring_hdr(ring), old_w, new_w);
 }
 
 /*
@@ -293,7 +291,7 @@ u32 hvg_ring_free_bytes(struct hvg_ring *ring)
  */
 u32 hvg_ring_set_pending(struct hvg_ring *ring, u32 bytes)
 {
-	WRITE_ONCE(ring->hdr->pending_send_sz, bytes);
+	WRITE_ONCE(hvg_ring_hdr(ring)->pending_send_sz, bytes);
 	/*
 	 * Full barrier: the pending_send_sz store is visible before the
 	 * read_index load in hvg_ring_free_bytes(). Pairs with the consumer's
@@ -315,7 +313,7 @@ static int ring_load_write_index(struct hvg_ring *ring)
 	 * this load of write_index. Pairs with the producer's full barrier
 	 * before its write_index store (__hvg_ring_publish()).
 	 */
-	w = hvg_ring_load_acquire(&ring->hdr->write_index);
+	w = hvg_ring_load_acquire(&hvg_ring_hdr(ring)->write_index);
 	err = ring_check_index(ring, w);
 	if (unlikely(err))
 		return ring_fail(ring, err);
@@ -388,7 +386,7 @@ bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
 {
 	u32 size = ring->size, r = ring->priv_read, w, free_now, bytes_read;
 
-	if (!(READ_ONCE(ring->hdr->feature_bits) &
+	if (!(READ_ONCE(hvg_ring_hdr(ring)->feature_bits) &
 	      HVG_RING_FEAT_PENDING_SEND_SZ))
 		return false;
 	/*
@@ -397,7 +395,7 @@ bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
 	 * producer's full barrier in hvg_ring_set_pending().
 	 */
 	hvg_ring_rmb();
-	w = READ_ONCE(ring->hdr->write_index);
+	w = READ_ONCE(hvg_ring_hdr(ring)->write_index);
 	if (ring_check_index(ring, w))
 		return false;	/* the next read reports it */
 	free_now = ring_free(w, r, size);
@@ -421,7 +419,7 @@ bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
  */
 void hvg_ring_mask_begin(struct hvg_ring *ring)
 {
-	WRITE_ONCE(ring->hdr->interrupt_mask, 1);
+	WRITE_ONCE(hvg_ring_hdr(ring)->interrupt_mask, 1);
 	/*
 	 * Full barrier: the mask store is visible before the write_index
 	 * loads of the drain that follows. Pairs with the producer's full
@@ -444,7 +442,7 @@ void hvg_ring_mask_begin(struct hvg_ring *ring)
  */
 int hvg_ring_mask_end(struct hvg_ring *ring)
 {
-	WRITE_ONCE(ring->hdr->interrupt_mask, 0);
+	WRITE_ONCE(hvg_ring_hdr(ring)->interrupt_mask, 0);
 	/*
 	 * Full barrier: the unmask store is visible before the write_index
 	 * load in hvg_ring_read_begin(). Pairs with the producer's full
@@ -469,7 +467,7 @@ int hvg_ring_mask_end(struct hvg_ring *ring)
  */
 int hvg_ring_dump(struct hvg_ring *ring, char *buf, size_t len)
 {
-	const struct hvg_ring_hdr *hdr = ring->hdr;
+	const struct hvg_ring_hdr *hdr = hvg_ring_hdr(ring);
 	const struct hvg_ring_stats *st = &ring->stats;
 	u32 w = READ_ONCE(hdr->write_index), r = READ_ONCE(hdr->read_index);
 	u32 used = ring_used(w % ring->size, r % ring->size, ring->size);

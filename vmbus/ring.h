@@ -110,8 +110,8 @@ struct hvg_ring_stats {
 };
 
 struct hvg_ring {
-	struct hvg_ring_hdr *hdr;	/* shared header page: data - 4 KiB */
-	u8 *data;		/* shared data area, mapped twice in a row */
+	/* shared data area, mapped twice in a row, above the header page */
+	u8 *data;
 	u32 size;		/* data area bytes, a multiple of 8 */
 	u32 priv_write;		/* producer: write_index as we last wrote it */
 	/* producer: free bytes at the last checked read_index, less writes */
@@ -212,12 +212,18 @@ static __always_inline bool hvg_ring_index_ok(const struct hvg_ring *ring,
 }
 
 /*
- * The header page, which always sits just below the data area: the fast
- * paths find both from one pointer.
+ * The header page, which always sits just below the data area: one
+ * pointer finds both.
  */
 static __always_inline struct hvg_ring_hdr *__hvg_ring_hdr(const u8 *data)
 {
 	return (struct hvg_ring_hdr *)(data - HVG_RING_HDR_SIZE);
+}
+
+static __always_inline struct hvg_ring_hdr *
+hvg_ring_hdr(const struct hvg_ring *ring)
+{
+	return __hvg_ring_hdr(ring->data);
 }
 
 /*
@@ -285,10 +291,10 @@ static __always_inline int __hvg_ring_publish(struct hvg_ring *ring,
 static __always_inline int __hvg_ring_reserve(struct hvg_ring *ring,
 					      u16 type, u16 flags,
 					      u64 trans_id, u32 hdr_len,
-					      u32 len, u8 **dst)
+					      u64 len, u8 **dst)
 {
 	u32 old_w = ring->priv_write, new_w;
-	u64 padded = ((u64)len + sizeof(struct hvg_vmpacket_desc) + 7) & ~7ull;
+	u64 padded = (len + sizeof(struct hvg_vmpacket_desc) + 7) & ~7ull;
 	u64 need = padded + HVG_PKT_TRAILER_SIZE;
 	s64 left = (s64)ring->free_cache - (s64)need;
 	u8 *p;
@@ -351,7 +357,7 @@ static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
 					  u16 flags, u64 trans_id,
 					  const void *data, u32 len)
 {
-	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring->data);
+	struct hvg_ring_hdr *hdr = hvg_ring_hdr(ring);
 	u32 old_w = ring->priv_write, new_w;
 	u8 *dst = NULL;
 	int err;
@@ -481,7 +487,7 @@ none:
  */
 static __always_inline bool hvg_ring_read_end(struct hvg_ring *ring)
 {
-	struct hvg_ring_hdr *hdr = __hvg_ring_hdr(ring->data);
+	struct hvg_ring_hdr *hdr = hvg_ring_hdr(ring);
 	u32 r = ring->priv_read, old_r = ring->published_read, pending;
 
 	if (r == old_r)
