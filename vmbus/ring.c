@@ -127,8 +127,19 @@ int hvg_ring_attach(struct hvg_ring *ring, void *base, u32 size)
 
 	if (err)
 		return err;
-	w = READ_ONCE(hvg_ring_hdr(ring)->write_index);
-	r = READ_ONCE(hvg_ring_hdr(ring)->read_index);
+	/*
+	 * Acquire, both: they start the snapshots the fast paths use without
+	 * loading the index again (seen_write, and priv_write against which
+	 * the producer's first write rereads read_index anyway). The packet
+	 * loads of the first hvg_ring_read_next() stay after the write_index
+	 * load: pairs with the producer's full barrier before its
+	 * write_index store (__hvg_ring_publish()); our stores into space
+	 * the read_index frees stay after that load: pairs with the
+	 * consumer's full barrier before its read_index store
+	 * (hvg_ring_read_end()).
+	 */
+	w = hvg_ring_load_acquire(&hvg_ring_hdr(ring)->write_index);
+	r = hvg_ring_load_acquire(&hvg_ring_hdr(ring)->read_index);
 	err = ring_check_index(ring, w);
 	if (!err)
 		err = ring_check_index(ring, r);

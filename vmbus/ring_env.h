@@ -19,10 +19,15 @@
  * on another CPU), never just another CPU of this kernel, so the barriers are
  * the virt_*() ones, which are emitted even on !CONFIG_SMP builds.
  *
- * In user space the peer is another thread of the same process and the
- * barriers are the compiler's atomic fences; on x86-64 the full barrier is a
- * locked add to the stack, like the kernel's, because it is cheaper than
- * MFENCE and orders everything a ring needs.
+ * In user space the peer is another thread of the same process. The
+ * barriers are C11 fences there, so that the tools' builds are correct under
+ * the C11 memory model on any architecture: hvg_ring_mb() is a seq_cst
+ * fence, and hvg_ring_publish_mb() a seq_cst fence, a relaxed store and
+ * another seq_cst fence (a seq_cst exchange alone is not a fence for the
+ * relaxed loads after it: on arm64 they may pass its store). On x86-64
+ * both are what the kernel emits instead, each a full barrier in hardware
+ * and a compiler barrier: a locked add to the stack (cheaper than MFENCE)
+ * with a "memory" clobber, and a locked xchg followed by a signal fence.
  */
 #ifndef _HVGUEST_RING_ENV_H
 #define _HVGUEST_RING_ENV_H
@@ -80,16 +85,33 @@ static inline void hvg_ring_mb(void)
 	__asm__ __volatile__("lock; addl $0,-4(%%rsp)" ::: "memory", "cc");
 }
 
+/*
+ * A seq_cst exchange is a locked xchg on x86, a full barrier in hardware;
+ * the signal fence keeps the compiler from moving any later access above
+ * it (C11 alone would let a later relaxed load pass the store).
+ */
+static inline void hvg_ring_publish_mb(u32 *p, u32 v)
+{
+	__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
 static inline void hvg_ring_relax(void)
 {
 	__asm__ __volatile__("pause" ::: "memory");
 }
 #else
 #define hvg_ring_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+static inline void hvg_ring_publish_mb(u32 *p, u32 v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 #define hvg_ring_relax()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
 #endif
-#define hvg_ring_publish_mb(p, v) \
-	((void)__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST))
+/* An acquire fence: earlier loads before later loads and stores. */
 #define hvg_ring_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define hvg_ring_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 
