@@ -329,6 +329,7 @@ static void rt_case_wrap_every_offset(struct rt *t)
 	static const u32 lens[] = { 0, 1, 8, 29, 200, 1000 };
 	struct rt_env env;
 	struct hvg_ring *out, *host;
+	struct hvg_ring_pkt pkt;
 	u32 off, k, need;
 	u64 trailer;
 	bool sig;
@@ -352,7 +353,7 @@ static void rt_case_wrap_every_offset(struct rt *t)
 			RT_EQ(t, hvg_ring_read_begin(host), need);
 			rt_recv(t, &env, host, lens[k], off + k);
 			RT_EQ(t, hvg_ring_read_next(host, env.pkt,
-						    RT_BUF_SIZE, NULL), 0);
+						    RT_BUF_SIZE, &pkt), 0);
 			hvg_ring_read_end(host);
 			RT_EQ(t, hvg_ring_hdr(out)->read_index,
 			      hvg_ring_hdr(out)->write_index);
@@ -472,7 +473,7 @@ static void rt_case_signal_on_write(struct rt *t)
 	/* Full: no signal, even though the consumer is not draining. */
 	while (!rt_send(&env, out, 200, 7, &sig))
 		;
-	RT_CHECK(t, !sig);
+	RT_EQ(t, out->stats.full, 1);
 	RT_EQ(t, out->stats.signals, 3);	/* packets 1, 4, first fill */
 	RT_EQ(t, host->stats.signals, 0);
 	rt_env_free(&env);
@@ -611,10 +612,16 @@ static void rt_case_dump_line(struct rt *t)
 	RT_CHECK(t, n > 0 && n < 512);
 	RT_CHECK(t, strstr(line, "write=32 read=0 mask=0 pending=0 feat=0x1 "));
 	RT_CHECK(t, strstr(line, " size=4096 free=4064 avail=32 "));
-	RT_CHECK(t, strstr(line, " packets=1 bytes=24 signals=1 full=0 malformed=0\n"));
+	RT_CHECK(t, strstr(line, " packets=1 bytes=24 signals=1 full=0 malformed=0 dropped=0\n"));
 	RT_EQ(t, strlen(line), n);
 	RT_EQ(t, hvg_ring_dump(&env.pair.out, line, 8), 7);
 	RT_EQ(t, strlen(line), 7);
+	/* The consumer drops it: counted apart from the packets read. */
+	RT_EQ(t, hvg_ring_skip(&env.host_out), 1);
+	n = hvg_ring_dump(&env.host_out, line, 512);
+	RT_CHECK(t, n > 0 && n < 512);
+	RT_CHECK(t, strstr(line, " priv_read=32 err=0 packets=0 bytes=0 "));
+	RT_CHECK(t, strstr(line, " malformed=0 dropped=1\n"));
 out:
 	rt_free(line);
 	rt_env_free(&env);
@@ -649,7 +656,9 @@ static void rt_expect_malformed(struct rt *t, struct rt_env *env, int err)
 	/* Sticky, and counted once. */
 	RT_EQ(t, hvg_ring_read_next(in, env->pkt, RT_BUF_SIZE, &pkt), err);
 	RT_EQ(t, hvg_ring_read_begin(in), err);
+	RT_EQ(t, hvg_ring_skip(in), err);
 	RT_EQ(t, in->stats.malformed, 1);
+	RT_EQ(t, in->stats.dropped, 0);
 	RT_CHECK(t, !hvg_ring_read_end(in));
 	RT_EQ(t, hvg_ring_hdr(in)->read_index, 0);	/* nothing consumed */
 }
@@ -701,7 +710,7 @@ static void rt_case_malformed_read_index(struct rt *t)
 		out = &env.pair.out;
 		hvg_ring_hdr(out)->read_index = bad[k].read_index;
 		RT_EQ(t, rt_send(&env, out, 8, 1, &sig), bad[k].err);
-		RT_CHECK(t, !sig);
+		RT_EQ(t, out->stats.signals, 0);
 		RT_EQ(t, hvg_ring_hdr(out)->write_index, 0);
 		/* sticky even if repaired */
 		hvg_ring_hdr(out)->read_index = 0;
@@ -716,23 +725,216 @@ static void rt_case_malformed_read_index(struct rt *t)
 	}
 }
 
+/*
+ * A well-formed packet longer than the buffer: refused with its descriptor,
+ * nothing consumed, not sticky; taken with a buffer of the size it says.
+ */
 static void rt_case_packet_too_big_for_buffer(struct rt *t)
 {
 	struct rt_env env;
 	struct hvg_ring *in;
 	struct hvg_ring_pkt pkt;
+	u32 need;
 	bool sig;
+	int k;
 
 	if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
 		return;
 	in = &env.pair.in;
 	RT_EQ(t, rt_send(&env, &env.host_in, 100, 3, &sig), 0);
 	hvg_ring_read_begin(in);
-	RT_EQ(t, hvg_ring_read_next(in, env.pkt, 64, &pkt),
-	      -HVG_RING_E_NOBUFS);
+	for (k = 0; k < 2; k++) {
+		memset(&pkt, 0xa5, sizeof(pkt));
+		RT_EQ(t, hvg_ring_read_next(in, env.pkt, 64, &pkt),
+		      -HVG_RING_E_NOBUFS);
+		RT_EQ(t, pkt.desc.type, HVG_PKT_DATA_INBAND);
+		RT_EQ(t, pkt.desc.offset8, 2);
+		RT_EQ(t, pkt.desc.len8, 15);
+		RT_EQ(t, pkt.desc.flags, HVG_PKT_FLAG_COMPLETION_REQUESTED);
+		RT_EQ(t, pkt.desc.trans_id, 3);
+		RT_CHECK(t, !pkt.data);
+		RT_EQ(t, pkt.data_len, 0);
+	}
+	need = hvg_ring_pkt_buflen(&pkt);
+	RT_EQ(t, need, 104);
 	RT_EQ(t, in->stats.malformed, 0);
-	rt_recv(t, &env, in, 100, 3);		/* still there */
-	hvg_ring_read_end(in);
+	RT_EQ(t, in->err, 0);
+	RT_EQ(t, in->priv_read, 0);		/* still there */
+	/* One byte short is still too short; the size it said is enough. */
+	RT_EQ(t, hvg_ring_read_next(in, env.pkt, need - 1, &pkt),
+	      -HVG_RING_E_NOBUFS);
+	RT_EQ(t, hvg_ring_read_next(in, env.pkt, need, &pkt), 1);
+	RT_EQ(t, pkt.desc.trans_id, 3);
+	RT_EQ(t, pkt.data_len, 104);
+	RT_EQ(t, ((const u8 *)pkt.data)[99], rt_pattern(3, 99));
+	RT_EQ(t, hvg_ring_read_next(in, env.pkt, need, &pkt), 0);
+	RT_CHECK(t, !hvg_ring_read_end(in));
+	RT_EQ(t, hvg_ring_hdr(in)->read_index, 128);
+	RT_EQ(t, in->stats.packets, 1);
+	RT_EQ(t, in->stats.dropped, 0);
+	rt_env_free(&env);
+}
+
+/*
+ * The drain loop of ring.h, as written there, over a buffer of
+ * @buflen bytes; at most @max_rounds rounds, else the case fails instead
+ * of spinning. Packets are checked against rt_send(len, id) with
+ * @lens[id]; the ones that fit must arrive in order, the others be
+ * refused with their descriptor and dropped. Return the rounds taken.
+ */
+static u32 rt_drain_loop(struct rt *t, struct rt_env *env,
+			 struct hvg_ring *in, u32 buflen, const u32 *lens,
+			 u32 n, u32 max_rounds)
+{
+	struct hvg_ring_pkt pkt;
+	u32 rounds = 0, next = 0, padded;
+	int ret;
+
+	while ((ret = hvg_ring_read_next(in, env->pkt, buflen, &pkt)) != 0) {
+		if (++rounds > max_rounds) {
+			RT_FAIL(t, "drain loop still going after %u rounds",
+				max_rounds);
+			break;
+		}
+		/* Each round is the next packet, taken or refused. */
+		if (!RT_OK(t, next < n))
+			break;
+		padded = (RT_DESC + lens[next] + 7) & ~7u;
+		if (ret == -HVG_RING_E_NOBUFS) {
+			RT_CHECK(t, padded - RT_DESC > buflen);
+			RT_EQ(t, pkt.desc.trans_id, next);
+			RT_EQ(t, pkt.desc.len8, padded / 8);
+			RT_EQ(t, hvg_ring_pkt_buflen(&pkt), padded - RT_DESC);
+			RT_EQ(t, hvg_ring_skip(in), 1);
+			next++;
+			continue;
+		}
+		if (ret < 0) {
+			RT_FAIL(t, "drain loop: error %d", ret);
+			break;
+		}
+		RT_CHECK(t, padded - RT_DESC <= buflen);
+		RT_EQ(t, pkt.desc.trans_id, next);
+		RT_EQ(t, pkt.data_len, padded - RT_DESC);
+		next++;
+	}
+	RT_EQ(t, next, n);
+	RT_CHECK(t, !hvg_ring_read_end(in));
+	return rounds;
+}
+
+/*
+ * The documented drain loop ends, whatever mix of packets that fit and
+ * packets too long for the buffer the host sends. (Before hvg_ring_skip(),
+ * one 100-byte packet against a 64-byte buffer kept the loop going for
+ * ever: -ENOBUFS consumed nothing and was not sticky.)
+ */
+static void rt_case_oversize_drain_ends(struct rt *t)
+{
+	static const u32 mixes[][6] = {
+		{ 100 },			/* the report: 100 vs 64 */
+		{ 100, 100, 100 },		/* nothing fits */
+		{ 100, 8, 49 },			/* first too long */
+		{ 8, 0, 100 },			/* last too long */
+		{ 49, 48, 300, 1, 2000, 41 },	/* interleaved */
+	};
+	static const u32 nmix[] = { 1, 3, 3, 3, 6 };
+	struct rt_env env;
+	struct hvg_ring *in;
+	u32 lens[6], m, i, big, len;
+	bool sig;
+
+	if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
+		return;
+	in = &env.pair.in;
+	for (m = 0; m < ARRAY_SIZE(mixes); m++) {
+		rt_ring_at(in, &env.host_in, 8 * m);
+		big = 0;
+		for (i = 0; i < nmix[m]; i++) {
+			lens[i] = mixes[m][i];
+			big += RT_DESC + lens[i] > 64;
+			RT_EQ(t, rt_send(&env, &env.host_in, lens[i], i, &sig),
+			      0);
+		}
+		/* One round per packet, and no more. */
+		RT_EQ(t, rt_drain_loop(t, &env, in, 48, lens, nmix[m],
+				       nmix[m]), nmix[m]);
+		RT_EQ(t, in->stats.dropped, big);
+		RT_EQ(t, in->stats.packets, nmix[m] - big);
+		RT_EQ(t, in->stats.malformed, 0);
+		/* Everything consumed, the space given back. */
+		RT_EQ(t, hvg_ring_hdr(in)->read_index,
+		      hvg_ring_hdr(in)->write_index);
+	}
+	/* Every payload size against every buffer size around it. */
+	for (len = 0; len <= 80; len++) {
+		for (i = 0; i <= 96; i += 8) {
+			rt_ring_at(in, &env.host_in, in->size - 8 - len % 8 * 8);
+			lens[0] = len;
+			lens[1] = 0;
+			RT_EQ(t, rt_send(&env, &env.host_in, len, 0, &sig), 0);
+			RT_EQ(t, rt_send(&env, &env.host_in, 0, 1, &sig), 0);
+			RT_EQ(t, rt_drain_loop(t, &env, in, i, lens, 2, 2), 2);
+			RT_EQ(t, in->stats.dropped,
+			      ((RT_DESC + len + 7) & ~7u) - RT_DESC > i);
+		}
+	}
+	rt_env_free(&env);
+}
+
+/*
+ * hvg_ring_skip() checks the descriptor it drops as a read does: a
+ * malformed one is refused with its own error, counted and sticky, and
+ * nothing is dropped; on an empty ring it does nothing.
+ */
+static void rt_case_skip_checks_what_it_drops(struct rt *t)
+{
+	static const struct {
+		u16 offset8, len8;
+		u32 publish;
+		int err;
+	} bad[] = {
+		{ 2, 1, 56, -HVG_RING_E_SHORT },
+		{ 1, 6, 56, -HVG_RING_E_OFFSET },
+		{ 7, 6, 56, -HVG_RING_E_OFFSET },
+		{ 2, 7, 56, -HVG_RING_E_OVERRUN },
+		{ 2, 6, 16, -HVG_RING_E_OVERRUN },
+		{ 2, 6, 4096, -HVG_RING_E_INDEX },
+		{ 2, 6, 52, -HVG_RING_E_ALIGN },
+	};
+	struct rt_env env;
+	struct hvg_ring *in;
+	struct hvg_ring_pkt pkt;
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(bad); k++) {
+		if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
+			return;
+		in = &env.pair.in;
+		RT_EQ(t, hvg_ring_skip(in), 0);		/* empty */
+		rt_forge(&env, bad[k].offset8, bad[k].len8, bad[k].publish);
+		RT_EQ(t, hvg_ring_skip(in), bad[k].err);
+		RT_EQ(t, hvg_ring_skip(in), bad[k].err);
+		RT_EQ(t, hvg_ring_read_next(in, env.pkt, RT_BUF_SIZE, &pkt),
+		      bad[k].err);
+		RT_EQ(t, in->stats.malformed, 1);
+		RT_EQ(t, in->stats.dropped, 0);
+		RT_EQ(t, in->priv_read, 0);
+		rt_env_free(&env);
+	}
+	/* Well formed: dropped, and the next packet is the next one. */
+	if (rt_env_init(t, &env, RT_SMALL_RING, RT_SMALL_RING))
+		return;
+	in = &env.pair.in;
+	rt_forge(&env, 2, 6, 56);
+	RT_EQ(t, hvg_ring_skip(in), 1);
+	RT_EQ(t, in->priv_read, 56);
+	RT_EQ(t, hvg_ring_skip(in), 0);
+	RT_EQ(t, in->stats.dropped, 1);
+	RT_EQ(t, in->stats.packets, 0);
+	RT_EQ(t, in->stats.malformed, 0);
+	RT_CHECK(t, !hvg_ring_read_end(in));
+	RT_EQ(t, hvg_ring_hdr(in)->read_index, 56);
 	rt_env_free(&env);
 }
 

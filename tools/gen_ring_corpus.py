@@ -64,6 +64,11 @@ def main():
     seed("bad-write-index", data, SIZE + 8, 0)
     seed("misaligned", data, end + 4, 0, out_r=12)
     seed("small-buffer", data, end, 0, buflen=16, wlen=4000)
+    # Packets longer than the 48-byte buffer among ones that fit: the
+    # drain loop drops them (flags bits 2, 3 clear) or takes them.
+    data, end = place(mix)
+    seed("oversize-drop", data, end, 0, buflen=48)
+    seed("oversize-take", data, end, 0, buflen=48, flags=12)
 
 
 if __name__ == "__main__":

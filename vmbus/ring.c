@@ -363,12 +363,12 @@ int __hvg_ring_bad_index(struct hvg_ring *ring, u32 idx)
 }
 
 /*
- * Why hvg_ring_read_next() cannot take the packet whose first descriptor
- * word it read (once: word) with avail bytes published: each check in the
- * documented order, the malformed ones counted and sticky; if none fails,
- * the packet is too long for the caller's buffer.
+ * Check the descriptor of the packet at priv_read, whose first word the
+ * caller read once (word), with avail bytes published from there: each
+ * check in the documented order, a failure counted and sticky. Return 0
+ * if the packet and its trailer are well formed and within avail.
  */
-int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail)
+static int ring_check_desc(struct hvg_ring *ring, u64 word, u32 avail)
 {
 	u32 off = ((word >> 16) & 0xffff) * 8, len = ((word >> 32) & 0xffff) * 8;
 
@@ -384,7 +384,71 @@ int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail)
 		return ring_fail(ring, -HVG_RING_E_OFFSET);
 	if (len + HVG_PKT_TRAILER_SIZE > avail)
 		return ring_fail(ring, -HVG_RING_E_OVERRUN);
+	return 0;
+}
+
+/*
+ * Why hvg_ring_read_next() cannot take the packet whose first descriptor
+ * word it read (once: word) with avail bytes published: a malformed one
+ * (counted, sticky), with *pkt zeroed; else it is too long for the
+ * caller's buffer, and *pkt says what it is: the checked first word,
+ * trans_id read once, no payload.
+ */
+int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail,
+			    struct hvg_ring_pkt *pkt)
+{
+	int err = ring_check_desc(ring, word, avail);
+
+	memset(pkt, 0, sizeof(*pkt));
+	if (err)
+		return err;
+	memcpy(&pkt->desc, &word, sizeof(word));
+	pkt->desc.trans_id =
+		READ_ONCE(*(const u64 *)(ring->data + ring->priv_read + 8));
 	return -HVG_RING_E_NOBUFS;
+}
+
+/**
+ * hvg_ring_skip() - drop the next packet unread (consumer)
+ * @ring: the consumer endpoint
+ *
+ * For the packet hvg_ring_read_next() refused with -ENOBUFS (the drain
+ * loop in ring.h), or any next packet. Its descriptor is read again, once,
+ * and checked as hvg_ring_read_next() checks it (the host may have
+ * rewritten it since); only its length is used. The private read index
+ * advances past it; read_index is published by hvg_ring_read_end().
+ *
+ * Return: 1 when a packet was dropped (counted in stats.dropped, not in
+ * stats.packets or stats.bytes); 0 when the ring is empty; or the sticky
+ * malformed-input error, as hvg_ring_read_next() returns it.
+ */
+int hvg_ring_skip(struct hvg_ring *ring)
+{
+	u32 r = ring->priv_read, avail, len;
+	u64 word;
+	int err;
+
+	if (unlikely(ring->err))
+		return ring->err;
+	if (ring->seen_write == r) {
+		err = ring_load_write_index(ring);
+		if (err)
+			return err;
+	}
+	avail = ring_used(ring->seen_write, r, ring->size);
+	if (!avail)
+		return 0;
+	word = READ_ONCE(*(const u64 *)(ring->data + r));
+	err = ring_check_desc(ring, word, avail);
+	if (err)
+		return err;
+	len = ((word >> 32) & 0xffff) * 8;
+	r += len + HVG_PKT_TRAILER_SIZE;
+	if (r >= ring->size)
+		r -= ring->size;
+	ring->priv_read = r;
+	ring->stats.dropped++;
+	return 1;
 }
 
 /*
@@ -484,7 +548,7 @@ int hvg_ring_dump(struct hvg_ring *ring, char *buf, size_t len)
 	u32 used = ring_used(w % ring->size, r % ring->size, ring->size);
 
 	return hvg_ring_snprintf(buf, len,
-		"write=%u read=%u mask=%u pending=%u feat=%#x size=%u free=%u avail=%u priv_write=%u priv_read=%u err=%d packets=%llu bytes=%llu signals=%llu full=%llu malformed=%llu\n",
+		"write=%u read=%u mask=%u pending=%u feat=%#x size=%u free=%u avail=%u priv_write=%u priv_read=%u err=%d packets=%llu bytes=%llu signals=%llu full=%llu malformed=%llu dropped=%llu\n",
 		w, r, READ_ONCE(hdr->interrupt_mask),
 		READ_ONCE(hdr->pending_send_sz), READ_ONCE(hdr->feature_bits),
 		ring->size, ring->size - used, used, ring->priv_write,
@@ -493,5 +557,6 @@ int hvg_ring_dump(struct hvg_ring *ring, char *buf, size_t len)
 		(unsigned long long)st->bytes,
 		(unsigned long long)st->signals,
 		(unsigned long long)st->full,
-		(unsigned long long)st->malformed);
+		(unsigned long long)st->malformed,
+		(unsigned long long)st->dropped);
 }

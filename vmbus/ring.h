@@ -34,7 +34,8 @@
  *   -EINVAL    HVG_RING_E_INVAL     caller error: bad ext_len or sizes
  *   -ENOBUFS   HVG_RING_E_NOBUFS    read: the packet after its descriptor
  *                                   is larger than the caller's buffer;
- *                                   nothing is consumed
+ *                                   nothing is consumed, the descriptor
+ *                                   is returned, not sticky (see below)
  *   -EBADMSG   HVG_RING_E_SHORT     malformed: len8 * 8 < 16
  *   -EPROTO    HVG_RING_E_OFFSET    malformed: offset8 * 8 < 16, or
  *                                   offset8 > len8
@@ -49,6 +50,28 @@
  * stats.malformed, and makes the error sticky: every later read (or write,
  * for a bad read_index) on that endpoint returns the same error until the
  * ring is initialised again, because the stream can no longer be trusted.
+ *
+ * The drain loop. -ENOBUFS is not malformed input: the packet is well
+ * formed and only longer than the caller's buffer, so it stays where it is
+ * until the caller takes it (hvg_ring_read_next() again with a buffer of
+ * hvg_ring_pkt_buflen(&pkt) bytes) or drops it (hvg_ring_skip(), counted
+ * in stats.dropped). A caller whose buffer is already the channel's
+ * largest packet drops it: a longer packet is a protocol error of the
+ * host. Every other result ends the loop or consumes a packet, so this
+ * loop ends:
+ *
+ *	while ((ret = hvg_ring_read_next(ring, buf, buflen, &pkt)) != 0) {
+ *		if (ret == -HVG_RING_E_NOBUFS) {
+ *			report hvg_ring_pkt_buflen(&pkt) > buflen;
+ *			hvg_ring_skip(ring);
+ *			continue;
+ *		}
+ *		if (ret < 0)
+ *			break;		(malformed: sticky, report it)
+ *		handle(&pkt);
+ *	}
+ *	if (hvg_ring_read_end(ring))
+ *		signal the producer;
  */
 #ifndef _HVGUEST_RING_H
 #define _HVGUEST_RING_H
@@ -100,6 +123,15 @@ struct hvg_ring_pkt {
 	u32 data_len;		/* (len8 - offset8) * 8, padding included */
 };
 
+/*
+ * The buffer a packet needs after its descriptor: for the packet that
+ * hvg_ring_read_next() refused with -ENOBUFS, whose descriptor it returned.
+ */
+static inline u32 hvg_ring_pkt_buflen(const struct hvg_ring_pkt *pkt)
+{
+	return pkt->desc.len8 * 8u - (u32)sizeof(pkt->desc);
+}
+
 /* Per-endpoint counters; written only by that endpoint's calls. */
 struct hvg_ring_stats {
 	u64 packets;	/* packets written (producer) or read (consumer) */
@@ -107,6 +139,7 @@ struct hvg_ring_stats {
 	u64 bytes;	/* their len8 * 8, trailer not included */
 	u64 full;	/* writes refused with -EAGAIN */
 	u64 malformed;	/* malformed packets or peer indices rejected */
+	u64 dropped;	/* packets dropped unread by hvg_ring_skip() */
 };
 
 struct hvg_ring {
@@ -160,6 +193,7 @@ u32 hvg_ring_set_pending(struct hvg_ring *ring, u32 bytes);
 
 /* Consumer. hvg_ring_read_next() and hvg_ring_read_end() are below. */
 int hvg_ring_read_begin(struct hvg_ring *ring);
+int hvg_ring_skip(struct hvg_ring *ring);
 void hvg_ring_mask_begin(struct hvg_ring *ring);
 int hvg_ring_mask_end(struct hvg_ring *ring);
 
@@ -190,7 +224,8 @@ void *hvg_ring_vmap(struct page **pages, unsigned int npages);
  */
 int __hvg_ring_reserve_slow(struct hvg_ring *ring, u64 need);
 int __hvg_ring_bad_index(struct hvg_ring *ring, u32 idx);
-int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail);
+int __hvg_ring_read_refused(struct hvg_ring *ring, u64 word, u32 avail,
+			    struct hvg_ring_pkt *pkt);
 bool __hvg_ring_read_end_pending(struct hvg_ring *ring, u32 old_r,
 				 u32 pending);
 
@@ -376,8 +411,10 @@ static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
  * hvg_ring_read_next() - copy the next packet into private memory
  * @ring: the consumer endpoint
  * @buf: private buffer for the packet after its descriptor, 8-byte aligned
- * @buflen: its size: the largest packet this channel accepts, less 16
- * @pkt: filled in with the descriptor and where the payload is in @buf
+ * @buflen: its size: normally the largest packet this channel accepts,
+ *	less 16
+ * @pkt: required; filled in with the descriptor and where the payload is
+ *	in @buf
  *
  * Works from a snapshot of write_index, and takes a new one (an acquire
  * load, checked) only when it has read up to the snapshot. The descriptor's
@@ -386,13 +423,16 @@ static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
  * the packet while it is copied cannot make them disagree. The private read
  * index advances; read_index is published only by hvg_ring_read_end().
  *
- * Return: 1 with a packet in @pkt and @buf; otherwise @pkt (which may be
- * NULL when the caller expects none) is zeroed and the result is 0 when the
- * ring is empty, -ENOBUFS if the packet after its descriptor is longer than
- * @buflen (nothing consumed),
- * or a malformed-packet error, counted and sticky: -EBADMSG (len8 too
- * short), -EPROTO (bad offset8), -EOVERFLOW (packet beyond the published
- * bytes), -ERANGE or -EILSEQ (bad write_index).
+ * Return: 1 with a packet in @pkt and @buf. -ENOBUFS if the packet is well
+ * formed but needs more than @buflen bytes after its descriptor: nothing
+ * is consumed, @pkt->desc is its descriptor (hvg_ring_pkt_buflen() says
+ * how much buffer it needs), @pkt->data is NULL and @pkt->data_len 0; the
+ * caller takes it with a larger buffer or drops it with hvg_ring_skip()
+ * (the drain loop at the top of this file). Otherwise @pkt is zeroed and
+ * the result is 0 when the ring is empty, or a malformed-packet error,
+ * counted and sticky: -EBADMSG (len8 too short), -EPROTO (bad offset8),
+ * -EOVERFLOW (packet beyond the published bytes), -ERANGE or -EILSEQ (bad
+ * write_index).
  */
 static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 					      void *buf, u32 buflen,
@@ -444,10 +484,8 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 	 * documented order.
 	 */
 	if (unlikely((s32)((off - 16) | data_len) < 0 || len >= avail ||
-		     len - 16 > buflen)) {
-		ret = __hvg_ring_read_refused(ring, word, avail);
-		goto none;
-	}
+		     len - 16 > buflen))
+		return __hvg_ring_read_refused(ring, word, avail, pkt);
 
 	pkt->data = (const u8 *)buf + off - 16;
 	pkt->data_len = data_len;
@@ -468,8 +506,7 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 	memcpy(buf, src + 16, len - 16);
 	return 1;
 none:
-	if (pkt)
-		memset(pkt, 0, sizeof(*pkt));
+	memset(pkt, 0, sizeof(*pkt));
 	return ret;
 }
 
