@@ -22,13 +22,21 @@
 #include "internal.h"
 
 /*
- * hvg_hv_registry_lock guards hvg_hv_real, hvg_hv_software,
- * hvg_hv_real_unavailable and the users/registered fields of every
- * backend. Process context only.
+ * One registry slot: a backend and how many hvg_hv_get() handed it out
+ * (0 or 1). This bookkeeping is the adapter's own, not the backend's.
+ */
+struct hvg_hv_slot {
+	struct hvg_hv_backend *hv;
+	unsigned int users;
+};
+
+/*
+ * hvg_hv_registry_lock guards both slots and hvg_hv_real_unavailable.
+ * Process context only.
  */
 static DEFINE_MUTEX(hvg_hv_registry_lock);
-static struct hvg_hv_backend *hvg_hv_real;
-static struct hvg_hv_backend *hvg_hv_software;
+static struct hvg_hv_slot hvg_hv_real;
+static struct hvg_hv_slot hvg_hv_software;
 static char hvg_hv_real_unavailable[HVG_REASON_LEN] = "not probed";
 
 /* Set from the module parameter before any backend is registered. */
@@ -62,10 +70,21 @@ static bool hvg_hv_ops_complete(const struct hvg_hv_ops *ops)
 {
 	return ops && ops->post_message && ops->signal_event &&
 	       ops->message_page && ops->event_page && ops->vp_index &&
-	       ops->eom && ops->register_handler && ops->unregister_handler;
+	       ops->eom && ops->register_handler && ops->unregister_handler &&
+	       ops->set_offline_check;
 }
 
-static int hvg_hv_add(struct hvg_hv_backend **slot, struct hvg_hv_backend *hv)
+/* The slot holding @hv, or NULL. Registry lock held. */
+static struct hvg_hv_slot *hvg_hv_slot_of(const struct hvg_hv_backend *hv)
+{
+	if (hv && hvg_hv_real.hv == hv)
+		return &hvg_hv_real;
+	if (hv && hvg_hv_software.hv == hv)
+		return &hvg_hv_software;
+	return NULL;
+}
+
+static int hvg_hv_add(struct hvg_hv_slot *slot, struct hvg_hv_backend *hv)
 {
 	int err = 0;
 
@@ -73,33 +92,30 @@ static int hvg_hv_add(struct hvg_hv_backend **slot, struct hvg_hv_backend *hv)
 		return -EINVAL;
 
 	mutex_lock(&hvg_hv_registry_lock);
-	if (hv->registered)
+	if (hvg_hv_slot_of(hv))
 		err = -EEXIST;
-	else if (*slot)
+	else if (slot->hv)
 		err = -EBUSY;
 	if (!err) {
-		hv->users = 0;
-		hv->registered = true;
-		*slot = hv;
+		slot->hv = hv;
+		slot->users = 0;
 	}
 	mutex_unlock(&hvg_hv_registry_lock);
 	return err;
 }
 
-static int hvg_hv_remove(struct hvg_hv_backend **slot,
+static int hvg_hv_remove(struct hvg_hv_slot *slot,
 			 struct hvg_hv_backend *hv)
 {
 	int err = 0;
 
 	mutex_lock(&hvg_hv_registry_lock);
-	if (!hv || *slot != hv)
+	if (!hv || slot->hv != hv)
 		err = -ENOENT;
-	else if (hv->users)
+	else if (slot->users)
 		err = -EBUSY;
-	if (!err) {
-		hv->registered = false;
-		*slot = NULL;
-	}
+	if (!err)
+		slot->hv = NULL;
 	mutex_unlock(&hvg_hv_registry_lock);
 	return err;
 }
@@ -133,11 +149,22 @@ int hvg_hv_set_real_backend(struct hvg_hv_backend *hv)
 void hvg_hv_clear_real_backend(void)
 {
 	mutex_lock(&hvg_hv_registry_lock);
-	if (hvg_hv_real) {
-		hvg_hv_real->registered = false;
-		hvg_hv_real = NULL;
-	}
+	hvg_hv_real.hv = NULL;
+	hvg_hv_real.users = 0;
 	mutex_unlock(&hvg_hv_registry_lock);
+}
+
+/* How many hold @hv (0 or 1); 0 for a backend that is not registered. */
+unsigned int hvg_hv_users(const struct hvg_hv_backend *hv)
+{
+	struct hvg_hv_slot *slot;
+	unsigned int users;
+
+	mutex_lock(&hvg_hv_registry_lock);
+	slot = hvg_hv_slot_of(hv);
+	users = slot ? slot->users : 0;
+	mutex_unlock(&hvg_hv_registry_lock);
+	return users;
 }
 
 /* Why there is no real backend, for the message when none is available. */
@@ -148,15 +175,15 @@ void hvg_hv_set_real_unavailable(const char *why)
 	mutex_unlock(&hvg_hv_registry_lock);
 }
 
-static struct hvg_hv_backend *hvg_hv_select(void)
+static struct hvg_hv_slot *hvg_hv_select(void)
 {
 	switch (hvg_hv_mode) {
 	case HVG_MODE_HYPERV:
-		return hvg_hv_real;
+		return &hvg_hv_real;
 	case HVG_MODE_LOOPBACK:
-		return hvg_hv_software;
+		return &hvg_hv_software;
 	default:
-		return hvg_hv_real ? hvg_hv_real : hvg_hv_software;
+		return hvg_hv_real.hv ? &hvg_hv_real : &hvg_hv_software;
 	}
 }
 
@@ -179,20 +206,22 @@ static void hvg_hv_explain_none(void)
 
 struct hvg_hv_backend *hvg_hv_get(void)
 {
+	struct hvg_hv_slot *slot;
 	struct hvg_hv_backend *hv;
 
 	mutex_lock(&hvg_hv_registry_lock);
-	hv = hvg_hv_select();
+	slot = hvg_hv_select();
+	hv = slot->hv;
 	if (!hv) {
 		hvg_hv_explain_none();
 		hv = ERR_PTR(-ENODEV);
-	} else if (hv->users) {
+	} else if (slot->users) {
 		hv = ERR_PTR(-EBUSY);
 	} else if (!try_module_get(hv->owner)) {
 		/* The backend's module is on its way out. */
 		hv = ERR_PTR(-ENODEV);
 	} else {
-		hv->users++;
+		slot->users++;
 	}
 	mutex_unlock(&hvg_hv_registry_lock);
 	return hv;
@@ -201,16 +230,18 @@ EXPORT_SYMBOL_GPL(hvg_hv_get);
 
 void hvg_hv_put(struct hvg_hv_backend *hv)
 {
+	struct hvg_hv_slot *slot;
 	struct module *owner;
 
 	if (IS_ERR_OR_NULL(hv))
 		return;
 	mutex_lock(&hvg_hv_registry_lock);
-	if (WARN_ON_ONCE(!hv->users)) {
+	slot = hvg_hv_slot_of(hv);
+	if (WARN_ON_ONCE(!slot || !slot->users)) {
 		mutex_unlock(&hvg_hv_registry_lock);
 		return;
 	}
-	hv->users--;
+	slot->users--;
 	owner = hv->owner;
 	mutex_unlock(&hvg_hv_registry_lock);
 	module_put(owner);
@@ -223,19 +254,19 @@ void hvg_hv_registry_show(struct seq_file *m)
 	struct hvg_hv_backend *sel;
 
 	mutex_lock(&hvg_hv_registry_lock);
-	sel = hvg_hv_select();
+	sel = hvg_hv_select()->hv;
 	seq_printf(m, "mode: %s\n", hvg_hv_mode_name(hvg_hv_mode));
-	if (hvg_hv_real)
-		seq_printf(m, "hyperv: %s users %u\n", hvg_hv_real->name,
-			   hvg_hv_real->users);
+	if (hvg_hv_real.hv)
+		seq_printf(m, "hyperv: %s users %u\n", hvg_hv_real.hv->name,
+			   hvg_hv_real.users);
 	else
 		seq_printf(m, "hyperv: unavailable (%s)\n",
 			   hvg_hv_real_unavailable);
-	if (hvg_hv_software)
+	if (hvg_hv_software.hv)
 		seq_printf(m, "software: %s (%s) users %u\n",
-			   hvg_hv_software->name,
-			   module_name(hvg_hv_software->owner),
-			   hvg_hv_software->users);
+			   hvg_hv_software.hv->name,
+			   module_name(hvg_hv_software.hv->owner),
+			   hvg_hv_software.users);
 	else
 		seq_puts(m, "software: none\n");
 	seq_printf(m, "selected: %s\n", sel ? sel->name : "none");

@@ -7,7 +7,14 @@
  *
  * Set-up order (TLFS): the guest OS id before the hypercall page is
  * enabled; then, per CPU, the SynIC (synic.c). Teardown runs in reverse and
- * puts back every MSR value that was found.
+ * puts back every MSR value that was found, where it still holds the value
+ * written here.
+ *
+ * Lifecycle: a reboot notifier (reboot, halt, power off, kexec) and a panic
+ * notifier switch the SynIC and the own hypercall page off before another
+ * kernel can run, at the lowest priority so that the layer above has sent
+ * its UNLOAD first; syscore suspend/resume switch them off and on again
+ * around hibernation and sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +30,9 @@
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
 #include <hvguest/compat.h>
 
 #include "internal.h"
@@ -102,21 +112,31 @@ static unsigned int hvg_status_slot(u16 status)
 }
 
 /* Count a status; log the first failure of each cause, once. */
-static int hvg_hyperv_status(const char *call, atomic_t *counts,
-			     unsigned int log_base, u16 status)
+static int hvg_hyperv_status(struct hvg_hyperv *h, const char *call,
+			     atomic_t *counts, unsigned int log_base,
+			     u16 status)
 {
 	unsigned int slot = hvg_status_slot(status);
 	int err = hvg_hv_status_to_errno(status);
 
 	atomic_inc(&counts[slot]);
-	if (err && !test_and_set_bit(log_base + slot, hvg_hyperv.logged))
+	if (err && !test_and_set_bit(log_base + slot, h->logged))
 		pr_err("%s failed: status %#x (%s), returning %d; later failures with this status are counted in debugfs, not logged\n",
 		       call, status, hvg_status_name(status), err);
 	return err;
 }
 
-static u16 hvg_hyperv_post_once(u32 connection_id, u32 message_type,
-				const void *payload, u32 payload_size)
+/*
+ * Every hypercall runs with interrupts off and looks at @shutdown in that
+ * same section. hvg_hyperv_shutdown() sets @shutdown and then sends an IPI
+ * to every CPU before it disables the hypercall page: the IPI cannot land
+ * inside such a section, so once it has run everywhere no CPU is in a
+ * hypercall and every later one sees @shutdown (the IPI orders the store
+ * before the receiving CPU's next load, as smp_call_function() does).
+ */
+static int hvg_hyperv_post_once(struct hvg_hyperv *h, u32 connection_id,
+				u32 message_type, const void *payload,
+				u32 payload_size, u16 *status)
 {
 	struct hvg_post_message_input *in;
 	unsigned long flags;
@@ -128,65 +148,129 @@ static u16 hvg_hyperv_post_once(u32 connection_id, u32 message_type,
 	 * interrupt handler posting a message) reuses it meanwhile.
 	 */
 	local_irq_save(flags);
-	in = this_cpu_ptr(hvg_hyperv.cpu)->input;
+	if (READ_ONCE(h->shutdown)) {
+		local_irq_restore(flags);
+		return -ESHUTDOWN;
+	}
+	in = this_cpu_ptr(h->cpu)->input;
 	in->connection_id = connection_id;
 	in->reserved = 0;
 	in->message_type = message_type;
 	in->payload_size = payload_size;
 	memcpy(in->payload, payload, payload_size);
-	result = hvg_ll->hypercall(hvg_hyperv.hc_page, HVG_HVCALL_POST_MESSAGE,
-				   in, NULL);
+	result = hvg_ll->hypercall(h->hc_page, HVG_HVCALL_POST_MESSAGE, in,
+				   NULL);
 	local_irq_restore(flags);
 
-	return result & HVG_HYPERCALL_STATUS_MASK;
+	*status = result & HVG_HYPERCALL_STATUS_MASK;
+	return 0;
+}
+
+/* A VMBus INITIATE_CONTACT: channel message 14 in a type-1 message. */
+static bool hvg_is_initiate_contact(u32 message_type, const void *payload,
+				    u32 payload_size)
+{
+	u32 chmsg;
+
+	if (message_type != HVG_VMBUS_MESSAGE_TYPE ||
+	    payload_size < sizeof(chmsg))
+		return false;
+	memcpy(&chmsg, payload, sizeof(chmsg));
+	return chmsg == HVG_VMBUS_MSG_INITIATE_CONTACT;
+}
+
+/*
+ * Short of buffers or memory, the hypervisor may have room later. It also
+ * answers INVALID_CONNECTION_ID when messages come too fast; but an
+ * INITIATE_CONTACT to connection id 4 gets it from every host older than
+ * VMBus 5.0, and the caller must fall back to an older version at once.
+ */
+static bool hvg_post_retryable(u16 status, u32 message_type,
+			       const void *payload, u32 payload_size)
+{
+	switch (status) {
+	case HVG_STATUS_INSUFFICIENT_MEMORY:
+	case HVG_STATUS_INSUFFICIENT_BUFFERS:
+		return true;
+	case HVG_STATUS_INVALID_CONNECTION_ID:
+		return !hvg_is_initiate_contact(message_type, payload,
+						payload_size);
+	default:
+		return false;
+	}
+}
+
+static void hvg_post_backoff(unsigned int us, u32 flags)
+{
+	if (!(flags & HVG_POST_NOSLEEP))
+		usleep_range(us, us + us / 4);
+	else if (us >= USEC_PER_MSEC)
+		mdelay(us / USEC_PER_MSEC);
+	else
+		udelay(us);
 }
 
 static int hvg_hyperv_post_message(struct hvg_hv_backend *hv,
 				   u32 connection_id, u32 message_type,
-				   const void *payload, u32 payload_size)
+				   const void *payload, u32 payload_size,
+				   u32 flags)
 {
+	struct hvg_hyperv *h = hvg_hyperv_of(hv);
 	unsigned int delay = hvg_post_backoff_min_us;
 	unsigned int attempt;
 	u16 status;
+	int err;
 
 	if (payload_size > HVG_MESSAGE_PAYLOAD_BYTES)
 		return -EMSGSIZE;
 	if (connection_id & ~HVG_CONNECTION_ID_MASK ||
 	    !message_type || message_type >= 0x80000000 ||
-	    (payload_size && !payload))
+	    (payload_size && !payload) || (flags & ~HVG_POST_NOSLEEP))
 		return -EINVAL;
 
-	might_sleep();
+	if (!(flags & HVG_POST_NOSLEEP))
+		might_sleep();
 	for (attempt = 0; ; attempt++) {
-		status = hvg_hyperv_post_once(connection_id, message_type,
-					      payload, payload_size);
-		if (status != HVG_STATUS_INSUFFICIENT_MEMORY &&
-		    status != HVG_STATUS_INSUFFICIENT_BUFFERS)
+		err = hvg_hyperv_post_once(h, connection_id, message_type,
+					   payload, payload_size, &status);
+		if (err)
+			return err;
+		if (!hvg_post_retryable(status, message_type, payload,
+					payload_size))
 			break;
 		if (attempt == HVG_POST_RETRIES)
 			break;
 		/* The hypervisor is short for now: back off, then retry. */
-		atomic_inc(&hvg_hyperv.post_retries);
-		atomic_inc(&hvg_hyperv.post_status[hvg_status_slot(status)]);
-		usleep_range(delay, delay + delay / 4);
+		atomic_inc(&h->post_retries);
+		atomic_inc(&h->post_status[hvg_status_slot(status)]);
+		hvg_post_backoff(delay, flags);
 		delay = min_t(unsigned int, delay * 2, HVG_POST_BACKOFF_MAX_US);
 	}
-	return hvg_hyperv_status("HvPostMessage", hvg_hyperv.post_status, 0,
+	return hvg_hyperv_status(h, "HvPostMessage", h->post_status, 0,
 				 status);
 }
 
 static int hvg_hyperv_signal_event(struct hvg_hv_backend *hv,
 				   u32 connection_id)
 {
+	struct hvg_hyperv *h = hvg_hyperv_of(hv);
+	unsigned long flags;
 	u64 result;
 
 	if (connection_id & ~HVG_CONNECTION_ID_MASK)
 		return -EINVAL;
-	result = hvg_ll->hypercall_fast(hvg_hyperv.hc_page,
+	/* Interrupts off around the check and the call: see post_once. */
+	local_irq_save(flags);
+	if (READ_ONCE(h->shutdown)) {
+		local_irq_restore(flags);
+		return -ESHUTDOWN;
+	}
+	result = hvg_ll->hypercall_fast(h->hc_page,
 					HVG_HVCALL_SIGNAL_EVENT |
 					HVG_HYPERCALL_FAST,
 					HVG_SIGNAL_EVENT_INPUT(connection_id, 0));
-	return hvg_hyperv_status("HvSignalEvent", hvg_hyperv.signal_status,
+	local_irq_restore(flags);
+	return hvg_hyperv_status(h, "HvSignalEvent", h->signal_status,
 				 HVG_STATUS_SLOTS,
 				 result & HVG_HYPERCALL_STATUS_MASK);
 }
@@ -196,7 +280,7 @@ hvg_hyperv_message_page(struct hvg_hv_backend *hv, unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return NULL;
-	return per_cpu_ptr(hvg_hyperv.cpu, cpu)->simp;
+	return per_cpu_ptr(hvg_hyperv_of(hv)->cpu, cpu)->simp;
 }
 
 static struct hvg_synic_event_page *
@@ -204,14 +288,14 @@ hvg_hyperv_event_page(struct hvg_hv_backend *hv, unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return NULL;
-	return per_cpu_ptr(hvg_hyperv.cpu, cpu)->siefp;
+	return per_cpu_ptr(hvg_hyperv_of(hv)->cpu, cpu)->siefp;
 }
 
 static u32 hvg_hyperv_vp_index(struct hvg_hv_backend *hv, unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return HVG_VP_INDEX_INVALID;
-	return READ_ONCE(per_cpu_ptr(hvg_hyperv.cpu, cpu)->vp_index);
+	return READ_ONCE(per_cpu_ptr(hvg_hyperv_of(hv)->cpu, cpu)->vp_index);
 }
 
 static const struct hvg_hv_ops hvg_hyperv_ops = {
@@ -223,6 +307,7 @@ static const struct hvg_hv_ops hvg_hyperv_ops = {
 	.eom = hvg_synic_eom,
 	.register_handler = hvg_synic_register_handler,
 	.unregister_handler = hvg_synic_unregister_handler,
+	.set_offline_check = hvg_synic_set_offline_check,
 };
 
 static void hvg_hyperv_free_pages(void)
@@ -299,10 +384,63 @@ static int hvg_hyperv_check_synic_free(void)
 	return 0;
 }
 
-/* Enable this module's own hypercall page, guest OS id first. */
-static int hvg_hyperv_own_hypercall_page(void)
+/* Write the guest OS id, then enable the own hypercall page; any context. */
+static int hvg_hyperv_hc_enable(struct hvg_hyperv *h)
 {
-	u64 gos, hc, val;
+	u64 val;
+	int err;
+
+	err = hvg_ll->write_msr(HVG_MSR_GUEST_OS_ID, h->ours_guest_os_id);
+	if (!err)
+		err = hvg_ll->write_msr(HVG_MSR_HYPERCALL, h->ours_hypercall);
+	if (!err)
+		err = hvg_ll->read_msr(HVG_MSR_HYPERCALL, &val);
+	if (!err && !(val & HVG_MSR_PAGE_ENABLE))
+		err = -EIO;
+	if (err) {
+		hvg_ll->write_msr(HVG_MSR_HYPERCALL, h->saved_hypercall);
+		hvg_ll->write_msr(HVG_MSR_GUEST_OS_ID, h->saved_guest_os_id);
+		return err;
+	}
+	h->hc_on = true;
+	return 0;
+}
+
+/* Put back @msr as found, unless someone else has written it since. */
+static void hvg_hyperv_put_back(u32 msr, const char *name, u64 ours,
+				u64 found)
+{
+	u64 now;
+
+	if (!hvg_ll->read_msr(msr, &now) && now != ours) {
+		atomic_inc(&hvg_hyperv.foreign);
+		pr_warn("%s is %#llx, not the %#llx written here: someone else took it; left as it is\n",
+			name, now, ours);
+		return;
+	}
+	hvg_ll->write_msr(msr, found);
+}
+
+/*
+ * Disable the own hypercall page, then put the guest OS id back; any
+ * context. The page was found disabled (set-up refuses to move an enabled
+ * one), so the value found is the disabled one.
+ */
+static void hvg_hyperv_hc_disable(struct hvg_hyperv *h)
+{
+	if (!h->hc_on)
+		return;
+	hvg_hyperv_put_back(HVG_MSR_HYPERCALL, "the hypercall MSR",
+			    h->ours_hypercall, h->saved_hypercall);
+	hvg_hyperv_put_back(HVG_MSR_GUEST_OS_ID, "the guest OS id",
+			    h->ours_guest_os_id, h->saved_guest_os_id);
+	h->hc_on = false;
+}
+
+/* Enable this module's own hypercall page, guest OS id first. */
+static int hvg_hyperv_own_hypercall_page(struct hvg_hyperv *h)
+{
+	u64 gos, hc;
 	int err;
 
 	err = hvg_ll->read_msr(HVG_MSR_GUEST_OS_ID, &gos);
@@ -317,51 +455,194 @@ static int hvg_hyperv_own_hypercall_page(void)
 		       hc);
 		return -EBUSY;
 	}
-	hvg_hyperv.saved_guest_os_id = gos;
-	hvg_hyperv.saved_hypercall = hc;
+	h->saved_guest_os_id = gos;
+	h->saved_hypercall = hc;
+	h->ours_guest_os_id = HVG_GUEST_OS_ID(HVG_KVER);
+	h->ours_hypercall = (hc & HVG_MSR_PAGE_RESERVED) |
+			    ((u64)hvg_ll_own_page_pfn() <<
+			     HVG_MSR_PAGE_PFN_SHIFT) |
+			    HVG_MSR_PAGE_ENABLE;
 
-	err = hvg_ll->write_msr(HVG_MSR_GUEST_OS_ID,
-			    HVG_GUEST_OS_ID(HVG_KVER));
+	err = hvg_hyperv_hc_enable(h);
 	if (err)
-		goto restore_gos;
-
-	val = (hc & HVG_MSR_PAGE_RESERVED) |
-	      ((u64)hvg_ll_own_page_pfn() << HVG_MSR_PAGE_PFN_SHIFT) |
-	      HVG_MSR_PAGE_ENABLE;
-	err = hvg_ll->write_msr(HVG_MSR_HYPERCALL, val);
-	if (err)
-		goto restore_hc;
-	err = hvg_ll->read_msr(HVG_MSR_HYPERCALL, &val);
-	if (!err && !(val & HVG_MSR_PAGE_ENABLE))
-		err = -EIO;
-	if (err)
-		goto restore_hc;
+		goto fail;
 	if (!hvg_ll->own_page_usable()) {
 		pr_err("indirect branch tracking is on but the hypervisor's hypercall code lacks ENDBR64\n");
 		err = -EOPNOTSUPP;
-		goto restore_hc;
+		hvg_hyperv_hc_disable(h);
+		goto fail;
 	}
 
-	hvg_hyperv.own_hypercall_page = true;
-	hvg_hyperv.hc_page = HVG_HC_PAGE_OWN;
+	h->own_hypercall_page = true;
+	h->hc_page = HVG_HC_PAGE_OWN;
 	return 0;
 
-restore_hc:
-	hvg_ll->write_msr(HVG_MSR_HYPERCALL, hc);
-restore_gos:
-	hvg_ll->write_msr(HVG_MSR_GUEST_OS_ID, gos);
+fail:
 	pr_err("cannot enable the hypercall page (%d)\n", err);
 	return err;
 }
 
-static void hvg_hyperv_release_hypercall_page(void)
+/* ---------------------------------------------------------------------
+ * Lifecycle: reboot and kexec, crash, suspend and hibernation
+ */
+
+/* IPI callback of shutdown: switch this CPU's SynIC off. */
+static void hvg_hyperv_cpu_off(void *unused)
 {
-	if (!hvg_hyperv.own_hypercall_page)
+	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv.cpu);
+
+	if (c->synic_on)
+		hvg_synic_cpu_down(c, HVG_SYNIC_DISABLE);
+}
+
+/**
+ * hvg_hyperv_shutdown() - before a reboot or kexec: switch everything off
+ *
+ * Process context (the reboot notifier, after those of the layer above).
+ * Every online CPU's SynIC is switched off, so that host messages and event
+ * flags stop landing in pages the next kernel reuses, then the own
+ * hypercall page is disabled, so that the hypervisor stops overlaying 4 KiB
+ * of what will be the next kernel's RAM. Hypercalls fail with -ESHUTDOWN
+ * from here on, and CPUs that come online keep their SynIC off.
+ */
+void hvg_hyperv_shutdown(void)
+{
+	struct hvg_hyperv *h = &hvg_hyperv;
+
+	if (!h->cpu || READ_ONCE(h->shutdown))
 		return;
-	/* Disable the overlay before the module text under it is freed. */
-	hvg_ll->write_msr(HVG_MSR_HYPERCALL, hvg_hyperv.saved_hypercall);
-	hvg_ll->write_msr(HVG_MSR_GUEST_OS_ID, hvg_hyperv.saved_guest_os_id);
-	hvg_hyperv.own_hypercall_page = false;
+	/* Keeps CPUs from coming or going while each one is switched off. */
+	cpus_read_lock();
+	WRITE_ONCE(h->shutdown, true);
+	/* Waits out hypercalls in flight: see hvg_hyperv_post_once(). */
+	on_each_cpu(hvg_hyperv_cpu_off, NULL, 1);
+	cpus_read_unlock();
+	hvg_hyperv_hc_disable(h);
+	pr_info("SynIC and hypercall page disabled for reboot or kexec\n");
+}
+
+/**
+ * hvg_hyperv_crash_shutdown() - the same on the crash path
+ *
+ * From the panic notifier: the other CPUs are stopped, interrupts are off,
+ * nothing may sleep or take a lock. Only this CPU's SynIC can be reached
+ * (the registers are per virtual processor); the other CPUs' stay enabled
+ * until the next kernel writes them, but the layer above has sent UNLOAD
+ * by now, after which the host sends nothing more to them.
+ */
+void hvg_hyperv_crash_shutdown(void)
+{
+	struct hvg_hyperv *h = &hvg_hyperv;
+	struct hvg_hv_cpu *c;
+
+	if (!h->cpu)
+		return;
+	WRITE_ONCE(h->shutdown, true);
+	c = this_cpu_ptr(h->cpu);
+	if (c->synic_on)
+		hvg_synic_cpu_down(c, HVG_SYNIC_DISABLE);
+	hvg_hyperv_hc_disable(h);
+}
+
+static int hvg_hyperv_reboot_notify(struct notifier_block *nb,
+				    unsigned long action, void *data)
+{
+	hvg_hyperv_shutdown();
+	return NOTIFY_DONE;
+}
+
+static int hvg_hyperv_panic_notify(struct notifier_block *nb,
+				   unsigned long action, void *data)
+{
+	hvg_hyperv_crash_shutdown();
+	return NOTIFY_DONE;
+}
+
+/**
+ * hvg_hyperv_suspend() - syscore suspend: before hibernation or sleep
+ *
+ * Runs on the boot CPU, the others offline (their cpuhp teardown put their
+ * SynIC back), interrupts off. Switches this CPU's SynIC and the own
+ * hypercall page off: hibernation loses every MSR, and the image must not
+ * be written with the hypervisor still writing into it.
+ *
+ * Return: 0.
+ */
+int hvg_hyperv_suspend(void)
+{
+	struct hvg_hyperv *h = &hvg_hyperv;
+	struct hvg_hv_cpu *c = this_cpu_ptr(h->cpu);
+
+	h->suspended = true;
+	if (c->synic_on)
+		hvg_synic_cpu_down(c, HVG_SYNIC_DISABLE);
+	hvg_hyperv_hc_disable(h);
+	return 0;
+}
+
+/**
+ * hvg_hyperv_resume() - syscore resume: after hibernation or sleep
+ *
+ * Same context as hvg_hyperv_suspend(), also when a later suspend step
+ * failed. Re-establishes the guest OS id and the own hypercall page, then
+ * this CPU's SynIC; the other CPUs get theirs from the cpuhp online
+ * callback as they come back. If the hypercall page cannot be enabled
+ * again, hypercalls fail with -ESHUTDOWN rather than call into nothing.
+ */
+void hvg_hyperv_resume(void)
+{
+	struct hvg_hyperv *h = &hvg_hyperv;
+	struct hvg_hv_cpu *c = this_cpu_ptr(h->cpu);
+	int err;
+
+	if (!h->suspended)
+		return;
+	h->suspended = false;
+	if (READ_ONCE(h->shutdown))
+		return;
+	if (h->own_hypercall_page) {
+		err = hvg_hyperv_hc_enable(h);
+		if (err) {
+			pr_err("resume: cannot enable the hypercall page again (%d); the backend is shut down\n",
+			       err);
+			WRITE_ONCE(h->shutdown, true);
+			return;
+		}
+	}
+	err = hvg_synic_cpu_up(c);
+	if (err)
+		pr_err("resume: CPU %u: SynIC set-up failed (%d)\n",
+		       smp_processor_id(), err);
+}
+
+static int hvg_hyperv_lifecycle_register(struct hvg_hyperv *h)
+{
+	int err;
+
+	h->reboot_nb.notifier_call = hvg_hyperv_reboot_notify;
+	h->reboot_nb.priority = HVG_HV_NOTIFIER_PRIORITY;
+	err = register_reboot_notifier(&h->reboot_nb);
+	if (err)
+		return err;
+	h->panic_nb.notifier_call = hvg_hyperv_panic_notify;
+	h->panic_nb.priority = HVG_HV_NOTIFIER_PRIORITY;
+	err = atomic_notifier_chain_register(&panic_notifier_list,
+					     &h->panic_nb);
+	if (err) {
+		unregister_reboot_notifier(&h->reboot_nb);
+		return err;
+	}
+	h->syscore.suspend = hvg_hyperv_suspend;
+	h->syscore.resume = hvg_hyperv_resume;
+	hvg_compat_register_syscore(&h->syscore);
+	return 0;
+}
+
+static void hvg_hyperv_lifecycle_unregister(struct hvg_hyperv *h)
+{
+	hvg_compat_unregister_syscore(&h->syscore);
+	atomic_notifier_chain_unregister(&panic_notifier_list, &h->panic_nb);
+	unregister_reboot_notifier(&h->reboot_nb);
 }
 
 /**
@@ -373,18 +654,19 @@ static void hvg_hyperv_release_hypercall_page(void)
  */
 int hvg_hyperv_init(const struct hvg_hv_info *info)
 {
+	struct hvg_hyperv *h = &hvg_hyperv;
 	int err;
 
-	memset(&hvg_hyperv, 0, sizeof(hvg_hyperv));
-	mutex_init(&hvg_hyperv.lock);
-	hvg_hyperv.info = info;
-	hvg_hyperv.backend.name = "hyperv";
-	hvg_hyperv.backend.owner = THIS_MODULE;
-	hvg_hyperv.backend.ops = &hvg_hyperv_ops;
-	hvg_hyperv.backend.priv = &hvg_hyperv;
+	memset(h, 0, sizeof(*h));
+	mutex_init(&h->lock);
+	h->info = info;
+	h->backend.name = "hyperv";
+	h->backend.owner = THIS_MODULE;
+	h->backend.ops = &hvg_hyperv_ops;
+	h->backend.priv = h;
 
-	hvg_hyperv.cpu = alloc_percpu(struct hvg_hv_cpu);
-	if (!hvg_hyperv.cpu)
+	h->cpu = alloc_percpu(struct hvg_hv_cpu);
+	if (!h->cpu)
 		return -ENOMEM;
 	err = hvg_hyperv_alloc_pages();
 	if (err)
@@ -395,16 +677,15 @@ int hvg_hyperv_init(const struct hvg_hv_info *info)
 		goto free_pages;
 
 	if (hvg_ll->kernel_hv_ready()) {
-		hvg_hyperv.hc_page = HVG_HC_PAGE_KERNEL;
+		h->hc_page = HVG_HC_PAGE_KERNEL;
 	} else {
-		err = hvg_hyperv_own_hypercall_page();
+		err = hvg_hyperv_own_hypercall_page(h);
 		if (err)
 			goto free_pages;
 	}
 
-	hvg_hyperv.vector = hvg_ll->vmbus_vector();
-	hvg_hyperv.irq_mode = hvg_hyperv.vector ? HVG_IRQ_VECTOR :
-						  HVG_IRQ_POLLING;
+	h->vector = hvg_ll->vmbus_vector();
+	h->irq_mode = h->vector ? HVG_IRQ_VECTOR : HVG_IRQ_POLLING;
 
 	err = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "hvguest/synic:online",
 				hvg_synic_cpu_online, hvg_synic_cpu_offline);
@@ -412,27 +693,36 @@ int hvg_hyperv_init(const struct hvg_hv_info *info)
 		pr_err("cannot set up the SynIC on every CPU (%d)\n", err);
 		goto release_hc;
 	}
-	hvg_hyperv.cpuhp_state = err;
+	h->cpuhp_state = err;
 
-	err = hvg_hv_set_real_backend(&hvg_hyperv.backend);
-	if (err)
+	err = hvg_hyperv_lifecycle_register(h);
+	if (err) {
+		pr_err("cannot register the reboot and panic notifiers (%d)\n",
+		       err);
 		goto remove_cpuhp;
+	}
+
+	err = hvg_hv_set_real_backend(&h->backend);
+	if (err)
+		goto unregister;
 
 	pr_info("Hyper-V backend ready: %s hypercall page, VMBus interrupt by %s\n",
-		hvg_hyperv.own_hypercall_page ? "own" : "the kernel's",
-		hvg_hyperv.irq_mode == HVG_IRQ_VECTOR ?
+		h->own_hypercall_page ? "own" : "the kernel's",
+		h->irq_mode == HVG_IRQ_VECTOR ?
 		"the kernel's callback vector" : "SynIC polling");
 	return 0;
 
+unregister:
+	hvg_hyperv_lifecycle_unregister(h);
 remove_cpuhp:
-	cpuhp_remove_state(hvg_hyperv.cpuhp_state);
+	cpuhp_remove_state(h->cpuhp_state);
 release_hc:
-	hvg_hyperv_release_hypercall_page();
+	hvg_hyperv_hc_disable(h);
 free_pages:
 	hvg_hyperv_free_pages();
 free_percpu:
-	free_percpu(hvg_hyperv.cpu);
-	hvg_hyperv.cpu = NULL;
+	free_percpu(h->cpu);
+	h->cpu = NULL;
 	return err;
 }
 
@@ -440,18 +730,25 @@ free_percpu:
  * hvg_hyperv_exit() - undo hvg_hyperv_init(), in reverse order
  *
  * Only called when nobody holds the backend: hvg_vmbus holds a reference
- * on this module while it uses it.
+ * on this module while it uses it. Puts back only what still holds this
+ * module's values; a SynIC or hypercall MSR that another owner has taken
+ * since is left to it (and logged).
  */
 void hvg_hyperv_exit(void)
 {
-	if (!hvg_hyperv.cpu)
+	struct hvg_hyperv *h = &hvg_hyperv;
+
+	if (!h->cpu)
 		return;
 	hvg_hv_clear_real_backend();
-	cpuhp_remove_state(hvg_hyperv.cpuhp_state);
-	hvg_hyperv_release_hypercall_page();
+	hvg_hyperv_lifecycle_unregister(h);
+	hvg_synic_clear_offline_check();
+	cpuhp_remove_state(h->cpuhp_state);
+	/* Disable the overlay before the module text under it is freed. */
+	hvg_hyperv_hc_disable(h);
 	hvg_hyperv_free_pages();
-	free_percpu(hvg_hyperv.cpu);
-	hvg_hyperv.cpu = NULL;
+	free_percpu(h->cpu);
+	h->cpu = NULL;
 }
 
 /* debugfs: hvguest/hypercall/stats */
@@ -466,6 +763,12 @@ void hvg_hyperv_stats_show(struct seq_file *m)
 	seq_puts(m, "hyperv_backend: active\n");
 	seq_printf(m, "hypercall_page: %s\n",
 		   hvg_hyperv.own_hypercall_page ? "own" : "kernel");
+	seq_printf(m, "shutdown: %s\n",
+		   READ_ONCE(hvg_hyperv.shutdown) ? "yes" : "no");
+	seq_printf(m, "offline_refused: %d\n",
+		   atomic_read(&hvg_hyperv.offline_refused));
+	seq_printf(m, "left_to_other_owner: %d\n",
+		   atomic_read(&hvg_hyperv.foreign));
 	seq_printf(m, "irq_mode: %s\n",
 		   hvg_hyperv.irq_mode == HVG_IRQ_VECTOR ? "vector" : "polling");
 	seq_printf(m, "vector: %#x\n", hvg_hyperv.vector);

@@ -10,7 +10,10 @@
 #include <linux/types.h>
 #include <linux/hrtimer.h>
 #include <linux/atomic.h>
+#include <linux/kernel.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <hvguest/compat.h>
 #include <hvguest/tlfs.h>
 #include <hvguest/hypercall.h>
 
@@ -127,14 +130,38 @@ enum hvg_irq_mode {
 /* Status slots for counting and logging; the last one is "other". */
 #define HVG_STATUS_SLOTS		32
 
+/* The four SynIC registers of a CPU, in the order they are enabled. */
+enum hvg_synic_reg {
+	HVG_SYNIC_SIMP,
+	HVG_SYNIC_SIEFP,
+	HVG_SYNIC_SINT,
+	HVG_SYNIC_SCONTROL,
+	HVG_SYNIC_REGS
+};
+
+/*
+ * How a CPU's SynIC is taken down: put back the values found (offline,
+ * unload), or switch it off (reboot, kexec, crash, suspend: the message and
+ * event pages are disabled and SINT 2 masked, whatever was found). Either
+ * way only a register that still holds the value this module wrote is
+ * touched; another owner's value is left and logged.
+ */
+enum hvg_synic_down {
+	HVG_SYNIC_RESTORE,
+	HVG_SYNIC_DISABLE,
+};
+
 /**
  * struct hvg_hv_cpu - per-CPU state of the real backend
  *
  * The pages are allocated for every possible CPU before the cpuhp state is
- * installed and freed after it is removed. The saved_* values, vp_index and
- * synic_on are written only by this CPU's hotplug callbacks, which cpuhp
- * serialises; vp_index is read from any CPU (READ_ONCE). poll_timer is
- * armed and cancelled under the CPU hotplug lock (see synic.c).
+ * installed and freed after it is removed. saved[] (the values found),
+ * ours[] (the values written), vp_index and synic_on are written only on
+ * this CPU: by its hotplug callbacks, which cpuhp serialises, or by the
+ * reboot, crash and syscore paths, which run when those callbacks cannot
+ * (hotplug lock held, other CPUs stopped or offline). vp_index and synic_on
+ * are read from any CPU (READ_ONCE). poll_timer is armed and cancelled
+ * under the CPU hotplug lock (see synic.c).
  */
 struct hvg_hv_cpu {
 	struct hvg_post_message_input *input;	/* HvPostMessage input page */
@@ -142,7 +169,8 @@ struct hvg_hv_cpu {
 	struct hvg_synic_event_page *siefp;
 	u32 vp_index;
 	bool synic_on;
-	u64 saved_simp, saved_siefp, saved_sint, saved_scontrol;
+	u64 saved[HVG_SYNIC_REGS];
+	u64 ours[HVG_SYNIC_REGS];
 	struct hrtimer poll_timer;
 };
 
@@ -150,12 +178,19 @@ struct hvg_hv_cpu {
  * struct hvg_hyperv - the real Hyper-V backend (one instance)
  *
  * Everything above @lock is set by hvg_hyperv_init() and read-only until
- * hvg_hyperv_exit(). @lock serialises register/unregister of the handler
- * and guards @handler_set and @polling. @handler and @handler_ctx are read
- * locklessly from interrupt context: @handler_ctx is written before
- * @handler is published (release/acquire), and unregistering clears
+ * hvg_hyperv_exit(), except @hc_on and @suspended, which the reboot, crash
+ * and syscore paths change while no hypercall can run (see hyperv.c).
+ *
+ * @lock serialises register/unregister of the handler and of the offline
+ * check, and guards @handler_set and @polling. @handler and @handler_ctx
+ * are read locklessly from interrupt context: @handler_ctx is written
+ * before @handler is published (release/acquire), and unregistering clears
  * @handler and then waits for an RCU grace period, which covers every
- * interrupts-off caller. The counters are atomics.
+ * interrupts-off caller. @offline_check and @offline_ctx are written with
+ * @lock and the CPU hotplug lock (read) held, and read by the cpuhp
+ * teardown callback, which runs with the hotplug lock held for writing.
+ * @shutdown is set once (reboot, kexec, crash) and read locklessly: see
+ * hvg_hyperv_shutdown(). The counters are atomics.
  */
 struct hvg_hyperv {
 	struct hvg_hv_backend backend;
@@ -163,26 +198,44 @@ struct hvg_hyperv {
 	struct hvg_hv_cpu __percpu *cpu;
 	enum hvg_hc_page hc_page;
 	bool own_hypercall_page;
+	bool hc_on;			/* own page currently enabled */
 	u64 saved_guest_os_id, saved_hypercall;
+	u64 ours_guest_os_id, ours_hypercall;
 	enum hvg_irq_mode irq_mode;
 	u8 vector;
 	int cpuhp_state;
+	struct notifier_block reboot_nb;
+	struct notifier_block panic_nb;
+	struct hvg_compat_syscore syscore;
+	bool suspended;			/* boot CPU only, interrupts off */
 
 	struct mutex lock;		/* handler registration, see above */
 	bool handler_set;
 	bool polling;
 	hvg_hv_handler_t handler;
 	void *handler_ctx;
+	hvg_hv_offline_check_t offline_check;
+	void *offline_ctx;
+	bool shutdown;
 
 	atomic_t post_status[HVG_STATUS_SLOTS];
 	atomic_t signal_status[HVG_STATUS_SLOTS];
 	atomic_t post_retries;
 	atomic_t polls;
 	atomic_t dispatches;
+	atomic_t offline_refused;
+	atomic_t foreign;		/* registers left to another owner */
 	unsigned long logged[BITS_TO_LONGS(2 * HVG_STATUS_SLOTS)];
 };
 
 extern struct hvg_hyperv hvg_hyperv;
+
+/* The real backend that an op was handed. */
+static inline struct hvg_hyperv *hvg_hyperv_of(struct hvg_hv_backend *hv)
+{
+	return container_of(hv, struct hvg_hyperv, backend);
+}
+
 /* Polling period in ns (module parameter poll_interval_us). */
 extern u64 hvg_hyperv_poll_ns;
 /* First HvPostMessage backoff step in microseconds. */
@@ -193,13 +246,24 @@ void hvg_hyperv_exit(void);
 int hvg_hv_status_to_errno(u16 status);
 void hvg_hyperv_stats_show(struct seq_file *m);
 
+/* Lifecycle entry points (also what the notifiers and syscore ops call). */
+void hvg_hyperv_shutdown(void);
+void hvg_hyperv_crash_shutdown(void);
+int hvg_hyperv_suspend(void);
+void hvg_hyperv_resume(void);
+
 /* synic.c */
 int hvg_synic_cpu_online(unsigned int cpu);
 int hvg_synic_cpu_offline(unsigned int cpu);
+int hvg_synic_cpu_up(struct hvg_hv_cpu *c);
+void hvg_synic_cpu_down(struct hvg_hv_cpu *c, enum hvg_synic_down how);
 void hvg_synic_eom(struct hvg_hv_backend *hv);
 int hvg_synic_register_handler(struct hvg_hv_backend *hv,
 			       hvg_hv_handler_t handler, void *ctx);
 void hvg_synic_unregister_handler(struct hvg_hv_backend *hv);
+int hvg_synic_set_offline_check(struct hvg_hv_backend *hv,
+				hvg_hv_offline_check_t check, void *ctx);
+void hvg_synic_clear_offline_check(void);
 void hvg_synic_dispatch(void);
 enum hrtimer_restart hvg_synic_poll(struct hrtimer *timer);
 
@@ -217,6 +281,7 @@ extern enum hvg_hv_mode hvg_hv_mode;
 const char *hvg_hv_mode_name(enum hvg_hv_mode mode);
 int hvg_hv_mode_parse(const char *s, enum hvg_hv_mode *mode);
 int hvg_hv_set_real_backend(struct hvg_hv_backend *hv);
+unsigned int hvg_hv_users(const struct hvg_hv_backend *hv);
 void hvg_hv_clear_real_backend(void);
 void hvg_hv_set_real_unavailable(const char *why);
 void hvg_hv_registry_show(struct seq_file *m);

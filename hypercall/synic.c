@@ -7,7 +7,10 @@
  * the VP index; enable the message page (SIMP) and the event flags page
  * (SIEFP); program SINT 2 with the VMBus vector and unmask it; enable the
  * SynIC (SCONTROL). Offline and unload undo the four writes in reverse
- * order, restoring the values found.
+ * order, restoring the values found; reboot, kexec, crash and suspend
+ * switch them off (hyperv.c). Either way a register is only written back
+ * while it still holds the value written here. The layer above may refuse
+ * an offline through the check it installs (set_offline_check).
  *
  * The interrupt. Where the kernel offers hv_setup_vmbus_handler() and has
  * the HYPERVISOR_CALLBACK_VECTOR gate (it detected Hyper-V at boot), SINT 2
@@ -40,15 +43,18 @@ u64 hvg_hyperv_poll_ns = 1000 * NSEC_PER_USEC;
  */
 #define HVG_POLL_SINT_VECTOR	0xf3
 
-/* The four SynIC registers, in the order they are enabled. */
-enum { HVG_SYNIC_SIMP, HVG_SYNIC_SIEFP, HVG_SYNIC_SINT, HVG_SYNIC_SCONTROL,
-	HVG_SYNIC_REGS };
-
 static const u32 hvg_synic_msr[HVG_SYNIC_REGS] = {
 	[HVG_SYNIC_SIMP] = HVG_MSR_SIMP,
 	[HVG_SYNIC_SIEFP] = HVG_MSR_SIEFP,
 	[HVG_SYNIC_SINT] = HVG_MSR_SINT(HVG_VMBUS_SINT),
 	[HVG_SYNIC_SCONTROL] = HVG_MSR_SCONTROL,
+};
+
+static const char * const hvg_synic_reg_name[HVG_SYNIC_REGS] = {
+	[HVG_SYNIC_SIMP] = "SIMP",
+	[HVG_SYNIC_SIEFP] = "SIEFP",
+	[HVG_SYNIC_SINT] = "SINT2",
+	[HVG_SYNIC_SCONTROL] = "SCONTROL",
 };
 
 static u64 hvg_page_msr(u64 old, void *page)
@@ -76,25 +82,103 @@ static u64 hvg_sint_value(u64 old)
 	return v;
 }
 
-static u64 *hvg_saved(struct hvg_hv_cpu *c, unsigned int reg)
+/* What a register is set to when the SynIC is switched off. */
+static u64 hvg_synic_off_value(unsigned int reg, u64 found)
 {
 	switch (reg) {
 	case HVG_SYNIC_SIMP:
-		return &c->saved_simp;
 	case HVG_SYNIC_SIEFP:
-		return &c->saved_siefp;
+		return found & ~HVG_MSR_PAGE_ENABLE;
 	case HVG_SYNIC_SINT:
-		return &c->saved_sint;
+		return found | HVG_SINT_MASKED;
 	default:
-		return &c->saved_scontrol;
+		/* SCONTROL: enabled only if it was found enabled. */
+		return found;
 	}
 }
 
-/* Put back registers [0, count) in reverse order. */
+/* Put back registers [0, count) just written, in reverse order. */
 static void hvg_synic_restore(struct hvg_hv_cpu *c, unsigned int count)
 {
 	while (count--)
-		hvg_ll->write_msr(hvg_synic_msr[count], *hvg_saved(c, count));
+		hvg_ll->write_msr(hvg_synic_msr[count], c->saved[count]);
+}
+
+/**
+ * hvg_synic_cpu_up() - program this CPU's SynIC from @c->saved
+ * @c: this CPU's state; the caller runs on its CPU, not preemptible or in
+ *	its hotplug callback
+ *
+ * Return: 0, or -EIO if a write faulted (nothing left changed).
+ */
+int hvg_synic_cpu_up(struct hvg_hv_cpu *c)
+{
+	unsigned int i;
+	int err;
+
+	c->ours[HVG_SYNIC_SIMP] = hvg_page_msr(c->saved[HVG_SYNIC_SIMP],
+					       c->simp);
+	c->ours[HVG_SYNIC_SIEFP] = hvg_page_msr(c->saved[HVG_SYNIC_SIEFP],
+						c->siefp);
+	c->ours[HVG_SYNIC_SINT] = hvg_sint_value(c->saved[HVG_SYNIC_SINT]);
+	c->ours[HVG_SYNIC_SCONTROL] = c->saved[HVG_SYNIC_SCONTROL] |
+				      HVG_SCONTROL_ENABLE;
+
+	for (i = 0; i < HVG_SYNIC_REGS; i++) {
+		err = hvg_ll->write_msr(hvg_synic_msr[i], c->ours[i]);
+		if (err) {
+			hvg_synic_restore(c, i);
+			return err;
+		}
+	}
+	WRITE_ONCE(c->synic_on, true);
+	return 0;
+}
+
+/**
+ * hvg_synic_cpu_down() - take this CPU's SynIC down, in reverse order
+ * @c: this CPU's state, on its CPU (any context: also the crash path)
+ * @how: put back the values found, or switch the SynIC off
+ *
+ * A register that no longer holds the value written here belongs to
+ * someone else now (the in-kernel hv_vmbus, loaded after this module): it
+ * is left as it is, and logged.
+ */
+void hvg_synic_cpu_down(struct hvg_hv_cpu *c, enum hvg_synic_down how)
+{
+	bool taken[HVG_SYNIC_REGS] = {};
+	bool any_taken = false;
+	unsigned int i;
+	u64 now, val;
+
+	for (i = 0; i < HVG_SYNIC_REGS; i++) {
+		if (hvg_ll->read_msr(hvg_synic_msr[i], &now) ||
+		    now == c->ours[i])
+			continue;
+		taken[i] = true;
+		any_taken = true;
+		atomic_inc(&hvg_hyperv.foreign);
+		pr_warn("CPU %u: %s is %#llx, not the %#llx written here: another SynIC owner (hv_vmbus?) took it; left as it is\n",
+			smp_processor_id(), hvg_synic_reg_name[i], now,
+			c->ours[i]);
+	}
+	/*
+	 * SCONTROL holds nothing but the enable bit, so a new owner's value
+	 * looks like this module's: while any other register has been taken,
+	 * the SynIC as a whole is someone else's and stays enabled.
+	 */
+	if (any_taken)
+		taken[HVG_SYNIC_SCONTROL] = true;
+
+	for (i = HVG_SYNIC_REGS; i--; ) {
+		if (taken[i])
+			continue;
+		val = c->saved[i];
+		if (how == HVG_SYNIC_DISABLE)
+			val = hvg_synic_off_value(i, val);
+		hvg_ll->write_msr(hvg_synic_msr[i], val);
+	}
+	WRITE_ONCE(c->synic_on, false);
 }
 
 /* Arm @c's poll timer; must run on @c's CPU (the timer is pinned). */
@@ -114,38 +198,32 @@ static void hvg_synic_start_poll(void *unused)
  * hvg_synic_cpu_online() - cpuhp online callback, runs on @cpu
  * @cpu: the CPU coming online
  *
+ * After a reboot or crash shutdown the SynIC stays off.
+ *
  * Return: 0, or -EIO if an MSR access faulted (nothing left changed).
  */
 int hvg_synic_cpu_online(unsigned int cpu)
 {
 	struct hvg_hv_cpu *c = per_cpu_ptr(hvg_hyperv.cpu, cpu);
-	u64 vp, val[HVG_SYNIC_REGS];
 	unsigned int i;
+	u64 vp;
 	int err;
 
+	if (READ_ONCE(hvg_hyperv.shutdown))
+		return 0;
 	err = hvg_ll->read_msr(HVG_MSR_VP_INDEX, &vp);
 	if (err)
 		goto fail;
 	WRITE_ONCE(c->vp_index, (u32)vp);
 
 	for (i = 0; i < HVG_SYNIC_REGS; i++) {
-		err = hvg_ll->read_msr(hvg_synic_msr[i], hvg_saved(c, i));
+		err = hvg_ll->read_msr(hvg_synic_msr[i], &c->saved[i]);
 		if (err)
 			goto fail;
 	}
-	val[HVG_SYNIC_SIMP] = hvg_page_msr(c->saved_simp, c->simp);
-	val[HVG_SYNIC_SIEFP] = hvg_page_msr(c->saved_siefp, c->siefp);
-	val[HVG_SYNIC_SINT] = hvg_sint_value(c->saved_sint);
-	val[HVG_SYNIC_SCONTROL] = c->saved_scontrol | HVG_SCONTROL_ENABLE;
-
-	for (i = 0; i < HVG_SYNIC_REGS; i++) {
-		err = hvg_ll->write_msr(hvg_synic_msr[i], val[i]);
-		if (err) {
-			hvg_synic_restore(c, i);
-			goto fail;
-		}
-	}
-	WRITE_ONCE(c->synic_on, true);
+	err = hvg_synic_cpu_up(c);
+	if (err)
+		goto fail;
 
 	/* The hotplug lock excludes register/unregister: polling is stable. */
 	if (hvg_hyperv.polling)
@@ -161,18 +239,62 @@ fail:
  * hvg_synic_cpu_offline() - cpuhp teardown callback, runs on @cpu
  * @cpu: the CPU going offline (or every CPU at unload)
  *
- * Return: 0.
+ * First asks the layer above, through the offline check it installed,
+ * whether @cpu may go; cpuhp turns a refusal into a failed offline and
+ * rolls back, so nothing is changed before the answer.
+ *
+ * Return: 0, or the check's refusal (-EBUSY).
  */
 int hvg_synic_cpu_offline(unsigned int cpu)
 {
 	struct hvg_hv_cpu *c = per_cpu_ptr(hvg_hyperv.cpu, cpu);
+	hvg_hv_offline_check_t check;
+	int err;
 
+	/* Stable here: it changes only under cpus_read_lock(). */
+	check = READ_ONCE(hvg_hyperv.offline_check);
+	if (check && c->synic_on) {
+		err = check(READ_ONCE(hvg_hyperv.offline_ctx), cpu);
+		if (err) {
+			atomic_inc(&hvg_hyperv.offline_refused);
+			return err < 0 ? err : -EBUSY;
+		}
+	}
 	hrtimer_cancel(&c->poll_timer);
 	if (!c->synic_on)
 		return 0;
-	hvg_synic_restore(c, HVG_SYNIC_REGS);
-	WRITE_ONCE(c->synic_on, false);
+	hvg_synic_cpu_down(c, HVG_SYNIC_RESTORE);
 	return 0;
+}
+
+int hvg_synic_set_offline_check(struct hvg_hv_backend *hv,
+				hvg_hv_offline_check_t check, void *ctx)
+{
+	struct hvg_hyperv *h = hvg_hyperv_of(hv);
+	int err = 0;
+
+	mutex_lock(&h->lock);
+	if (check && h->offline_check) {
+		err = -EBUSY;
+	} else {
+		/*
+		 * The hotplug lock keeps every teardown callback out while the
+		 * pair changes, so none sees half of it, and none that follows
+		 * sees the old one.
+		 */
+		cpus_read_lock();
+		WRITE_ONCE(h->offline_ctx, ctx);
+		WRITE_ONCE(h->offline_check, check);
+		cpus_read_unlock();
+	}
+	mutex_unlock(&h->lock);
+	return err;
+}
+
+/* At unload: nobody may refuse the teardowns that removing the state makes. */
+void hvg_synic_clear_offline_check(void)
+{
+	hvg_synic_set_offline_check(&hvg_hyperv.backend, NULL, NULL);
 }
 
 /* Called with interrupts disabled on the CPU whose SINT fired. */
@@ -238,7 +360,7 @@ enum hrtimer_restart hvg_synic_poll(struct hrtimer *timer)
  */
 void hvg_synic_eom(struct hvg_hv_backend *hv)
 {
-	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv.cpu);
+	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv_of(hv)->cpu);
 	struct hvg_synic_message *msg = &c->simp->sint_message[HVG_VMBUS_SINT];
 
 	WRITE_ONCE(msg->header.message_type, HVG_MSGTYPE_NONE);
@@ -256,23 +378,24 @@ void hvg_synic_eom(struct hvg_hv_backend *hv)
 int hvg_synic_register_handler(struct hvg_hv_backend *hv,
 			       hvg_hv_handler_t handler, void *ctx)
 {
+	struct hvg_hyperv *h = hvg_hyperv_of(hv);
 	unsigned int cpu;
 	int err = 0;
 
 	if (!handler)
 		return -EINVAL;
 
-	mutex_lock(&hvg_hyperv.lock);
-	if (hvg_hyperv.handler_set) {
+	mutex_lock(&h->lock);
+	if (h->handler_set) {
 		err = -EBUSY;
 		goto out;
 	}
-	WRITE_ONCE(hvg_hyperv.handler_ctx, ctx);
+	WRITE_ONCE(h->handler_ctx, ctx);
 	/* Publish ctx before the handler; pairs with the acquire in dispatch. */
-	smp_store_release(&hvg_hyperv.handler, handler);
-	hvg_hyperv.handler_set = true;
+	smp_store_release(&h->handler, handler);
+	h->handler_set = true;
 
-	if (hvg_hyperv.irq_mode == HVG_IRQ_VECTOR) {
+	if (h->irq_mode == HVG_IRQ_VECTOR) {
 		hvg_ll->set_vmbus_handler(hvg_synic_vector_isr);
 		/*
 		 * A message that arrived before the hook was set raised its
@@ -284,40 +407,73 @@ int hvg_synic_register_handler(struct hvg_hv_backend *hv,
 	}
 	/* The hotplug lock keeps the online set and polling consistent. */
 	cpus_read_lock();
-	hvg_hyperv.polling = true;
+	h->polling = true;
 	for_each_online_cpu(cpu)
 		smp_call_function_single(cpu, hvg_synic_start_poll, NULL, 1);
 	cpus_read_unlock();
 out:
-	mutex_unlock(&hvg_hyperv.lock);
+	mutex_unlock(&h->lock);
 	return err;
+}
+
+/* IPI callback: does SINT 2 of this CPU still hold the value written here? */
+static void hvg_synic_check_sint(void *taken)
+{
+	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv.cpu);
+	u64 now;
+
+	if (c->synic_on &&
+	    !hvg_ll->read_msr(hvg_synic_msr[HVG_SYNIC_SINT], &now) &&
+	    now != c->ours[HVG_SYNIC_SINT])
+		WRITE_ONCE(*(bool *)taken, true);
+}
+
+/*
+ * The kernel's hook cannot be read back. Whoever takes it (the in-kernel
+ * hv_vmbus, loaded after this module) reprograms SINT 2 as well: a SINT 2
+ * that no longer holds this module's value on some CPU means the hook is
+ * no longer this module's either, and removing it would cut the new owner
+ * off.
+ */
+static bool hvg_synic_hook_still_ours(void)
+{
+	bool taken = false;
+
+	cpus_read_lock();
+	on_each_cpu(hvg_synic_check_sint, &taken, 1);
+	cpus_read_unlock();
+	if (taken)
+		pr_warn("SINT 2 was reprogrammed by another VMBus client (hv_vmbus?): leaving the kernel's VMBus interrupt hook to it\n");
+	return !taken;
 }
 
 void hvg_synic_unregister_handler(struct hvg_hv_backend *hv)
 {
+	struct hvg_hyperv *h = hvg_hyperv_of(hv);
 	unsigned int cpu;
 
-	mutex_lock(&hvg_hyperv.lock);
-	if (!hvg_hyperv.handler_set)
+	mutex_lock(&h->lock);
+	if (!h->handler_set)
 		goto out;
 
-	if (hvg_hyperv.irq_mode == HVG_IRQ_VECTOR) {
-		hvg_ll->set_vmbus_handler(NULL);
+	if (h->irq_mode == HVG_IRQ_VECTOR) {
+		if (hvg_synic_hook_still_ours())
+			hvg_ll->set_vmbus_handler(NULL);
 	} else {
 		cpus_read_lock();
-		hvg_hyperv.polling = false;
+		h->polling = false;
 		for_each_online_cpu(cpu)
-			hrtimer_cancel(&per_cpu_ptr(hvg_hyperv.cpu, cpu)->poll_timer);
+			hrtimer_cancel(&per_cpu_ptr(h->cpu, cpu)->poll_timer);
 		cpus_read_unlock();
 	}
-	WRITE_ONCE(hvg_hyperv.handler, NULL);
+	WRITE_ONCE(h->handler, NULL);
 	/*
 	 * Every caller of the handler runs with interrupts disabled, which is
 	 * an RCU read-side section: after a grace period none is left.
 	 */
 	synchronize_rcu();
-	WRITE_ONCE(hvg_hyperv.handler_ctx, NULL);
-	hvg_hyperv.handler_set = false;
+	WRITE_ONCE(h->handler_ctx, NULL);
+	h->handler_set = false;
 out:
-	mutex_unlock(&hvg_hyperv.lock);
+	mutex_unlock(&h->lock);
 }

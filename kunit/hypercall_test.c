@@ -20,6 +20,9 @@
 #include <linux/io.h>
 #include <linux/irqflags.h>
 #include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -29,7 +32,8 @@
 
 #include "../hypercall/internal.h"
 
-#define FAKE_CPUS	8
+/* CPUs the model has registers for; set-up refuses a larger machine. */
+#define FAKE_CPUS	64
 #define FAKE_LOG	256
 #define FAKE_CALLS	64
 #define FAKE_SCRIPT	32
@@ -77,9 +81,13 @@ static struct {
 	u16 script[FAKE_SCRIPT];
 	unsigned int nscript, script_pos;
 	unsigned int eoms;
+	bool log_lost;			/* a write did not fit in the log */
 	u32 fault_msr;			/* writes to it fault; 0 = none */
 	unsigned int fault_cpu;
+	unsigned int outside_model;	/* accesses from CPUs >= FAKE_CPUS */
+	unsigned int dead_page_calls;	/* calls through a disabled page */
 	bool kernel_ready;
+	bool page_usable;		/* what own_page_usable() answers */
 	u8 vector;
 	void (*hook)(void);
 } fake;
@@ -100,9 +108,22 @@ static bool fake_partition_wide(u32 msr)
 	return msr == HVG_MSR_GUEST_OS_ID || msr == HVG_MSR_HYPERCALL;
 }
 
-static unsigned int fake_slot_cpu(u32 msr)
+/*
+ * The row of the MSR file for an access from this CPU, or -1 for a CPU the
+ * model has no registers for (the access faults and is counted, so that a
+ * larger machine fails the tests instead of writing past the array).
+ */
+static int fake_slot_cpu(u32 msr)
 {
-	return fake_partition_wide(msr) ? 0 : raw_smp_processor_id();
+	unsigned int cpu = raw_smp_processor_id();
+
+	if (fake_partition_wide(msr))
+		return 0;
+	if (cpu >= FAKE_CPUS) {
+		fake.outside_model++;
+		return -1;
+	}
+	return cpu;
 }
 
 static void fake_cpuid(u32 leaf, struct hvg_cpuid_regs *r)
@@ -119,12 +140,16 @@ static int fake_rdmsr(u32 msr, u64 *val)
 	int i = fake_msr_index(msr);
 	unsigned long flags;
 
+	int row;
+
 	if (i < 0 || msr == HVG_MSR_EOM)
 		return -EIO;
 	spin_lock_irqsave(&fake.lock, flags);
-	*val = fake.msr[fake_slot_cpu(msr)][i];
+	row = fake_slot_cpu(msr);
+	if (row >= 0)
+		*val = fake.msr[row][i];
 	spin_unlock_irqrestore(&fake.lock, flags);
-	return 0;
+	return row < 0 ? -EIO : 0;
 }
 
 static int fake_wrmsr(u32 msr, u64 val)
@@ -132,20 +157,40 @@ static int fake_wrmsr(u32 msr, u64 val)
 	int i = fake_msr_index(msr);
 	unsigned int cpu = raw_smp_processor_id();
 	unsigned long flags;
+	int row;
 
 	if (i < 0 || msr == HVG_MSR_VP_INDEX)
 		return -EIO;
 	if (fake.fault_msr == msr && fake.fault_cpu == cpu)
 		return -EIO;
 	spin_lock_irqsave(&fake.lock, flags);
+	row = fake_slot_cpu(msr);
+	if (row < 0) {
+		spin_unlock_irqrestore(&fake.lock, flags);
+		return -EIO;
+	}
 	if (msr == HVG_MSR_EOM)
 		fake.eoms++;
 	else
-		fake.msr[fake_slot_cpu(msr)][i] = val;
+		fake.msr[row][i] = val;
 	if (fake.nlog < FAKE_LOG)
 		fake.log[fake.nlog++] = (struct fake_write){ cpu, msr, val };
+	else
+		fake.log_lost = true;
 	spin_unlock_irqrestore(&fake.lock, flags);
 	return 0;
+}
+
+/*
+ * A call through the own page while the HYPERCALL MSR is disabled would
+ * execute UD2 on real hardware: count it. Called with fake.lock held.
+ */
+static void fake_check_page(enum hvg_hc_page page)
+{
+	if (page == HVG_HC_PAGE_OWN &&
+	    !(fake.msr[0][fake_msr_index(HVG_MSR_HYPERCALL)] &
+	      HVG_MSR_PAGE_ENABLE))
+		fake.dead_page_calls++;
 }
 
 static u16 fake_next_status(void)
@@ -163,6 +208,7 @@ static u64 fake_hypercall(enum hvg_hc_page page, u64 control, void *input,
 	u16 status;
 
 	spin_lock_irqsave(&fake.lock, flags);
+	fake_check_page(page);
 	if (fake.ncalls < FAKE_CALLS)
 		c = &fake.calls[fake.ncalls++];
 	if (c) {
@@ -186,6 +232,7 @@ static u64 fake_hypercall_fast(enum hvg_hc_page page, u64 control, u64 input)
 	u16 status;
 
 	spin_lock_irqsave(&fake.lock, flags);
+	fake_check_page(page);
 	if (fake.ncalls < FAKE_CALLS)
 		c = &fake.calls[fake.ncalls++];
 	if (c) {
@@ -213,9 +260,10 @@ static void fake_set_vmbus_handler(void (*fn)(void))
 	WRITE_ONCE(fake.hook, fn);
 }
 
+/* With IBT on, the real check looks for ENDBR64 in the overlaid page. */
 static bool fake_own_page_usable(void)
 {
-	return true;
+	return fake.page_usable;
 }
 
 static const struct hvg_ll_ops fake_ops = {
@@ -242,8 +290,8 @@ static void fake_reset(void)
 {
 	unsigned int cpu;
 
+	memset(&fake, 0, sizeof(fake));
 	spin_lock_init(&fake.lock);
-	memset(&fake.leaf1, 0, sizeof(fake) - offsetof(typeof(fake), leaf1));
 	fake.leaf1.ecx = HVG_CPUID_FEATURES_ECX_HYPERVISOR;
 	fake.hv[0].eax = 0x4000000a;
 	fake_set_vendor("Microsoft Hv");
@@ -266,6 +314,7 @@ static void fake_reset(void)
 		fake.msr[cpu][fake_msr_index(HVG_MSR_SCONTROL)] = 0;
 	}
 	fake.msr[0][fake_msr_index(HVG_MSR_HYPERCALL)] = 0x4;
+	fake.page_usable = true;
 }
 
 static void fake_clear_log(void)
@@ -274,15 +323,21 @@ static void fake_clear_log(void)
 
 	spin_lock_irqsave(&fake.lock, flags);
 	fake.nlog = 0;
+	fake.log_lost = false;
 	fake.ncalls = 0;
 	spin_unlock_irqrestore(&fake.lock, flags);
 }
 
-/* Index of the first write of @msr on @cpu in the log, or -1. */
-static int fake_find(unsigned int cpu, u32 msr, u64 *val)
+/*
+ * Index of the first write of @msr on @cpu in the log, or -1. A log that
+ * overflowed cannot prove that a write did not happen: that fails the test.
+ */
+static int fake_find(struct kunit *test, unsigned int cpu, u32 msr, u64 *val)
 {
 	unsigned int i;
 
+	KUNIT_EXPECT_FALSE_MSG(test, fake.log_lost,
+			       "MSR write log overflowed (%u entries)", FAKE_LOG);
 	for (i = 0; i < fake.nlog; i++) {
 		if (fake.log[i].msr != msr)
 			continue;
@@ -302,8 +357,20 @@ static void fake_script(const u16 *statuses, unsigned int n)
 	fake.script_pos = 0;
 }
 
+/* A VMBus channel message: the channel message type in the first u32. */
+static void chmsg(u32 *msg, unsigned int words, u32 type)
+{
+	memset(msg, 0, words * sizeof(*msg));
+	msg[0] = type;
+}
+
 static int hvg_fake_init(struct kunit *test)
 {
+	if (nr_cpu_ids > FAKE_CPUS) {
+		kunit_err(test, "the fake TLFS models %u CPUs, this machine has %u\n",
+			  FAKE_CPUS, nr_cpu_ids);
+		return -E2BIG;
+	}
 	fake_reset();
 	hvg_ll = &fake_ops;
 	hvg_hv_mode = HVG_MODE_AUTO;
@@ -313,6 +380,8 @@ static int hvg_fake_init(struct kunit *test)
 
 static void hvg_fake_exit(struct kunit *test)
 {
+	KUNIT_EXPECT_EQ(test, fake.outside_model, 0U);
+	KUNIT_EXPECT_EQ(test, fake.dead_page_calls, 0U);
 	/* A case that stopped half-way leaves the backend set up. */
 	if (hvg_hyperv.cpu) {
 		hvg_synic_unregister_handler(&hvg_hyperv.backend);
@@ -498,10 +567,10 @@ static void expect_synic_on(struct kunit *test, unsigned int cpu)
 	u64 simp, siefp, sint, sctl;
 	int i_simp, i_siefp, i_sint, i_sctl;
 
-	i_simp = fake_find(cpu, HVG_MSR_SIMP, &simp);
-	i_siefp = fake_find(cpu, HVG_MSR_SIEFP, &siefp);
-	i_sint = fake_find(cpu, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint);
-	i_sctl = fake_find(cpu, HVG_MSR_SCONTROL, &sctl);
+	i_simp = fake_find(test, cpu, HVG_MSR_SIMP, &simp);
+	i_siefp = fake_find(test, cpu, HVG_MSR_SIEFP, &siefp);
+	i_sint = fake_find(test, cpu, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint);
+	i_sctl = fake_find(test, cpu, HVG_MSR_SCONTROL, &sctl);
 	KUNIT_ASSERT_GE_MSG(test, i_simp, 0, "cpu %u", cpu);
 	KUNIT_ASSERT_GE(test, i_siefp, 0);
 	KUNIT_ASSERT_GE(test, i_sint, 0);
@@ -539,8 +608,8 @@ static void init_order_own_page(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
 
-	i_gos = fake_find(0, HVG_MSR_GUEST_OS_ID, &gos);
-	i_hc = fake_find(0, HVG_MSR_HYPERCALL, &hc);
+	i_gos = fake_find(test, 0, HVG_MSR_GUEST_OS_ID, &gos);
+	i_hc = fake_find(test, 0, HVG_MSR_HYPERCALL, &hc);
 	KUNIT_ASSERT_GE(test, i_gos, 0);
 	KUNIT_ASSERT_GE(test, i_hc, 0);
 	KUNIT_EXPECT_LT(test, i_gos, i_hc);
@@ -566,8 +635,8 @@ static void init_reuses_kernel_page(struct kunit *test)
 {
 	fake.kernel_ready = true;
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
-	KUNIT_EXPECT_LT(test, fake_find(0, HVG_MSR_GUEST_OS_ID, NULL), 0);
-	KUNIT_EXPECT_LT(test, fake_find(0, HVG_MSR_HYPERCALL, NULL), 0);
+	KUNIT_EXPECT_LT(test, fake_find(test, 0, HVG_MSR_GUEST_OS_ID, NULL), 0);
+	KUNIT_EXPECT_LT(test, fake_find(test, 0, HVG_MSR_HYPERCALL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, hvg_hyperv.hc_page, HVG_HC_PAGE_KERNEL);
 	KUNIT_EXPECT_EQ(test, hvg_hv_signal_event(&hvg_hyperv.backend, 2), 0);
 	KUNIT_EXPECT_EQ(test, fake.calls[0].page, HVG_HC_PAGE_KERNEL);
@@ -633,6 +702,17 @@ static void init_refuses_foreign_hypercall_page(struct kunit *test)
 	expect_msrs_as_found(test);
 }
 
+/* IBT on and no ENDBR64 at the start of the hypervisor's code. */
+static void init_refuses_page_without_endbr(struct kunit *test)
+{
+	fake.page_usable = false;
+	KUNIT_EXPECT_EQ(test, start_backend(test), -EOPNOTSUPP);
+	/* The page was enabled to be looked at, then disabled again. */
+	KUNIT_EXPECT_GE(test, fake_find(test, 0, HVG_MSR_HYPERCALL, NULL), 0);
+	expect_msrs_as_found(test);
+	KUNIT_EXPECT_TRUE(test, !hvg_hyperv.cpu);
+}
+
 static void init_unwinds_on_msr_fault(struct kunit *test)
 {
 	/* SIEFP faults on the last CPU: every change must be undone. */
@@ -650,7 +730,7 @@ static void sint_vector_mode(struct kunit *test)
 	fake.vector = 0xf3;
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
 	KUNIT_EXPECT_EQ(test, hvg_hyperv.irq_mode, HVG_IRQ_VECTOR);
-	KUNIT_ASSERT_GE(test, fake_find(0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
+	KUNIT_ASSERT_GE(test, fake_find(test, 0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
 			0);
 	KUNIT_EXPECT_EQ(test, sint & HVG_SINT_VECTOR_MASK, 0xf3ULL);
 	/* No DEPRECATING_AEOI hint: the SINT must auto-EOI. */
@@ -667,7 +747,7 @@ static void sint_vector_mode_no_aeoi(struct kunit *test)
 	fake.vector = 0xf3;
 	fake.hv[4].eax = HVG_HINT_DEPRECATING_AEOI;
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
-	KUNIT_ASSERT_GE(test, fake_find(0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
+	KUNIT_ASSERT_GE(test, fake_find(test, 0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
 			0);
 	KUNIT_EXPECT_FALSE(test, sint & HVG_SINT_AUTO_EOI);
 	hvg_hyperv_exit();
@@ -679,7 +759,7 @@ static void sint_polling_mode(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
 	KUNIT_EXPECT_EQ(test, hvg_hyperv.irq_mode, HVG_IRQ_POLLING);
-	KUNIT_ASSERT_GE(test, fake_find(0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
+	KUNIT_ASSERT_GE(test, fake_find(test, 0, HVG_MSR_SINT(HVG_VMBUS_SINT), &sint),
 			0);
 	KUNIT_EXPECT_TRUE(test, sint & HVG_SINT_POLLING);
 	KUNIT_EXPECT_FALSE(test, sint & HVG_SINT_MASKED);
@@ -846,6 +926,7 @@ static struct kunit_case hyperv_cases[] = {
 	KUNIT_CASE(init_cpu_online_later),
 	KUNIT_CASE(init_refuses_busy_synic),
 	KUNIT_CASE(init_refuses_foreign_hypercall_page),
+	KUNIT_CASE(init_refuses_page_without_endbr),
 	KUNIT_CASE(init_unwinds_on_msr_fault),
 	KUNIT_CASE(sint_vector_mode),
 	KUNIT_CASE(sint_vector_mode_no_aeoi),
@@ -862,6 +943,396 @@ static struct kunit_suite hvg_hypercall_hyperv_suite = {
 	.init = hvg_fake_init,
 	.exit = hvg_fake_exit,
 	.test_cases = hyperv_cases,
+};
+
+/* ---------------------------------------------------------------------
+ * Lifecycle: reboot and kexec, crash, suspend and resume, CPU offline,
+ * another SynIC owner
+ */
+
+/* @msr as the model holds it for @cpu. */
+static u64 fake_reg(unsigned int cpu, u32 msr)
+{
+	return fake.msr[fake_partition_wide(msr) ? 0 : cpu][fake_msr_index(msr)];
+}
+
+/* @cpu's SynIC switched off: pages disabled, SINT 2 masked. */
+static void expect_synic_off(struct kunit *test, unsigned int cpu)
+{
+	KUNIT_EXPECT_FALSE_MSG(test, fake_reg(cpu, HVG_MSR_SIMP) &
+			       HVG_MSR_PAGE_ENABLE, "cpu %u", cpu);
+	KUNIT_EXPECT_FALSE_MSG(test, fake_reg(cpu, HVG_MSR_SIEFP) &
+			       HVG_MSR_PAGE_ENABLE, "cpu %u", cpu);
+	KUNIT_EXPECT_TRUE_MSG(test, fake_reg(cpu, HVG_MSR_SINT(HVG_VMBUS_SINT)) &
+			      HVG_SINT_MASKED, "cpu %u", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, fake_reg(cpu, HVG_MSR_SCONTROL),
+			    snapshot[cpu][fake_msr_index(HVG_MSR_SCONTROL)],
+			    "cpu %u", cpu);
+	KUNIT_EXPECT_FALSE(test, per_cpu_ptr(hvg_hyperv.cpu, cpu)->synic_on);
+}
+
+/* @cpu's SynIC up, as the model holds it now. */
+static void expect_synic_live(struct kunit *test, unsigned int cpu)
+{
+	struct hvg_hv_cpu *c = per_cpu_ptr(hvg_hyperv.cpu, cpu);
+
+	KUNIT_EXPECT_TRUE_MSG(test, c->synic_on, "cpu %u", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, fake_reg(cpu, HVG_MSR_SIMP),
+			    0x100 | (u64)virt_to_phys(c->simp) |
+			    HVG_MSR_PAGE_ENABLE, "cpu %u", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, fake_reg(cpu, HVG_MSR_SIEFP),
+			    0x200 | (u64)virt_to_phys(c->siefp) |
+			    HVG_MSR_PAGE_ENABLE, "cpu %u", cpu);
+	KUNIT_EXPECT_FALSE_MSG(test, fake_reg(cpu, HVG_MSR_SINT(HVG_VMBUS_SINT)) &
+			       HVG_SINT_MASKED, "cpu %u", cpu);
+	KUNIT_EXPECT_TRUE_MSG(test, fake_reg(cpu, HVG_MSR_SCONTROL) &
+			      HVG_SCONTROL_ENABLE, "cpu %u", cpu);
+}
+
+/* The own hypercall page disabled and the guest OS id as found. */
+static void expect_hypercall_page_off(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, fake_reg(0, HVG_MSR_HYPERCALL) &
+			   HVG_MSR_PAGE_ENABLE);
+	KUNIT_EXPECT_EQ(test, fake_reg(0, HVG_MSR_GUEST_OS_ID),
+			snapshot[0][fake_msr_index(HVG_MSR_GUEST_OS_ID)]);
+}
+
+/* The per-CPU registers of @cpu hold what was found at set-up. */
+static void expect_cpu_as_found(struct kunit *test, unsigned int cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_NMSR; i++)
+		if (!fake_partition_wide(fake_msrs[i]))
+			KUNIT_EXPECT_EQ_MSG(test, fake.msr[cpu][i],
+					    snapshot[cpu][i], "cpu %u msr %#x",
+					    cpu, fake_msrs[i]);
+}
+
+/* Reboot, halt and power off; kexec goes through the same notifier. */
+static const unsigned long reboot_actions[] = {
+	SYS_RESTART, SYS_HALT, SYS_POWER_OFF,
+};
+
+static void reboot_and_kexec_disable_page_and_synic(struct kunit *test)
+{
+	struct notifier_block *nb = &hvg_hyperv.reboot_nb;
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	unsigned int i, cpu;
+	u64 x = 0;
+
+	for (i = 0; i < ARRAY_SIZE(reboot_actions); i++) {
+		fake_reset();
+		KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+		KUNIT_ASSERT_EQ(test, hvg_hv_register_handler(hv, test_handler,
+							      test), 0);
+		/* Registered, last in line: the layer above goes first. */
+		KUNIT_EXPECT_EQ(test, nb->priority, INT_MIN);
+		KUNIT_EXPECT_EQ(test, unregister_reboot_notifier(nb), 0);
+		KUNIT_ASSERT_EQ(test, register_reboot_notifier(nb), 0);
+
+		nb->notifier_call(nb, reboot_actions[i], NULL);
+		for_each_online_cpu(cpu)
+			expect_synic_off(test, cpu);
+		expect_hypercall_page_off(test);
+
+		/* Nothing reaches the disabled page any more. */
+		fake_clear_log();
+		KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, &x,
+							  sizeof(x), 0),
+				-ESHUTDOWN);
+		KUNIT_EXPECT_EQ(test, hvg_hv_signal_event(hv, 2), -ESHUTDOWN);
+		KUNIT_EXPECT_EQ(test, fake.ncalls, 0U);
+
+		/* A CPU that comes back keeps its SynIC off. */
+		cpu = cpumask_last(cpu_online_mask);
+		KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
+						  (void *)(unsigned long)cpu),
+				0);
+		KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
+						  (void *)(unsigned long)cpu),
+				0);
+		expect_synic_off(test, cpu);
+
+		hvg_hv_unregister_handler(hv);
+		hvg_hyperv_exit();
+		expect_msrs_as_found(test);
+	}
+}
+
+/*
+ * The crash path: the layer above's panic notifier sends UNLOAD without
+ * sleeping, then the adapter's switches this CPU off; interrupts and
+ * preemption stay off throughout, as in panic().
+ */
+static void crash_disables_without_sleeping(struct kunit *test)
+{
+	static const u16 no_buf = HVG_STATUS_INSUFFICIENT_BUFFERS;
+	struct notifier_block *nb = &hvg_hyperv.panic_nb;
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	unsigned long switches;
+	unsigned int cpu, other;
+	int unload, after;
+	u32 msg[2];
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	KUNIT_EXPECT_EQ(test, nb->priority, INT_MIN);
+	KUNIT_EXPECT_EQ(test,
+			atomic_notifier_chain_unregister(&panic_notifier_list,
+							 nb), 0);
+	KUNIT_ASSERT_EQ(test,
+			atomic_notifier_chain_register(&panic_notifier_list,
+						       nb), 0);
+
+	chmsg(msg, ARRAY_SIZE(msg), 16);	/* UNLOAD */
+	fake_clear_log();
+	fake_script(&no_buf, 1);
+	preempt_disable();
+	local_irq_disable();
+	cpu = smp_processor_id();
+	switches = current->nvcsw + current->nivcsw;
+	unload = hvg_hv_post_message(hv, 1, HVG_VMBUS_MESSAGE_TYPE, msg,
+				     sizeof(msg), HVG_POST_NOSLEEP);
+	nb->notifier_call(nb, 0, NULL);
+	after = hvg_hv_post_message(hv, 1, HVG_VMBUS_MESSAGE_TYPE, msg,
+				    sizeof(msg), HVG_POST_NOSLEEP);
+	switches = current->nvcsw + current->nivcsw - switches;
+	local_irq_enable();
+	preempt_enable();
+
+	KUNIT_EXPECT_EQ(test, unload, 0);
+	KUNIT_EXPECT_EQ(test, after, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 2U);
+	KUNIT_EXPECT_EQ(test, switches, 0UL);
+	expect_synic_off(test, cpu);
+	expect_hypercall_page_off(test);
+	/* The other CPUs are stopped in a real crash: out of reach. */
+	for_each_online_cpu(other)
+		if (other != cpu)
+			expect_synic_live(test, other);
+
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+/* Hibernation: the registers of @cpu and the partition's are lost. */
+static void fake_power_cycle(unsigned int cpu)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&fake.lock, flags);
+	fake.msr[cpu][fake_msr_index(HVG_MSR_SIMP)] = 0;
+	fake.msr[cpu][fake_msr_index(HVG_MSR_SIEFP)] = 0;
+	fake.msr[cpu][fake_msr_index(HVG_MSR_SINT(HVG_VMBUS_SINT))] =
+		HVG_SINT_MASKED;
+	fake.msr[cpu][fake_msr_index(HVG_MSR_SCONTROL)] = 0;
+	fake.msr[0][fake_msr_index(HVG_MSR_HYPERCALL)] = 0;
+	fake.msr[0][fake_msr_index(HVG_MSR_GUEST_OS_ID)] = 0;
+	spin_unlock_irqrestore(&fake.lock, flags);
+}
+
+static void resume_reenables_page_and_synic(struct kunit *test)
+{
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	u64 suspended[FAKE_NMSR], hc_suspended, hc, x = 0;
+	int err, i_gos, i_hc;
+	unsigned int cpu;
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+
+	/* As syscore runs them: one CPU, interrupts off. */
+	preempt_disable();
+	local_irq_disable();
+	cpu = smp_processor_id();
+	err = hvg_hyperv.syscore.suspend();
+	memcpy(suspended, fake.msr[cpu], sizeof(suspended));
+	hc_suspended = fake_reg(0, HVG_MSR_HYPERCALL);
+	fake_power_cycle(cpu);
+	fake_clear_log();
+	hvg_hyperv.syscore.resume();
+	local_irq_enable();
+	preempt_enable();
+
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_FALSE(test, suspended[fake_msr_index(HVG_MSR_SIMP)] &
+			   HVG_MSR_PAGE_ENABLE);
+	KUNIT_EXPECT_FALSE(test, suspended[fake_msr_index(HVG_MSR_SIEFP)] &
+			   HVG_MSR_PAGE_ENABLE);
+	KUNIT_EXPECT_TRUE(test,
+			  suspended[fake_msr_index(HVG_MSR_SINT(HVG_VMBUS_SINT))] &
+			  HVG_SINT_MASKED);
+	KUNIT_EXPECT_FALSE(test, hc_suspended & HVG_MSR_PAGE_ENABLE);
+
+	/* Guest OS id, then the same hypercall page, then the SynIC. */
+	i_gos = fake_find(test, 0, HVG_MSR_GUEST_OS_ID, NULL);
+	i_hc = fake_find(test, 0, HVG_MSR_HYPERCALL, &hc);
+	KUNIT_ASSERT_GE(test, i_gos, 0);
+	KUNIT_ASSERT_GE(test, i_hc, 0);
+	KUNIT_EXPECT_LT(test, i_gos, i_hc);
+	KUNIT_EXPECT_EQ(test, fake_reg(0, HVG_MSR_GUEST_OS_ID),
+			HVG_GUEST_OS_ID(HVG_KVER));
+	KUNIT_EXPECT_TRUE(test, hc & HVG_MSR_PAGE_ENABLE);
+	KUNIT_EXPECT_EQ(test, hc >> HVG_MSR_PAGE_PFN_SHIFT,
+			(u64)hvg_ll_own_page_pfn());
+	expect_synic_on(test, cpu);
+	expect_synic_live(test, cpu);
+
+	/* And the backend works again. */
+	fake_clear_log();
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, &x, sizeof(x), 0),
+			0);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 1U);
+
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static unsigned int busy_cpu;
+static atomic_t offline_asks;
+
+static int test_offline_check(void *ctx, unsigned int cpu)
+{
+	atomic_inc(&offline_asks);
+	return cpu == READ_ONCE(busy_cpu) ? -EBUSY : 0;
+}
+
+#ifdef CONFIG_HOTPLUG_CPU
+/* The real hotplug path, where there is a CPU to spare. */
+static void offline_for_real(struct kunit *test, unsigned int cpu, int want)
+{
+	if (num_online_cpus() < 2)
+		return;
+	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), want);
+	if (want) {
+		KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
+		expect_synic_live(test, cpu);
+		return;
+	}
+	KUNIT_EXPECT_FALSE(test, cpu_online(cpu));
+	expect_cpu_as_found(test, cpu);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	expect_synic_live(test, cpu);
+}
+#else
+static void offline_for_real(struct kunit *test, unsigned int cpu, int want)
+{
+}
+#endif
+
+static void offline_refused_while_busy(struct kunit *test)
+{
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	atomic_set(&offline_asks, 0);
+	WRITE_ONCE(busy_cpu, cpu);
+	KUNIT_ASSERT_EQ(test, hvg_hv_set_offline_check(hv, test_offline_check,
+						       test), 0);
+	KUNIT_EXPECT_EQ(test, hvg_hv_set_offline_check(hv, test_offline_check,
+						       test), -EBUSY);
+
+	/* Busy: refused before anything is touched. */
+	fake_clear_log();
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
+					  (void *)(unsigned long)cpu), -EBUSY);
+	KUNIT_EXPECT_EQ(test, atomic_read(&offline_asks), 1);
+	KUNIT_EXPECT_EQ(test, fake.nlog, 0U);
+	expect_synic_live(test, cpu);
+	offline_for_real(test, cpu, -EBUSY);
+
+	/* No longer busy: allowed, and the SynIC is put back. */
+	WRITE_ONCE(busy_cpu, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
+					  (void *)(unsigned long)cpu), 0);
+	expect_cpu_as_found(test, cpu);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
+					  (void *)(unsigned long)cpu), 0);
+	expect_synic_live(test, cpu);
+	offline_for_real(test, cpu, 0);
+
+	/* Removed: not asked any more. */
+	WRITE_ONCE(busy_cpu, cpu);
+	KUNIT_EXPECT_EQ(test, hvg_hv_set_offline_check(hv, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
+					  (void *)(unsigned long)cpu), 0);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
+					  (void *)(unsigned long)cpu), 0);
+
+	/* Unload with a check installed: nothing may refuse it. */
+	KUNIT_ASSERT_EQ(test, hvg_hv_set_offline_check(hv, test_offline_check,
+						       test), 0);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
+}
+
+static void other_vmbus_isr(void)
+{
+}
+
+/*
+ * hv_vmbus loads after this module's backend was set up: it takes the
+ * SynIC of one CPU, the kernel's interrupt hook, and the hypercall MSR and
+ * guest OS id. Unloading must leave all of that to it, and still put back
+ * what was left of this module's.
+ */
+static void unload_leaves_other_owners_values(struct kunit *test)
+{
+	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
+	unsigned int taken = cpumask_last(cpu_online_mask), cpu;
+	u64 theirs[FAKE_NMSR];
+	unsigned long flags;
+
+	fake.vector = 0xf3;
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	KUNIT_ASSERT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
+			0);
+
+	spin_lock_irqsave(&fake.lock, flags);
+	fake.msr[taken][fake_msr_index(HVG_MSR_SIMP)] = 0x7000001;
+	fake.msr[taken][fake_msr_index(HVG_MSR_SIEFP)] = 0x8000001;
+	fake.msr[taken][fake_msr_index(HVG_MSR_SINT(HVG_VMBUS_SINT))] =
+		HVG_SINT_AUTO_EOI | 0xf3;
+	/* The same value as this module's: only the bit that enables. */
+	fake.msr[taken][fake_msr_index(HVG_MSR_SCONTROL)] =
+		HVG_SCONTROL_ENABLE;
+	fake.msr[0][fake_msr_index(HVG_MSR_HYPERCALL)] = 0x9000001;
+	fake.msr[0][fake_msr_index(HVG_MSR_GUEST_OS_ID)] = 0x8100000000000042;
+	memcpy(theirs, fake.msr[taken], sizeof(theirs));
+	spin_unlock_irqrestore(&fake.lock, flags);
+	WRITE_ONCE(fake.hook, other_vmbus_isr);
+
+	hvg_hv_unregister_handler(hv);
+	hvg_hyperv_exit();
+
+	KUNIT_EXPECT_PTR_EQ(test, (void *)READ_ONCE(fake.hook),
+			    (void *)other_vmbus_isr);
+	KUNIT_EXPECT_EQ(test, memcmp(fake.msr[taken], theirs, sizeof(theirs)),
+			0);
+	KUNIT_EXPECT_EQ(test, fake_reg(0, HVG_MSR_HYPERCALL), 0x9000001ULL);
+	KUNIT_EXPECT_EQ(test, fake_reg(0, HVG_MSR_GUEST_OS_ID),
+			0x8100000000000042ULL);
+	/* What was still this module's is put back as found. */
+	for_each_online_cpu(cpu)
+		if (cpu != taken)
+			expect_cpu_as_found(test, cpu);
+}
+
+static struct kunit_case lifecycle_cases[] = {
+	KUNIT_CASE(reboot_and_kexec_disable_page_and_synic),
+	KUNIT_CASE(crash_disables_without_sleeping),
+	KUNIT_CASE(resume_reenables_page_and_synic),
+	KUNIT_CASE(offline_refused_while_busy),
+	KUNIT_CASE(unload_leaves_other_owners_values),
+	{}
+};
+
+static struct kunit_suite hvg_hypercall_lifecycle_suite = {
+	.name = "hvg_hypercall_lifecycle",
+	.init = hvg_fake_init,
+	.exit = hvg_fake_exit,
+	.test_cases = lifecycle_cases,
 };
 
 /* ---------------------------------------------------------------------
@@ -893,7 +1364,7 @@ static void post_input_layout(struct kunit *test)
 		payload[i] = i ^ 0x5a;
 	KUNIT_ASSERT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4,
 						  HVG_VMBUS_MESSAGE_TYPE,
-						  payload, sizeof(payload)), 0);
+						  payload, sizeof(payload), 0), 0);
 	KUNIT_ASSERT_EQ(test, fake.ncalls, 1U);
 	KUNIT_EXPECT_EQ(test, c->control, (u64)HVG_HVCALL_POST_MESSAGE);
 	KUNIT_EXPECT_EQ(test, c->page, HVG_HC_PAGE_OWN);
@@ -912,7 +1383,7 @@ static void post_short_payload(struct kunit *test)
 	static const char hello[] = "hello";
 
 	KUNIT_ASSERT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 1, 1,
-						  hello, 5), 0);
+						  hello, 5, 0), 0);
 	KUNIT_EXPECT_EQ(test, fake.calls[0].in.payload_size, 5U);
 	KUNIT_EXPECT_EQ(test, memcmp(fake.calls[0].in.payload, hello, 5), 0);
 }
@@ -922,15 +1393,18 @@ static void post_rejects_bad_arguments(struct kunit *test)
 	u8 payload[HVG_MESSAGE_PAYLOAD_BYTES + 1] = {};
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
 
-	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, payload, 241),
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, payload, 241, 0),
 			-EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 1 << 24, 1, payload, 8),
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 1 << 24, 1, payload, 8, 0),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 0, payload, 8),
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 0, payload, 8, 0),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 0x80000010, payload,
-						  8), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, NULL, 8), -EINVAL);
+						  8, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, NULL, 8, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, payload, 8,
+						  HVG_POST_NOSLEEP << 1),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, fake.ncalls, 0U);
 }
 
@@ -943,7 +1417,7 @@ static void post_retries_then_succeeds(struct kunit *test)
 
 	fake_script(s, ARRAY_SIZE(s));
 	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4, 1,
-						  &x, sizeof(x)), 0);
+						  &x, sizeof(x), 0), 0);
 	KUNIT_EXPECT_EQ(test, fake.ncalls, 4U);
 	/* Every retry sends the same message again. */
 	KUNIT_EXPECT_EQ(test, fake.calls[3].in.payload[0], 42ULL);
@@ -960,7 +1434,7 @@ static void post_retry_bound(struct kunit *test, u16 status, int err)
 		s[i] = status;
 	fake_script(s, ARRAY_SIZE(s));
 	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4, 1,
-						  &x, sizeof(x)), err);
+						  &x, sizeof(x), 0), err);
 	KUNIT_EXPECT_EQ(test, fake.ncalls, HVG_POST_RETRIES + 1U);
 }
 
@@ -985,36 +1459,117 @@ static const struct {
 	{ HVG_STATUS_ACCESS_DENIED, -EACCES },
 	{ HVG_STATUS_OPERATION_DENIED, -EPERM },
 	{ HVG_STATUS_INVALID_PORT_ID, -EADDRNOTAVAIL },
-	{ HVG_STATUS_INVALID_CONNECTION_ID, -ENXIO },
 	{ 0x7777, -EIO },
 };
 
 static void post_maps_each_status(struct kunit *test)
 {
+	int got[ARRAY_SIZE(status_map)];
 	unsigned int i, j;
 	u64 x = 0;
 
 	for (i = 0; i < ARRAY_SIZE(status_map); i++) {
 		fake_clear_log();
 		fake_script(&status_map[i].status, 1);
-		KUNIT_EXPECT_EQ_MSG(test,
-				    hvg_hv_post_message(&hvg_hyperv.backend, 4,
-							1, &x, sizeof(x)),
-				    status_map[i].err, "status %#x",
-				    status_map[i].status);
+		got[i] = hvg_hv_post_message(&hvg_hyperv.backend, 4, 1, &x,
+					     sizeof(x), 0);
+		KUNIT_EXPECT_EQ_MSG(test, got[i], status_map[i].err,
+				    "status %#x", status_map[i].status);
 		/* No retry for these. */
 		KUNIT_EXPECT_EQ(test, fake.ncalls, 1U);
-		/* Distinct: no two causes share an errno. */
+		/* What the code returned is distinct: no two causes share one. */
 		for (j = 0; j < i; j++)
-			KUNIT_EXPECT_NE(test, status_map[i].err,
-					status_map[j].err);
-		KUNIT_EXPECT_NE(test, status_map[i].err, -ENOBUFS);
-		KUNIT_EXPECT_NE(test, status_map[i].err, -ENOMEM);
+			KUNIT_EXPECT_NE_MSG(test, got[i], got[j],
+					    "statuses %#x and %#x",
+					    status_map[i].status,
+					    status_map[j].status);
+		KUNIT_EXPECT_NE(test, got[i], -ENOBUFS);
+		KUNIT_EXPECT_NE(test, got[i], -ENOMEM);
+		KUNIT_EXPECT_NE(test, got[i], -ENXIO);
+		KUNIT_EXPECT_NE(test, got[i], 0);
 	}
 	/* Each cause was logged (once: the bit stays set). */
 	KUNIT_EXPECT_TRUE(test, test_bit(HVG_STATUS_ACCESS_DENIED,
 					 hvg_hyperv.logged));
 	KUNIT_EXPECT_EQ(test, hvg_hv_status_to_errno(HVG_STATUS_SUCCESS), 0);
+}
+
+/* Too fast: the hypervisor says INVALID_CONNECTION_ID, then accepts. */
+static void post_retries_invalid_connection_id(struct kunit *test)
+{
+	static const u16 s[] = { HVG_STATUS_INVALID_CONNECTION_ID,
+				 HVG_STATUS_INVALID_CONNECTION_ID };
+	u32 msg[4];
+
+	chmsg(msg, ARRAY_SIZE(msg), 3);	/* REQUESTOFFERS */
+	fake_script(s, ARRAY_SIZE(s));
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4,
+						  HVG_VMBUS_MESSAGE_TYPE, msg,
+						  sizeof(msg), 0), 0);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 3U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&hvg_hyperv.post_retries), 2);
+}
+
+static void post_gives_up_on_connection_id(struct kunit *test)
+{
+	post_retry_bound(test, HVG_STATUS_INVALID_CONNECTION_ID, -ENXIO);
+}
+
+/*
+ * INITIATE_CONTACT to connection id 4 fails with INVALID_CONNECTION_ID on
+ * a host older than VMBus 5.0: final at once, so the caller can fall back.
+ * Other statuses are retried for it as for any message.
+ */
+static void post_initiate_contact_not_retried(struct kunit *test)
+{
+	static const u16 bad_id = HVG_STATUS_INVALID_CONNECTION_ID;
+	static const u16 no_buf = HVG_STATUS_INSUFFICIENT_BUFFERS;
+	u32 msg[10];
+
+	chmsg(msg, ARRAY_SIZE(msg), HVG_VMBUS_MSG_INITIATE_CONTACT);
+	fake_script(&bad_id, 1);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4,
+						  HVG_VMBUS_MESSAGE_TYPE, msg,
+						  sizeof(msg), 0), -ENXIO);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 1U);
+
+	fake_clear_log();
+	fake_script(&no_buf, 1);
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(&hvg_hyperv.backend, 4,
+						  HVG_VMBUS_MESSAGE_TYPE, msg,
+						  sizeof(msg), 0), 0);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 2U);
+}
+
+/*
+ * HVG_POST_NOSLEEP, as the layer above uses it for UNLOAD on the crash
+ * path: with preemption and interrupts off, the backoff must busy-wait.
+ * A sleep would count a context switch (and splat: scheduling while
+ * atomic).
+ */
+static void post_nosleep_retries_without_sleeping(struct kunit *test)
+{
+	static const u16 s[] = { HVG_STATUS_INSUFFICIENT_BUFFERS,
+				 HVG_STATUS_INSUFFICIENT_MEMORY,
+				 HVG_STATUS_INVALID_CONNECTION_ID };
+	unsigned long switches;
+	u32 msg[2];
+	int err;
+
+	chmsg(msg, ARRAY_SIZE(msg), 16);	/* UNLOAD */
+	fake_script(s, ARRAY_SIZE(s));
+	preempt_disable();
+	local_irq_disable();
+	switches = current->nvcsw + current->nivcsw;
+	err = hvg_hv_post_message(&hvg_hyperv.backend, 1,
+				  HVG_VMBUS_MESSAGE_TYPE, msg, sizeof(msg),
+				  HVG_POST_NOSLEEP);
+	switches = current->nvcsw + current->nivcsw - switches;
+	local_irq_enable();
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 4U);
+	KUNIT_EXPECT_EQ(test, switches, 0UL);
 }
 
 static void signal_event_is_fast(struct kunit *test)
@@ -1041,6 +1596,10 @@ static struct kunit_case post_cases[] = {
 	KUNIT_CASE(post_retries_then_succeeds),
 	KUNIT_CASE(post_gives_up_on_buffers),
 	KUNIT_CASE(post_gives_up_on_memory),
+	KUNIT_CASE(post_gives_up_on_connection_id),
+	KUNIT_CASE(post_retries_invalid_connection_id),
+	KUNIT_CASE(post_initiate_contact_not_retried),
+	KUNIT_CASE(post_nosleep_retries_without_sleeping),
 	KUNIT_CASE(post_maps_each_status),
 	KUNIT_CASE(signal_event_is_fast),
 	{}
@@ -1058,7 +1617,7 @@ static struct kunit_suite hvg_hypercall_post_suite = {
  */
 
 static int fake_post(struct hvg_hv_backend *hv, u32 c, u32 t, const void *p,
-		     u32 n)
+		     u32 n, u32 flags)
 {
 	return 0;
 }
@@ -1089,13 +1648,20 @@ static void fake_eom(struct hvg_hv_backend *hv)
 {
 }
 
-static int fake_reg(struct hvg_hv_backend *hv, hvg_hv_handler_t h, void *c)
+static int fake_register(struct hvg_hv_backend *hv, hvg_hv_handler_t h,
+			 void *c)
 {
 	return 0;
 }
 
 static void fake_unreg(struct hvg_hv_backend *hv)
 {
+}
+
+static int fake_offline_check(struct hvg_hv_backend *hv,
+			      hvg_hv_offline_check_t check, void *ctx)
+{
+	return 0;
 }
 
 static const struct hvg_hv_ops fake_backend_ops = {
@@ -1105,8 +1671,9 @@ static const struct hvg_hv_ops fake_backend_ops = {
 	.event_page = fake_epage,
 	.vp_index = fake_vp,
 	.eom = fake_eom,
-	.register_handler = fake_reg,
+	.register_handler = fake_register,
 	.unregister_handler = fake_unreg,
+	.set_offline_check = fake_offline_check,
 };
 
 static struct hvg_hv_backend soft_a, soft_b, fake_real;
@@ -1126,11 +1693,11 @@ static int hvg_registry_init(struct kunit *test)
 static void hvg_registry_exit(struct kunit *test)
 {
 	/* Whatever a failed case left behind. */
-	while (soft_a.users)
+	while (hvg_hv_users(&soft_a))
 		hvg_hv_put(&soft_a);
-	while (soft_b.users)
+	while (hvg_hv_users(&soft_b))
 		hvg_hv_put(&soft_b);
-	while (fake_real.users)
+	while (hvg_hv_users(&fake_real))
 		hvg_hv_put(&fake_real);
 	hvg_hv_unregister_backend(&soft_a);
 	hvg_hv_unregister_backend(&soft_b);
@@ -1150,14 +1717,14 @@ static void registry_get_software_takes_module_ref(struct kunit *test)
 	hv = hvg_hv_get();
 	KUNIT_ASSERT_PTR_EQ(test, hv, &soft_a);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs + 1);
-	KUNIT_EXPECT_EQ(test, soft_a.users, 1U);
+	KUNIT_EXPECT_EQ(test, hvg_hv_users(&soft_a), 1U);
 
 	/* One user at a time. */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(hvg_hv_get()), -EBUSY);
 
 	hvg_hv_put(hv);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
-	KUNIT_EXPECT_EQ(test, soft_a.users, 0U);
+	KUNIT_EXPECT_EQ(test, hvg_hv_users(&soft_a), 0U);
 	KUNIT_EXPECT_EQ(test, hvg_hv_unregister_backend(&soft_a), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(hvg_hv_get()), -ENODEV);
 }
@@ -1168,6 +1735,9 @@ static void registry_rejects_bad_registrations(struct kunit *test)
 	struct hvg_hv_backend bad = { .name = "bad", .ops = &partial };
 
 	partial.eom = NULL;
+	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(&bad), -EINVAL);
+	partial = fake_backend_ops;
+	partial.set_offline_check = NULL;
 	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(&bad), -EINVAL);
 	bad.ops = NULL;
 	KUNIT_EXPECT_EQ(test, hvg_hv_register_backend(&bad), -EINVAL);
@@ -1292,4 +1862,5 @@ static struct kunit_suite hvg_hypercall_registry_suite = {
 };
 
 kunit_test_suites(&hvg_hypercall_detect_suite, &hvg_hypercall_hyperv_suite,
-		  &hvg_hypercall_post_suite, &hvg_hypercall_registry_suite);
+		  &hvg_hypercall_lifecycle_suite, &hvg_hypercall_post_suite,
+		  &hvg_hypercall_registry_suite);

@@ -41,13 +41,15 @@
 #endif
 
 /*
- * hv_setup_vmbus_handler()/hv_remove_vmbus_handler() hook a function into
- * the kernel's HYPERVISOR_CALLBACK_VECTOR handler. They replaced
- * hv_setup_vmbus_irq() in v5.13 ("Drivers: hv: vmbus: Move handling of
- * VMbus interrupts"). Older kernels (5.10) use the SynIC polling fallback:
- * a module cannot install an IDT vector of its own.
+ * The kernel's HYPERVISOR_CALLBACK_VECTOR handler calls one hook. v5.13
+ * ("Drivers: hv: vmbus: Move handling of VMbus interrupts") renamed the
+ * functions that set it, hv_setup_vmbus_irq(irq, handler) and
+ * hv_remove_vmbus_irq(), to hv_setup_vmbus_handler(handler) and
+ * hv_remove_vmbus_handler(); on x86 the irq argument of the old one is
+ * ignored (the vector is fixed). Both kinds are exported, so every
+ * supported kernel with CONFIG_HYPERV has the hook.
  */
-#if HVG_HAVE_KERNEL_HYPERV && HVG_KVER >= KERNEL_VERSION(5, 13, 0)
+#if HVG_HAVE_KERNEL_HYPERV
 #define HVG_HAVE_VMBUS_HANDLER_HOOK 1
 #else
 #define HVG_HAVE_VMBUS_HANDLER_HOOK 0
@@ -111,11 +113,16 @@ static inline u8 hvg_compat_vmbus_vector(void)
 /* Install (@fn non-NULL) or remove (@fn NULL) the kernel's VMBus hook. */
 static inline void hvg_compat_set_vmbus_handler(void (*fn)(void))
 {
-#if HVG_HAVE_VMBUS_HANDLER_HOOK
+#if HVG_HAVE_VMBUS_HANDLER_HOOK && KERNEL_VERSION(5, 13, 0) <= HVG_KVER
 	if (fn)
 		hv_setup_vmbus_handler(fn);
 	else
 		hv_remove_vmbus_handler();
+#elif HVG_HAVE_VMBUS_HANDLER_HOOK
+	if (fn)
+		hv_setup_vmbus_irq(0, fn);
+	else
+		hv_remove_vmbus_irq();
 #endif
 }
 
@@ -147,6 +154,79 @@ static inline void hvg_compat_hrtimer_setup(struct hrtimer *timer,
 #else
 	hrtimer_init(timer, clock, mode);
 	timer->function = fn;
+#endif
+}
+
+/*
+ * panic_notifier_list (exported on every supported kernel) moved from
+ * <linux/kernel.h> to <linux/panic_notifier.h> in v5.14 ("kernel.h: split
+ * out panic and oops helpers").
+ */
+#if KERNEL_VERSION(5, 14, 0) <= HVG_KVER
+#include <linux/panic_notifier.h>
+#else
+#include <linux/kernel.h>
+#endif
+
+/*
+ * System core suspend/resume (hibernation, suspend to RAM, kexec with
+ * preserve_context): the callbacks run on the boot CPU, the others offline,
+ * interrupts off. v6.19 ("syscore: Pass context data to callbacks")
+ * replaced register_syscore_ops(struct syscore_ops *) with
+ * register_syscore(struct syscore *), whose callbacks take a data pointer.
+ * hvg_compat_syscore hides the difference: fill @suspend and @resume, then
+ * register it.
+ */
+#include <linux/syscore_ops.h>
+
+#if KERNEL_VERSION(6, 19, 0) <= HVG_KVER
+#define HVG_SYSCORE_DATA 1
+#else
+#define HVG_SYSCORE_DATA 0
+#endif
+
+struct hvg_compat_syscore {
+	int (*suspend)(void);
+	void (*resume)(void);
+	struct syscore_ops ops;
+#if HVG_SYSCORE_DATA
+	struct syscore core;
+#endif
+};
+
+#if HVG_SYSCORE_DATA
+static inline int hvg_compat_syscore_suspend(void *data)
+{
+	return ((struct hvg_compat_syscore *)data)->suspend();
+}
+
+static inline void hvg_compat_syscore_resume(void *data)
+{
+	((struct hvg_compat_syscore *)data)->resume();
+}
+#endif
+
+static inline void hvg_compat_register_syscore(struct hvg_compat_syscore *s)
+{
+#if HVG_SYSCORE_DATA
+	s->ops.suspend = hvg_compat_syscore_suspend;
+	s->ops.resume = hvg_compat_syscore_resume;
+	s->core.ops = &s->ops;
+	s->core.data = s;
+	register_syscore(&s->core);
+#else
+	s->ops.suspend = s->suspend;
+	s->ops.resume = s->resume;
+	register_syscore_ops(&s->ops);
+#endif
+}
+
+static inline void hvg_compat_unregister_syscore(struct hvg_compat_syscore *s)
+{
+#if HVG_SYSCORE_DATA
+	unregister_syscore(&s->core);
+#else
+	unregister_syscore_ops(&s->ops);
 #endif
 }
 

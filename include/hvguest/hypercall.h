@@ -22,6 +22,8 @@
 
 #include <linux/types.h>
 #include <linux/err.h>
+#include <linux/bits.h>
+#include <linux/limits.h>
 #include <hvguest/tlfs.h>
 
 struct module;
@@ -37,8 +39,37 @@ struct hvg_hv_backend;
  */
 typedef void (*hvg_hv_handler_t)(void *ctx);
 
+/*
+ * Asked before a CPU goes offline: return 0 to let @cpu go, or -EBUSY while
+ * the layer above still needs it (the CPU its connection targets, a CPU a
+ * channel is bound to). It runs in the CPU hotplug thread of @cpu with the
+ * hotplug lock held for writing: it may sleep and take its own locks, but it
+ * must not take cpus_read_lock() or wait for anything that does. It is asked
+ * for every offline, including the ones suspend and hibernation make after
+ * the layer above has suspended itself: by then it must allow them, as it
+ * must once it is disconnected.
+ */
+typedef int (*hvg_hv_offline_check_t)(void *ctx, unsigned int cpu);
+
 /* vp_index() for a CPU whose VP index is not known. */
 #define HVG_VP_INDEX_INVALID	U32_MAX
+
+/*
+ * post_message() flags.
+ *
+ * HVG_POST_NOSLEEP: never sleep; the bounded backoff busy-waits instead.
+ * For the UNLOAD that the layer above sends from its panic notifier (other
+ * CPUs stopped, interrupts possibly off) or from any atomic context.
+ */
+#define HVG_POST_NOSLEEP	BIT(0)
+
+/*
+ * The priority of the adapter's own reboot and panic notifiers: the lowest,
+ * so that a notifier of the layer above (registered with any higher
+ * priority, such as the default 0) runs first and can still post its
+ * UNLOAD before the adapter disables the hypercall page and the SynIC.
+ */
+#define HVG_HV_NOTIFIER_PRIORITY	INT_MIN
 
 /**
  * struct hvg_hv_ops - what a backend provides, what hvg_vmbus calls
@@ -48,21 +79,31 @@ typedef void (*hvg_hv_handler_t)(void *ctx);
  *
  * @post_message: HvPostMessage: send @payload_size bytes (at most
  *	HVG_MESSAGE_PAYLOAD_BYTES) of type @message_type to @connection_id
- *	(24 bits). Process context: may sleep while the hypervisor is short of
- *	buffers. The payload is copied before return, so the caller may reuse
- *	its buffer at once. Returns:
+ *	(24 bits). Without HVG_POST_NOSLEEP in @flags: process context, may
+ *	sleep while the hypervisor is short of buffers. With it: any context,
+ *	never sleeps. The payload is copied before return, so the caller may
+ *	reuse its buffer at once. INSUFFICIENT_MEMORY, INSUFFICIENT_BUFFERS
+ *	and INVALID_CONNECTION_ID (which the hypervisor also returns when
+ *	messages come too fast) are retried with a bounded backoff, except
+ *	INVALID_CONNECTION_ID for a VMBus INITIATE_CONTACT (message type 1
+ *	whose payload starts with channel message type 14): a host older
+ *	than VMBus 5.0 answers that way on connection id 4, and the caller
+ *	falls back at once. Returns:
  *	0 - the hypervisor accepted the message;
  *	-EMSGSIZE - payload over 240 bytes (nothing sent);
  *	-EINVAL - connection id over 24 bits, message type 0 or >= 0x80000000
- *	(the hypervisor's own), NULL payload (nothing sent), or the hypervisor
- *	reported INVALID_PARAMETER;
+ *	(the hypervisor's own), NULL payload, an unknown flag (nothing sent),
+ *	or the hypervisor reported INVALID_PARAMETER;
  *	-ENOBUFS, -ENOMEM - the hypervisor stayed out of message buffers or
  *	memory through every bounded retry;
- *	-ENXIO - unknown connection id; -EADDRNOTAVAIL - invalid port;
+ *	-ENXIO - unknown connection id (for INITIATE_CONTACT at once, else
+ *	after every bounded retry); -EADDRNOTAVAIL - invalid port;
  *	-EACCES, -EPERM - the partition may not post (access or operation
  *	denied);
  *	-EOPNOTSUPP, -EPROTO, -EFAULT - the hypervisor rejected the call as
  *	malformed (bad call code, bad input, misaligned input: a bug here);
+ *	-ESHUTDOWN - the backend was shut down for reboot, kexec or a crash
+ *	(nothing sent);
  *	-EIO - any other status.
  * @signal_event: HvSignalEvent on @connection_id, flag 0. Any context,
  *	never sleeps. Returns 0, or the errno mapping of @post_message.
@@ -81,11 +122,16 @@ typedef void (*hvg_hv_handler_t)(void *ctx);
  *	installed, or -errno if the interrupt path cannot be set up.
  * @unregister_handler: stop delivery; on return no CPU runs the handler any
  *	more. May sleep.
+ * @set_offline_check: install @check (with @ctx), which may refuse to let
+ *	a CPU go offline, or remove it (@check NULL). On return every offline
+ *	that follows sees the new setting. Process context, may sleep; must
+ *	not be called with the CPU hotplug lock held. Returns 0, or -EBUSY if
+ *	another check is installed.
  */
 struct hvg_hv_ops {
 	int (*post_message)(struct hvg_hv_backend *hv, u32 connection_id,
 			    u32 message_type, const void *payload,
-			    u32 payload_size);
+			    u32 payload_size, u32 flags);
 	int (*signal_event)(struct hvg_hv_backend *hv, u32 connection_id);
 	struct hvg_synic_message_page *(*message_page)(struct hvg_hv_backend *hv, unsigned int cpu);
 	struct hvg_synic_event_page *(*event_page)(struct hvg_hv_backend *hv, unsigned int cpu);
@@ -94,6 +140,8 @@ struct hvg_hv_ops {
 	int (*register_handler)(struct hvg_hv_backend *hv,
 				hvg_hv_handler_t handler, void *ctx);
 	void (*unregister_handler)(struct hvg_hv_backend *hv);
+	int (*set_offline_check)(struct hvg_hv_backend *hv,
+				 hvg_hv_offline_check_t check, void *ctx);
 };
 
 /**
@@ -103,20 +151,16 @@ struct hvg_hv_ops {
  *	a reference on it so that it cannot unload while hvg_vmbus uses it
  * @ops: the operations, all mandatory
  * @priv: the backend's own data
- * @users: adapter private, guarded by the adapter's registry mutex
- * @registered: adapter private, same lock
  *
  * The backend owns the structure; it must stay valid until
- * hvg_hv_unregister_backend() returned 0.
+ * hvg_hv_unregister_backend() returned 0. The adapter keeps its own
+ * bookkeeping (registered, users) elsewhere.
  */
 struct hvg_hv_backend {
 	const char *name;
 	struct module *owner;
 	const struct hvg_hv_ops *ops;
 	void *priv;
-
-	unsigned int users;
-	bool registered;
 };
 
 /**
@@ -169,10 +213,11 @@ struct dentry *hvg_debugfs_root(void);
 /* Call-through helpers, so that callers read like plain function calls. */
 static inline int hvg_hv_post_message(struct hvg_hv_backend *hv,
 				      u32 connection_id, u32 message_type,
-				      const void *payload, u32 payload_size)
+				      const void *payload, u32 payload_size,
+				      u32 flags)
 {
 	return hv->ops->post_message(hv, connection_id, message_type,
-				     payload, payload_size);
+				     payload, payload_size, flags);
 }
 
 static inline int hvg_hv_signal_event(struct hvg_hv_backend *hv,
@@ -212,6 +257,13 @@ static inline int hvg_hv_register_handler(struct hvg_hv_backend *hv,
 static inline void hvg_hv_unregister_handler(struct hvg_hv_backend *hv)
 {
 	hv->ops->unregister_handler(hv);
+}
+
+static inline int hvg_hv_set_offline_check(struct hvg_hv_backend *hv,
+					   hvg_hv_offline_check_t check,
+					   void *ctx)
+{
+	return hv->ops->set_offline_check(hv, check, ctx);
 }
 
 #endif /* _HVGUEST_HYPERCALL_H */

@@ -166,6 +166,14 @@
 #define HVG_VMBUS_SINT			2
 #define HVG_VMBUS_MESSAGE_TYPE		1
 
+/*
+ * The one VMBus channel message type the adapter has to recognise: the
+ * first u32 of an INITIATE_CONTACT payload. HvPostMessage fails it with
+ * INVALID_CONNECTION_ID on a host older than VMBus 5.0, which must not be
+ * retried (include/hvguest/hypercall.h, post_message).
+ */
+#define HVG_VMBUS_MSG_INITIATE_CONTACT	14
+
 struct hvg_synic_message_header {
 	u32 message_type;
 	u8 payload_size;
