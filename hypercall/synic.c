@@ -439,6 +439,7 @@ static bool hvg_synic_hook_still_ours(void)
 {
 	bool taken = false;
 
+	/* No CPU comes or goes (and programs SINT 2) while each is asked. */
 	cpus_read_lock();
 	on_each_cpu(hvg_synic_check_sint, &taken, 1);
 	cpus_read_unlock();
