@@ -1056,7 +1056,12 @@ static bool rt_wait_bell(u32 *bell, u32 seen)
 				return false;
 		}
 	}
-	/* Load-load: the bell before the ring state it announces. */
+	/*
+	 * Load-load: the bell before the ring state it announces. Pairs with
+	 * the full barrier after the index store that ends the ring call
+	 * before the bell's store (__hvg_ring_publish() in hvg_ring_write()
+	 * or hvg_ring_read_end()).
+	 */
 	hvg_ring_rmb();
 	return true;
 }

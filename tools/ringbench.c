@@ -218,7 +218,12 @@ static void wait_bell(u32 *bell, u32 seen, int *stop)
 
 	while (READ_ONCE(*bell) == seen && !READ_ONCE(*stop))
 		poll_step(&spins);
-	hvg_ring_rmb();		/* the bell before the ring state */
+	/*
+	 * Load-load: the bell before the ring state. Pairs with the full
+	 * barrier after the index store in the ring call (hvg_ring_write()
+	 * or hvg_ring_read_end()) that comes before the bell's store.
+	 */
+	hvg_ring_rmb();
 }
 
 static void *stream_producer(void *arg)

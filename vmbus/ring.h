@@ -62,7 +62,8 @@
  *
  *	while ((ret = hvg_ring_read_next(ring, buf, buflen, &pkt)) != 0) {
  *		if (ret == -HVG_RING_E_NOBUFS) {
- *			report hvg_ring_pkt_buflen(&pkt) > buflen;
+ *			(protocol error: report pkt.desc and
+ *			 hvg_ring_pkt_buflen(&pkt), more than buflen)
  *			hvg_ring_skip(ring);
  *			continue;
  *		}
