@@ -8,24 +8,35 @@
 # the description of the three smallest modules although the file is intact
 # (same checksum as on the host, where the same binary reads it, also in a
 # chroot of the same initramfs). Cause not found.
-set -e
+#
+# Every check says what failed and exits 1 itself: errexit ignores a
+# negated pipeline ("! grep ..."), so it cannot be what catches a failure.
+set -u
+fail()
+{
+	echo "FAIL: $*"
+	exit 1
+}
 field()
 {
 	tr '\0' '\n' < "$2" | sed -n "s/.*$1=//p" | head -n 1
 }
 for m in hvg_hypercall hvg_vmbus hvg_storvsc hvg_netvsc hvg_loophost; do
-	ko=$(modinfo -F filename "$m")
+	ko=$(modinfo -F filename "$m") || fail "modinfo cannot find $m"
 	lic=$(field license "$ko")
 	desc=$(field description "$ko")
 	magic=$(field vermagic "$ko")
 	echo "$m: $ko license=$lic vermagic=$magic description=$desc"
-	[ "$lic" = GPL ]
-	[ -n "$desc" ]
-	[ "${magic%% *}" = "$(uname -r)" ]
+	[ "$lic" = GPL ] || fail "$m: license is '$lic', not GPL"
+	[ -n "$desc" ] || fail "$m: no description"
+	[ "${magic%% *}" = "$(uname -r)" ] || fail "$m: vermagic '$magic' is not for $(uname -r)"
 done
 for m in hvg_storvsc hvg_netvsc hvg_loophost; do
-	modprobe "$m"
-	grep -q "^$m " /proc/modules
-	modprobe -r "$m"
-	! grep -q "^$m " /proc/modules
+	modprobe "$m" || fail "modprobe $m failed"
+	grep -q "^$m " /proc/modules || fail "$m is not in /proc/modules after modprobe"
+	modprobe -r "$m" || fail "modprobe -r $m failed"
+	if grep -q "^$m " /proc/modules; then
+		fail "$m is still in /proc/modules after modprobe -r"
+	fi
 done
+echo "PASS"
