@@ -135,48 +135,56 @@ int hvg_synic_cpu_up(struct hvg_hv_cpu *c)
 	return 0;
 }
 
+/*
+ * Has another owner (the in-kernel hv_vmbus, loaded after this module)
+ * taken this CPU's SynIC? SINT 2 and SCONTROL cannot tell: a VMBus client
+ * programs them to the same values. The pages can: the new owner names its
+ * own. Any of SIMP, SIEFP or SINT 2 not holding the value written here
+ * means the SynIC is someone else's; @log names what was found.
+ */
+static bool hvg_synic_taken(struct hvg_hv_cpu *c, bool log)
+{
+	bool taken = false;
+	unsigned int i;
+	u64 now;
+
+	for (i = 0; i < HVG_SYNIC_SCONTROL; i++) {
+		if (hvg_ll->read_msr(hvg_synic_msr[i], &now) ||
+		    now == c->ours[i])
+			continue;
+		taken = true;
+		if (log)
+			pr_warn("CPU %u: %s is %#llx, not the %#llx written here: another SynIC owner (hv_vmbus?) took it\n",
+				smp_processor_id(), hvg_synic_reg_name[i], now,
+				c->ours[i]);
+	}
+	return taken;
+}
+
 /**
  * hvg_synic_cpu_down() - take this CPU's SynIC down, in reverse order
  * @c: this CPU's state, on its CPU (any context: also the crash path)
  * @how: put back the values found, or switch the SynIC off
  *
- * A register that no longer holds the value written here belongs to
- * someone else now (the in-kernel hv_vmbus, loaded after this module): it
- * is left as it is, and logged.
+ * A SynIC that another owner has taken since (hvg_synic_taken()) is left
+ * as it is, all four registers, and logged.
  */
 void hvg_synic_cpu_down(struct hvg_hv_cpu *c, enum hvg_synic_down how)
 {
-	bool taken[HVG_SYNIC_REGS] = {};
-	bool any_taken = false;
-	unsigned int i;
-	u64 now, val;
+	unsigned int i = HVG_SYNIC_REGS;
+	u64 val;
 
-	for (i = 0; i < HVG_SYNIC_REGS; i++) {
-		if (hvg_ll->read_msr(hvg_synic_msr[i], &now) ||
-		    now == c->ours[i])
-			continue;
-		taken[i] = true;
-		any_taken = true;
+	if (hvg_synic_taken(c, true)) {
 		atomic_inc(&hvg_hyperv.foreign);
-		pr_warn("CPU %u: %s is %#llx, not the %#llx written here: another SynIC owner (hv_vmbus?) took it; left as it is\n",
-			smp_processor_id(), hvg_synic_reg_name[i], now,
-			c->ours[i]);
-	}
-	/*
-	 * SCONTROL holds nothing but the enable bit, so a new owner's value
-	 * looks like this module's: while any other register has been taken,
-	 * the SynIC as a whole is someone else's and stays enabled.
-	 */
-	if (any_taken)
-		taken[HVG_SYNIC_SCONTROL] = true;
-
-	for (i = HVG_SYNIC_REGS; i--; ) {
-		if (taken[i])
-			continue;
-		val = c->saved[i];
-		if (how == HVG_SYNIC_DISABLE)
-			val = hvg_synic_off_value(i, val);
-		hvg_ll->write_msr(hvg_synic_msr[i], val);
+		pr_warn("CPU %u: SynIC left to its new owner\n",
+			smp_processor_id());
+	} else {
+		while (i--) {
+			val = c->saved[i];
+			if (how == HVG_SYNIC_DISABLE)
+				val = hvg_synic_off_value(i, val);
+			hvg_ll->write_msr(hvg_synic_msr[i], val);
+		}
 	}
 	WRITE_ONCE(c->synic_on, false);
 }
@@ -416,24 +424,20 @@ out:
 	return err;
 }
 
-/* IPI callback: does SINT 2 of this CPU still hold the value written here? */
-static void hvg_synic_check_sint(void *taken)
+/* IPI callback: has another owner taken this CPU's SynIC? */
+static void hvg_synic_check_taken(void *taken)
 {
 	struct hvg_hv_cpu *c = this_cpu_ptr(hvg_hyperv.cpu);
-	u64 now;
 
-	if (c->synic_on &&
-	    !hvg_ll->read_msr(hvg_synic_msr[HVG_SYNIC_SINT], &now) &&
-	    now != c->ours[HVG_SYNIC_SINT])
+	if (c->synic_on && hvg_synic_taken(c, false))
 		WRITE_ONCE(*(bool *)taken, true);
 }
 
 /*
  * The kernel's hook cannot be read back. Whoever takes it (the in-kernel
- * hv_vmbus, loaded after this module) reprograms SINT 2 as well: a SINT 2
- * that no longer holds this module's value on some CPU means the hook is
- * no longer this module's either, and removing it would cut the new owner
- * off.
+ * hv_vmbus, loaded after this module) takes the SynIC as well: a SynIC
+ * that is someone else's on some CPU means the hook is no longer this
+ * module's either, and removing it would cut the new owner off.
  */
 static bool hvg_synic_hook_still_ours(void)
 {
@@ -441,10 +445,10 @@ static bool hvg_synic_hook_still_ours(void)
 
 	/* No CPU comes or goes (and programs SINT 2) while each is asked. */
 	cpus_read_lock();
-	on_each_cpu(hvg_synic_check_sint, &taken, 1);
+	on_each_cpu(hvg_synic_check_taken, &taken, 1);
 	cpus_read_unlock();
 	if (taken)
-		pr_warn("SINT 2 was reprogrammed by another VMBus client (hv_vmbus?): leaving the kernel's VMBus interrupt hook to it\n");
+		pr_warn("another VMBus client (hv_vmbus?) took the SynIC: leaving the kernel's VMBus interrupt hook to it\n");
 	return !taken;
 }
 

@@ -1282,6 +1282,7 @@ static void unload_leaves_other_owners_values(struct kunit *test)
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
 	unsigned int taken = cpumask_last(cpu_online_mask), cpu;
 	u64 theirs[FAKE_NMSR];
+	void (*hook)(void);
 	unsigned long flags;
 
 	fake.vector = 0xf3;
@@ -1292,9 +1293,12 @@ static void unload_leaves_other_owners_values(struct kunit *test)
 	spin_lock_irqsave(&fake.lock, flags);
 	fake.msr[taken][fake_msr_index(HVG_MSR_SIMP)] = 0x7000001;
 	fake.msr[taken][fake_msr_index(HVG_MSR_SIEFP)] = 0x8000001;
+	/*
+	 * SINT 2 and SCONTROL: the same values as this module's (the same
+	 * vector, auto EOI, the enable bit); only the pages tell them apart.
+	 */
 	fake.msr[taken][fake_msr_index(HVG_MSR_SINT(HVG_VMBUS_SINT))] =
 		HVG_SINT_AUTO_EOI | 0xf3;
-	/* The same value as this module's: only the bit that enables. */
 	fake.msr[taken][fake_msr_index(HVG_MSR_SCONTROL)] =
 		HVG_SCONTROL_ENABLE;
 	fake.msr[0][fake_msr_index(HVG_MSR_HYPERCALL)] = 0x9000001;
@@ -1306,8 +1310,8 @@ static void unload_leaves_other_owners_values(struct kunit *test)
 	hvg_hv_unregister_handler(hv);
 	hvg_hyperv_exit();
 
-	KUNIT_EXPECT_PTR_EQ(test, (void *)READ_ONCE(fake.hook),
-			    (void *)other_vmbus_isr);
+	hook = READ_ONCE(fake.hook);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)hook, (void *)other_vmbus_isr);
 	KUNIT_EXPECT_EQ(test, memcmp(fake.msr[taken], theirs, sizeof(theirs)),
 			0);
 	KUNIT_EXPECT_EQ(test, fake_reg(0, HVG_MSR_HYPERCALL), 0x9000001ULL);
