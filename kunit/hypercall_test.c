@@ -1206,6 +1206,9 @@ static void offline_for_real(struct kunit *test, unsigned int cpu, int want)
 	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), want);
 	if (want) {
 		KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
+		/* Wrongly gone: bring it back for the cases that follow. */
+		if (!cpu_online(cpu))
+			KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
 		expect_synic_live(test, cpu);
 		return;
 	}
