@@ -2,11 +2,17 @@
 /*
  * hvg_loophost: the loopback host, a software Hyper-V parent partition.
  *
- * Not implemented yet: this module only loads and unloads. It binds no
- * device and registers nothing, so that nothing pretends to work before the
- * driver itself lands.
+ * So far it carries only the SynIC model (synic.c): message slots with the
+ * message_pending/EOM protocol, event flags, and the guest side of
+ * HvPostMessage, HvSignalEvent and EOM, tested by the KUnit suite
+ * hvg_loophost_synic. Without the VMBus server there is nothing to serve, so
+ * the module creates no model instance and registers no hypercall backend:
+ * hvg_vmbus keeps refusing to load on a machine without Hyper-V, saying why.
+ * See Documentation/loophost.rst.
  */
 #include <linux/module.h>
+
+#include "synic.h"
 
 static int __init hvg_loophost_init(void)
 {
@@ -21,4 +27,4 @@ module_init(hvg_loophost_init);
 module_exit(hvg_loophost_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("hvguest loopback host: software Hyper-V host (not implemented yet, registers no backend)");
+MODULE_DESCRIPTION("hvguest loopback host: software Hyper-V host (SynIC model only; registers no backend yet)");
