@@ -279,7 +279,7 @@ int hvg_chmsg_build_close(struct hvg_chmsg_buf *msg, u32 relid);
  * 28) messages. 8190 pages (HVG_GPADL_MAX_PAGES) is the most that the
  * 16-bit range_buflen can describe: 8 + 8 * 8190 = 65528 bytes.
  *
- * Return: the number of messages (1 .. 294); -EINVAL for 0 pages; -E2BIG
+ * Return: the number of messages (1 .. 293); -EINVAL for 0 pages; -E2BIG
  * for more than HVG_GPADL_MAX_PAGES.
  */
 int hvg_chmsg_gpadl_msgs(u32 npages);
