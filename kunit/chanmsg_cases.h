@@ -438,12 +438,18 @@ static void ct_case_parse_version_response_nonsense(struct ct *t)
 	ct_valid_msg(15, buf);
 	buf[8] = 2;
 	CT_EQ(t, ct_parse(t, buf, 16, CT_V53, &m), -HVG_CHMSG_E_ANSWER);
-	buf[8] = 0;
-	buf[9] = 3;
+	buf[8] = 0xff;
 	CT_EQ(t, ct_parse(t, buf, 16, CT_V53, &m), -HVG_CHMSG_E_ANSWER);
 	buf[8] = 1;
 	buf[9] = 1;		/* accepted, yet out of resources */
 	CT_EQ(t, ct_parse(t, buf, 16, CT_V53, &m), -HVG_CHMSG_E_ANSWER);
+	buf[9] = 3;
+	CT_EQ(t, ct_parse(t, buf, 16, CT_V41, &m), -HVG_CHMSG_E_ANSWER);
+	/* Refused: the state is only a reason, whatever its value. */
+	buf[8] = 0;
+	CT_EQ(t, ct_parse(t, buf, 16, CT_V53, &m), 0);
+	CT_CHECK(t, !m.version_response.supported);
+	CT_EQ(t, m.version_response.state, 3);
 }
 
 static void ct_case_parse_version_gated(struct ct *t)

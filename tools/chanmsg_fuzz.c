@@ -65,14 +65,15 @@ static void fz_check_parsed(const struct hvg_chmsg *m, u32 len, u32 version)
 		FZ_ASSERT(m->gpadl_torndown.gpadl);
 		break;
 	case HVG_CHMSG_VERSION_RESPONSE:
-		FZ_ASSERT(m->version_response.state <=
-			  HVG_VMBUS_CONN_FAILED_UNKNOWN);
-		if (m->version_response.supported)
+		if (m->version_response.supported) {
+			FZ_ASSERT(m->version_response.state ==
+				  HVG_VMBUS_CONN_SUCCESSFUL);
 			FZ_ASSERT(m->version_response.msg_conn_id >= 1 &&
 				  m->version_response.msg_conn_id <=
 				  HVG_VMBUS_CONN_ID_MAX);
-		else
+		} else {
 			FZ_ASSERT(!m->version_response.msg_conn_id);
+		}
 		break;
 	case HVG_CHMSG_MODIFYCHANNEL_RESP:
 		FZ_ASSERT(version >= HVG_VMBUS_VERSION_5_3);

@@ -129,7 +129,9 @@ static int hvg_chmsg_parse_gpadl_torndown(const u8 *buf,
 /*
  * Below 5.0 the last field holds the selected version or 0, and messages
  * keep going to connection id 1; from 5.0 on it is the connection id for
- * every later message, so an acceptance must name a valid one.
+ * every later message, so an acceptance must name a valid one. The state
+ * is a failure reason when the version is refused (any value, reported as
+ * is), and must say "successful" when it is accepted.
  */
 static int hvg_chmsg_parse_version_response(const u8 *buf,
 					    struct hvg_chmsg *out)
@@ -138,8 +140,7 @@ static int hvg_chmsg_parse_version_response(const u8 *buf,
 	u32 conn_id = 0;
 
 	memcpy(&m, buf, sizeof(m));
-	if (m.version_supported > 1 ||
-	    m.connection_state > HVG_VMBUS_CONN_FAILED_UNKNOWN)
+	if (m.version_supported > 1)
 		return -HVG_CHMSG_E_ANSWER;
 	if (m.version_supported) {
 		if (m.connection_state != HVG_VMBUS_CONN_SUCCESSFUL)

@@ -39,8 +39,8 @@
  *                                        or a 5.0+ VERSION_RESPONSE that
  *                                        accepts with connection id 0
  *   -EPROTO         HVG_CHMSG_E_ANSWER   VERSION_RESPONSE: version_supported
- *                                        not 0 or 1, connection_state > 2,
- *                                        or accepted with a failure state
+ *                                        not 0 or 1, or accepted with a
+ *                                        connection_state other than 0
  *
  * A message longer than its type's minimum is accepted (newer hosts grow
  * messages: a 6.0 VERSION_RESPONSE, a 5.2 TL_CONNECT_REQUEST); only the
@@ -110,7 +110,8 @@ struct hvg_chmsg {
 		} gpadl_torndown;
 		struct {
 			bool supported;
-			u8 state;	/* HVG_VMBUS_CONN_* */
+			/* 0 if supported; else HVG_VMBUS_CONN_* or any. */
+			u8 state;
 			/* For later guest messages; 0 when not supported. */
 			u32 msg_conn_id;
 		} version_response;
