@@ -2,29 +2,261 @@
 /*
  * hvg_loophost: the loopback host, a software Hyper-V parent partition.
  *
- * So far it carries only the SynIC model (synic.c): message slots with the
- * message_pending/EOM protocol, event flags, and the guest side of
- * HvPostMessage, HvSignalEvent and EOM, tested by the KUnit suite
- * hvg_loophost_synic. Without the VMBus server there is nothing to serve, so
- * the module creates no model instance and registers no hypercall backend:
- * hvg_vmbus keeps refusing to load on a machine without Hyper-V, saying why.
- * See Documentation/loophost.rst.
+ * At load it builds one SynIC model (synic.c) with its own pages and the
+ * software interrupt sink (VP index = CPU number), starts the VMBus server
+ * on it (vmbus_server.c) and registers both, as hvg_hypercall's software
+ * backend, behind the ops table of include/hvguest/hypercall.h. hvg_vmbus
+ * then runs on it as it would on Hyper-V. See Documentation/loophost.rst.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <hvguest/hypercall.h>
+#include <hvguest/vmbus_proto.h>
 
 #include "synic.h"
+#include "vmbus_server.h"
 
-static int __init hvg_loophost_init(void)
+static char hvg_lh_version_param[8] = "5.3";
+module_param_string(version, hvg_lh_version_param,
+		    sizeof(hvg_lh_version_param), 0444);
+MODULE_PARM_DESC(version,
+		 "VMBus version the host answers as: 5.3 (default), 5.2, 5.1, 5.0, 4.1, 4.0, 3.0 or 2.4");
+
+/* Set at init, cleared at exit; nothing else writes them. */
+static struct hvg_lh_synic *hvg_lh_model;
+static struct hvg_lh_server *hvg_lh_srv;
+static struct dentry *hvg_lh_debugfs;
+
+/* Retries of HvPostMessage while the model is short of buffers. */
+#define HVG_LH_POST_RETRIES	8
+#define HVG_LH_POST_BACKOFF_US	100
+
+static int hvg_lh_post_message(struct hvg_hv_backend *hv, u32 connection_id,
+			       u32 message_type, const void *payload,
+			       u32 payload_size, u32 flags)
+{
+	unsigned int attempt, delay = HVG_LH_POST_BACKOFF_US;
+	u16 status;
+
+	if (payload_size > HVG_MESSAGE_PAYLOAD_BYTES)
+		return -EMSGSIZE;
+	if (connection_id & ~HVG_CONNECTION_ID_MASK || !message_type ||
+	    message_type >= 0x80000000 || (payload_size && !payload) ||
+	    (flags & ~HVG_POST_NOSLEEP))
+		return -EINVAL;
+	if (!(flags & HVG_POST_NOSLEEP))
+		might_sleep();
+
+	for (attempt = 0; ; attempt++) {
+		status = hvg_lh_synic_hc_post_message(hv->priv, connection_id,
+						      message_type, payload,
+						      payload_size);
+		/* The same retry rules as the Hyper-V backend (hypercall.h). */
+		if (!hvg_hv_post_retryable(status, message_type, payload,
+					   payload_size))
+			break;
+		if (attempt == HVG_LH_POST_RETRIES)
+			break;
+		if (!(flags & HVG_POST_NOSLEEP))
+			usleep_range(delay, delay + delay / 4);
+		else if (delay >= USEC_PER_MSEC)
+			mdelay(delay / USEC_PER_MSEC);
+		else
+			udelay(delay);
+		delay *= 2;
+	}
+	return hvg_hv_status_to_errno(status);
+}
+
+static int hvg_lh_signal_event(struct hvg_hv_backend *hv, u32 connection_id)
+{
+	u16 status;
+
+	if (connection_id & ~HVG_CONNECTION_ID_MASK)
+		return -EINVAL;
+	status = hvg_lh_synic_hc_signal_event(hv->priv, connection_id, 0);
+	return hvg_hv_status_to_errno(status);
+}
+
+static struct hvg_synic_message_page *
+hvg_lh_message_page(struct hvg_hv_backend *hv, unsigned int cpu)
+{
+	return cpu < nr_cpu_ids ? hvg_lh_synic_message_page(hv->priv, cpu) :
+				  NULL;
+}
+
+static struct hvg_synic_event_page *
+hvg_lh_event_page(struct hvg_hv_backend *hv, unsigned int cpu)
+{
+	return cpu < nr_cpu_ids ? hvg_lh_synic_event_page(hv->priv, cpu) :
+				  NULL;
+}
+
+/* The software sink delivers VP n's interrupts on CPU n. */
+static u32 hvg_lh_vp_index(struct hvg_hv_backend *hv, unsigned int cpu)
+{
+	return cpu < nr_cpu_ids ? cpu : HVG_VP_INDEX_INVALID;
+}
+
+static void hvg_lh_eom(struct hvg_hv_backend *hv)
+{
+	unsigned int cpu = smp_processor_id();
+	struct hvg_synic_message_page *page;
+	struct hvg_synic_message *slot;
+
+	page = hvg_lh_synic_message_page(hv->priv, cpu);
+	if (!page)
+		return;
+	slot = &page->sint_message[HVG_VMBUS_MESSAGE_SINT];
+	WRITE_ONCE(slot->header.message_type, HVG_MSGTYPE_NONE);
+	/*
+	 * Full barrier: the slot reads as free before message_flags is
+	 * sampled. Pairs with the model's smp_mb() between setting
+	 * message_pending on a busy slot and reading message_type again
+	 * (hvg_lh_slot_fill): one of the two sides refills the slot.
+	 */
+	smp_mb();
+	if (READ_ONCE(slot->header.message_flags) & HVG_MSGFLAG_PENDING)
+		hvg_lh_synic_eom(hv->priv, cpu);
+}
+
+static int hvg_lh_register_handler(struct hvg_hv_backend *hv,
+				   hvg_hv_handler_t handler, void *ctx)
+{
+	return hvg_lh_synic_set_handler(hv->priv, handler, ctx);
+}
+
+static void hvg_lh_unregister_handler(struct hvg_hv_backend *hv)
+{
+	hvg_lh_synic_clear_handler(hv->priv);
+}
+
+/*
+ * The software sink holds a raise for an offline CPU and delivers it with
+ * the next one, so the host side has no reason to refuse an offline; the
+ * check is accepted and not called.
+ */
+static int hvg_lh_set_offline_check(struct hvg_hv_backend *hv,
+				    hvg_hv_offline_check_t check, void *ctx)
 {
 	return 0;
 }
 
+static const struct hvg_hv_ops hvg_lh_ops = {
+	.post_message = hvg_lh_post_message,
+	.signal_event = hvg_lh_signal_event,
+	.message_page = hvg_lh_message_page,
+	.event_page = hvg_lh_event_page,
+	.vp_index = hvg_lh_vp_index,
+	.eom = hvg_lh_eom,
+	.register_handler = hvg_lh_register_handler,
+	.unregister_handler = hvg_lh_unregister_handler,
+	.set_offline_check = hvg_lh_set_offline_check,
+};
+
+static struct hvg_hv_backend hvg_lh_backend = {
+	.name = "loophost",
+	.owner = THIS_MODULE,
+	.ops = &hvg_lh_ops,
+};
+
+static int hvg_lh_debugfs_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+
+	hvg_lh_server_show(hvg_lh_srv, m);
+	for (i = 0; i < HVG_LH_NR_STATS; i++)
+		seq_printf(m, "synic_%s: %lu\n", hvg_lh_stat_name(i),
+			   hvg_lh_synic_stat(hvg_lh_model, i));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvg_lh_debugfs);
+
+/* "5.3" -> 0x00050003; 0 if it is not one of the eight versions. */
+static u32 hvg_lh_parse_version(const char *s)
+{
+	unsigned int major, minor;
+	char end;
+
+	if (sscanf(s, "%u.%u%c", &major, &minor, &end) != 2 ||
+	    major > 0xffff || minor > 0xffff)
+		return 0;
+	if (!hvg_lh_server_version_known(major << 16 | minor))
+		return 0;
+	return major << 16 | minor;
+}
+
+static int __init hvg_loophost_init(void)
+{
+	struct hvg_lh_synic_config cfg = {
+		.nr_vps = nr_cpu_ids,
+		.slot_depth = 16,
+		.rx_depth = 64,
+	};
+	u32 version = hvg_lh_parse_version(hvg_lh_version_param);
+	int err;
+
+	if (!version) {
+		pr_err("version=%s is not one of 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0, 2.4\n",
+		       hvg_lh_version_param);
+		return -EINVAL;
+	}
+
+	hvg_lh_model = hvg_lh_synic_create(&cfg);
+	if (IS_ERR(hvg_lh_model)) {
+		err = PTR_ERR(hvg_lh_model);
+		goto err_out;
+	}
+	hvg_lh_srv = hvg_lh_server_create(hvg_lh_model, version);
+	if (IS_ERR(hvg_lh_srv)) {
+		err = PTR_ERR(hvg_lh_srv);
+		goto err_model;
+	}
+	hvg_lh_backend.priv = hvg_lh_model;
+	err = hvg_hv_register_backend(&hvg_lh_backend);
+	if (err) {
+		pr_err("cannot register as the software backend: %d\n", err);
+		goto err_server;
+	}
+	hvg_lh_debugfs = debugfs_create_file("loophost", 0444,
+					     hvg_debugfs_root(), NULL,
+					     &hvg_lh_debugfs_fops);
+	pr_info("serving VMBus %u.%u on %u VPs\n", version >> 16,
+		version & 0xffff, cfg.nr_vps);
+	return 0;
+
+err_server:
+	hvg_lh_server_destroy(hvg_lh_srv);
+err_model:
+	hvg_lh_synic_destroy(hvg_lh_model);
+err_out:
+	pr_err("not loaded: %d\n", err);
+	return err;
+}
+
 static void __exit hvg_loophost_exit(void)
 {
+	int err;
+
+	debugfs_remove(hvg_lh_debugfs);
+	/* No user: hvg_hv_get() pins this module while hvg_vmbus runs. */
+	err = hvg_hv_unregister_backend(&hvg_lh_backend);
+	WARN_ON_ONCE(err);
+	hvg_lh_server_destroy(hvg_lh_srv);
+	hvg_lh_synic_destroy(hvg_lh_model);
 }
 
 module_init(hvg_loophost_init);
 module_exit(hvg_loophost_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("hvguest loopback host: software Hyper-V host (SynIC model only; registers no backend yet)");
+MODULE_DESCRIPTION("hvguest loopback host: software Hyper-V host (SynIC model, VMBus connection server; no channel offers yet)");

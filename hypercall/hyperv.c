@@ -105,6 +105,7 @@ int hvg_hv_status_to_errno(u16 status)
 		return -EIO;
 	}
 }
+EXPORT_SYMBOL_GPL(hvg_hv_status_to_errno);
 
 static unsigned int hvg_status_slot(u16 status)
 {
@@ -185,8 +186,8 @@ static bool hvg_is_initiate_contact(u32 message_type, const void *payload,
  * INITIATE_CONTACT to connection id 4 gets it from every host older than
  * VMBus 5.0, and the caller must fall back to an older version at once.
  */
-static bool hvg_post_retryable(u16 status, u32 message_type,
-			       const void *payload, u32 payload_size)
+bool hvg_hv_post_retryable(u16 status, u32 message_type,
+			   const void *payload, u32 payload_size)
 {
 	switch (status) {
 	case HVG_STATUS_INSUFFICIENT_MEMORY:
@@ -199,6 +200,7 @@ static bool hvg_post_retryable(u16 status, u32 message_type,
 		return false;
 	}
 }
+EXPORT_SYMBOL_GPL(hvg_hv_post_retryable);
 
 static void hvg_post_backoff(unsigned int us, u32 flags)
 {
@@ -235,8 +237,8 @@ static int hvg_hyperv_post_message(struct hvg_hv_backend *hv,
 					   payload, payload_size, &status);
 		if (err)
 			return err;
-		if (!hvg_post_retryable(status, message_type, payload,
-					payload_size))
+		if (!hvg_hv_post_retryable(status, message_type, payload,
+					   payload_size))
 			break;
 		if (attempt == HVG_POST_RETRIES)
 			break;

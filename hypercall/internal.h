@@ -243,7 +243,6 @@ extern unsigned int hvg_post_backoff_min_us;
 
 int hvg_hyperv_init(const struct hvg_hv_info *info);
 void hvg_hyperv_exit(void);
-int hvg_hv_status_to_errno(u16 status);
 void hvg_hyperv_stats_show(struct seq_file *m);
 
 /* Lifecycle entry points (also what the notifiers and syscore ops call). */

@@ -202,6 +202,29 @@ struct hvg_hv_backend *hvg_hv_get(void);
 void hvg_hv_put(struct hvg_hv_backend *hv);
 
 /**
+ * hvg_hv_status_to_errno() - the errno of a TLFS hypercall status
+ * @status: the low 16 bits of a hypercall result
+ *
+ * The mapping that @post_message and @signal_event document, for a
+ * software backend that emulates the hypercalls. Any context.
+ * Return: 0 for HVG_STATUS_SUCCESS, else a negative errno.
+ */
+int hvg_hv_status_to_errno(u16 status);
+
+/**
+ * hvg_hv_post_retryable() - may a failed HvPostMessage be retried
+ * @status: the status of the attempt
+ * @message_type: @payload, @payload_size: the message posted
+ *
+ * The retry rule of @post_message, shared by every backend: out of buffers
+ * or memory, and INVALID_CONNECTION_ID except for a VMBus INITIATE_CONTACT
+ * (the caller must fall back to an older version at once). Any context.
+ * Return: true if a retry after a backoff may succeed.
+ */
+bool hvg_hv_post_retryable(u16 status, u32 message_type, const void *payload,
+			   u32 payload_size);
+
+/**
  * hvg_debugfs_root() - the shared /sys/kernel/debug/hvguest directory
  *
  * Owned by hvg_hypercall, which every other hvguest module depends on, so

@@ -45,6 +45,49 @@ sed 's/^/  /' /tmp/vmbus.out
 dmesg | grep -q 'hvg_vmbus: no hypercall backend: .*modprobe hvg_loophost' ||
 	demo_fail "hvg_vmbus did not say what to do (load hvg_loophost)"
 echo
+echo "### modprobe hvg_loophost (the loopback host registers as the software backend, answering as VMBus 5.3)"
+if modprobe hvg_loophost; then
+	echo "  loaded"
+else
+	demo_fail "modprobe hvg_loophost failed (exit $?)"
+fi
+grep -q '^selected: loophost' /sys/kernel/debug/hvguest/hypercall/backends ||
+	demo_fail "the adapter did not select the loophost backend"
+sed 's/^/  /' /sys/kernel/debug/hvguest/hypercall/backends
+echo
+echo "### modprobe hvg_vmbus (now it connects)"
+if modprobe hvg_vmbus; then
+	echo "  loaded"
+else
+	demo_fail "modprobe hvg_vmbus failed on the loopback host (exit $?)"
+fi
+line=$(dmesg | grep 'hvg_vmbus: connected, VMBus version' | tail -n 1)
+case "$line" in
+*'connected, VMBus version 5.3') echo "  kernel log: ${line#*\] }" ;;
+*) demo_fail "no 'hvg_vmbus: connected, VMBus version 5.3' in the kernel log" ;;
+esac
+conn=/sys/kernel/debug/hvguest/vmbus/connection
+echo "  $conn:"
+if [ -r "$conn" ]; then
+	sed 's/^/    /' "$conn"
+	grep -q '^version: 5.3$' "$conn" ||
+		demo_fail "$conn does not say version 5.3"
+else
+	demo_fail "no $conn"
+fi
+echo "  /sys/kernel/debug/hvguest/loophost (the host's side):"
+sed 's/^/    /' /sys/kernel/debug/hvguest/loophost ||
+	demo_fail "no /sys/kernel/debug/hvguest/loophost"
+echo
+echo "### modprobe -r hvg_vmbus (UNLOAD, and the host's UNLOAD_RESPONSE)"
+if modprobe -r hvg_vmbus; then
+	dmesg | grep -q 'hvg_vmbus: disconnected: UNLOAD_RESPONSE received' ||
+		demo_fail "hvg_vmbus did not log the UNLOAD_RESPONSE"
+	dmesg | grep 'hvg_vmbus: disconnected' | tail -n 1 | sed 's/^.*\] /  kernel log: /'
+else
+	demo_fail "modprobe -r hvg_vmbus failed"
+fi
+echo
 echo "### what the kernel said"
 dmesg | grep -E 'hvg_|hvguest' | grep -Ev 'taints kernel|verification failed' | sed 's/^/  /'
 echo

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMBus connection (Documentation/vmbus.rst, "The connection").
+ *
+ * Control messages come in through the SynIC message slot of SINT 2. The
+ * handler, in interrupt context on the CPU that received the message,
+ * copies each message out of the slot, ends the message (EOM) on every
+ * path and queues the copy; one ordered work item parses the copies with
+ * chanmsg and handles them in process context, in arrival order.
+ *
+ * The connect path (module load) and the disconnect path (module unload)
+ * send one request at a time and wait, bounded by the timeout_ms module
+ * parameter, for the one reply type they expect: VERSION_RESPONSE,
+ * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <hvguest/hypercall.h>
+
+#include "chanmsg.h"
+#include "connection.h"
+
+#define HVG_VMBUS_TIMEOUT_MS_MAX	600000
+
+unsigned int hvg_vmbus_timeout_ms = 10000;
+
+static int hvg_vmbus_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int err = kstrtouint(val, 0, &ms);
+
+	if (err)
+		return err;
+	if (ms < 1 || ms > HVG_VMBUS_TIMEOUT_MS_MAX)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops hvg_vmbus_timeout_ops = {
+	.set = hvg_vmbus_timeout_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(timeout_ms, &hvg_vmbus_timeout_ops, &hvg_vmbus_timeout_ms,
+		0644);
+MODULE_PARM_DESC(timeout_ms,
+		 "How long to wait for each reply of the host (VERSION_RESPONSE, ALLOFFERS_DELIVERED, UNLOAD_RESPONSE), in milliseconds, 1 to 600000 (default 10000)");
+
+/* The versions offered, newest first. */
+static const u32 hvg_vmbus_versions[] = {
+	HVG_VMBUS_VERSION_5_3, HVG_VMBUS_VERSION_5_2, HVG_VMBUS_VERSION_5_1,
+	HVG_VMBUS_VERSION_5_0, HVG_VMBUS_VERSION_4_1, HVG_VMBUS_VERSION_4_0,
+	HVG_VMBUS_VERSION_3_0, HVG_VMBUS_VERSION_2_4,
+};
+
+/* Messages the handler takes from the slot in one run, at most. */
+#define HVG_VMBUS_ISR_BUDGET	16
+
+enum hvg_vmbus_state {
+	HVG_VMBUS_DISCONNECTED,
+	HVG_VMBUS_CONNECTING,
+	HVG_VMBUS_CONNECTED,
+	HVG_VMBUS_UNLOADING,
+};
+
+static const char * const hvg_vmbus_state_names[] = {
+	[HVG_VMBUS_DISCONNECTED] = "disconnected",
+	[HVG_VMBUS_CONNECTING] = "connecting",
+	[HVG_VMBUS_CONNECTED] = "connected",
+	[HVG_VMBUS_UNLOADING] = "unloading",
+};
+
+enum hvg_vmbus_stat {
+	HVG_VMBUS_ST_MESSAGES,		/* messages copied out of the slot */
+	HVG_VMBUS_ST_EOMS,		/* EOMs */
+	HVG_VMBUS_ST_NOMEM,		/* messages dropped: no memory */
+	HVG_VMBUS_ST_MALFORMED,		/* refused by the parser */
+	HVG_VMBUS_ST_UNEXPECTED,	/* valid, but nobody waits for it */
+	HVG_VMBUS_ST_OFFERS_IGNORED,	/* offers: channels come later */
+	HVG_VMBUS_ST_NR
+};
+
+static const char * const hvg_vmbus_stat_names[HVG_VMBUS_ST_NR] = {
+	[HVG_VMBUS_ST_MESSAGES] = "messages",
+	[HVG_VMBUS_ST_EOMS] = "eoms",
+	[HVG_VMBUS_ST_NOMEM] = "dropped_nomem",
+	[HVG_VMBUS_ST_MALFORMED] = "malformed",
+	[HVG_VMBUS_ST_UNEXPECTED] = "unexpected",
+	[HVG_VMBUS_ST_OFFERS_IGNORED] = "offers_ignored",
+};
+
+/* One message, copied out of the slot. */
+struct hvg_vmbus_rx {
+	struct list_head node;
+	u32 message_type;
+	u32 len;		/* as the slot said: 0 .. 255, not trusted */
+	union {
+		u8 data[HVG_MESSAGE_PAYLOAD_BYTES];
+		u64 align;
+	};
+};
+
+/*
+ * The one connection.
+ *
+ * @rx_lock (a spinlock, taken in the handler with interrupts off and in
+ * the work with spin_lock_irq()) guards @rx_list.
+ *
+ * @lock (a mutex; process context: the connect and disconnect paths, the
+ * work, debugfs and the offline check) guards everything from @state to
+ * @reply. It is never held across a post or a wait. Lock order: the CPU
+ * hotplug lock, then @lock.
+ *
+ * @hv, @wq and @debugfs are set before the handler is registered and
+ * cleared after it is unregistered; the handler and the work only read them.
+ */
+struct hvg_vmbus_conn {
+	struct hvg_hv_backend *hv;
+	struct workqueue_struct *wq;
+	struct work_struct rx_work;
+	spinlock_t rx_lock;		/* guards @rx_list */
+	struct list_head rx_list;
+	struct dentry *debugfs;
+
+	struct mutex lock;	/* guards @state .. @reply */
+	enum hvg_vmbus_state state;
+	u32 version;		/* negotiated, 0 before */
+	u32 parse_version;	/* what replies are parsed against */
+	u32 msg_conn_id;	/* where guest messages go once connected */
+	unsigned int target_cpu;/* receives control messages */
+	u32 target_vp;
+	u32 expect;		/* the reply type waited for, or 0 */
+	struct hvg_chmsg reply;	/* that reply, once it came */
+	struct completion reply_done;
+
+	atomic_long_t stats[HVG_VMBUS_ST_NR];
+};
+
+static struct hvg_vmbus_conn hvg_vmbus_conn = {
+	.rx_lock = __SPIN_LOCK_UNLOCKED(hvg_vmbus_conn.rx_lock),
+	.rx_list = LIST_HEAD_INIT(hvg_vmbus_conn.rx_list),
+	.lock = __MUTEX_INITIALIZER(hvg_vmbus_conn.lock),
+};
+
+static void hvg_vmbus_count(struct hvg_vmbus_conn *c, enum hvg_vmbus_stat s)
+{
+	atomic_long_inc(&c->stats[s]);
+}
+
+/*
+ * The SINT handler: interrupt context, on the CPU whose slot has the
+ * message. Each message is copied before anything looks at it (the host
+ * may rewrite the slot once it is free) and every message gets its EOM,
+ * also when the copy cannot be allocated.
+ */
+static void hvg_vmbus_isr(void *ctx)
+{
+	struct hvg_vmbus_conn *c = ctx;
+	struct hvg_synic_message_page *page;
+	struct hvg_synic_message *slot;
+	struct hvg_vmbus_rx *rx;
+	unsigned int n;
+	bool queued = false;
+	u32 type, len;
+
+	page = hvg_hv_message_page(c->hv, smp_processor_id());
+	if (!page)
+		return;
+	slot = &page->sint_message[HVG_VMBUS_MESSAGE_SINT];
+
+	for (n = 0; n < HVG_VMBUS_ISR_BUDGET; n++) {
+		type = READ_ONCE(slot->header.message_type);
+		if (type == HVG_MSGTYPE_NONE)
+			break;
+		/*
+		 * message_type before the size and payload: pairs with the
+		 * host's write barrier between filling the slot and setting
+		 * message_type.
+		 */
+		smp_rmb();
+		len = READ_ONCE(slot->header.payload_size);
+		rx = kmalloc(sizeof(*rx), GFP_ATOMIC);
+		if (rx) {
+			rx->message_type = type;
+			rx->len = len;
+			memcpy(rx->data, slot->payload,
+			       min_t(u32, len, HVG_MESSAGE_PAYLOAD_BYTES));
+		}
+		/* The copy is done (or impossible): free the slot. */
+		hvg_hv_eom(c->hv);
+		hvg_vmbus_count(c, HVG_VMBUS_ST_EOMS);
+		if (!rx) {
+			hvg_vmbus_count(c, HVG_VMBUS_ST_NOMEM);
+			pr_err_ratelimited("control message dropped: out of memory\n");
+			continue;
+		}
+		hvg_vmbus_count(c, HVG_VMBUS_ST_MESSAGES);
+		spin_lock(&c->rx_lock);
+		list_add_tail(&rx->node, &c->rx_list);
+		spin_unlock(&c->rx_lock);
+		queued = true;
+	}
+	if (queued)
+		queue_work(c->wq, &c->rx_work);
+}
+
+/* Process one copied message. Work context; takes @lock. */
+static void hvg_vmbus_handle(struct hvg_vmbus_conn *c,
+			     const struct hvg_vmbus_rx *rx)
+{
+	struct hvg_chmsg *msg;
+	int err;
+
+	if (rx->message_type != HVG_VMBUS_MESSAGE_TYPE) {
+		hvg_vmbus_count(c, HVG_VMBUS_ST_MALFORMED);
+		pr_warn_ratelimited("SynIC message of type %#x on the VMBus slot ignored\n",
+				    rx->message_type);
+		return;
+	}
+	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
+	if (!msg) {
+		hvg_vmbus_count(c, HVG_VMBUS_ST_NOMEM);
+		pr_err_ratelimited("control message dropped: out of memory\n");
+		return;
+	}
+
+	mutex_lock(&c->lock);
+	err = hvg_chmsg_parse(rx->data, rx->len, c->parse_version, msg);
+	if (err) {
+		hvg_vmbus_count(c, HVG_VMBUS_ST_MALFORMED);
+		pr_warn_ratelimited("malformed control message (%u bytes): %s\n",
+				    rx->len, hvg_chmsg_errname(err));
+	} else if (c->expect && msg->type == c->expect) {
+		/* The reply the connect or disconnect path waits for. */
+		c->reply = *msg;
+		c->expect = 0;
+		complete(&c->reply_done);
+	} else if (msg->type == HVG_CHMSG_OFFERCHANNEL) {
+		hvg_vmbus_count(c, HVG_VMBUS_ST_OFFERS_IGNORED);
+		pr_warn_ratelimited("offer of relid %u ignored: channels are not implemented yet\n",
+				    msg->offer.child_relid);
+	} else {
+		hvg_vmbus_count(c, HVG_VMBUS_ST_UNEXPECTED);
+		pr_warn_ratelimited("unexpected %s ignored\n",
+				    hvg_chmsg_type_name(msg->type));
+	}
+	mutex_unlock(&c->lock);
+	kfree(msg);
+}
+
+/* The ordered work: every copied message, in arrival order. */
+static void hvg_vmbus_rx_work(struct work_struct *work)
+{
+	struct hvg_vmbus_conn *c = container_of(work, struct hvg_vmbus_conn,
+						rx_work);
+	struct hvg_vmbus_rx *rx;
+
+	for (;;) {
+		spin_lock_irq(&c->rx_lock);
+		rx = list_first_entry_or_null(&c->rx_list, struct hvg_vmbus_rx,
+					      node);
+		if (rx)
+			list_del(&rx->node);
+		spin_unlock_irq(&c->rx_lock);
+		if (!rx)
+			return;
+		hvg_vmbus_handle(c, rx);
+		kfree(rx);
+		cond_resched();
+	}
+}
+
+/*
+ * Post @msg to @conn_id and wait, bounded, for a reply of type @expect,
+ * parsed against @parse_version; the reply is copied to @reply.
+ * Return: 0; -ETIMEDOUT; or the backend's error from the post.
+ */
+static int hvg_vmbus_request(struct hvg_vmbus_conn *c, u32 conn_id,
+			     const struct hvg_chmsg_buf *msg, u32 expect,
+			     u32 parse_version, struct hvg_chmsg *reply)
+{
+	int err;
+
+	mutex_lock(&c->lock);
+	c->expect = expect;
+	c->parse_version = parse_version;
+	reinit_completion(&c->reply_done);
+	mutex_unlock(&c->lock);
+
+	err = hvg_hv_post_message(c->hv, conn_id, HVG_VMBUS_MESSAGE_TYPE,
+				  msg->data, msg->len, 0);
+	if (err) {
+		mutex_lock(&c->lock);
+		c->expect = 0;
+		mutex_unlock(&c->lock);
+		return err;
+	}
+
+	wait_for_completion_timeout(&c->reply_done,
+				    msecs_to_jiffies(READ_ONCE(hvg_vmbus_timeout_ms)));
+	mutex_lock(&c->lock);
+	/*
+	 * The work clears @expect when the reply came, also one that came
+	 * just after the timeout: @expect decides, not the wait's result.
+	 */
+	if (c->expect) {
+		c->expect = 0;
+		err = -ETIMEDOUT;
+	} else {
+		*reply = c->reply;
+		err = 0;
+	}
+	mutex_unlock(&c->lock);
+	return err;
+}
+
+static void hvg_vmbus_set_state(struct hvg_vmbus_conn *c,
+				enum hvg_vmbus_state state)
+{
+	mutex_lock(&c->lock);
+	c->state = state;
+	mutex_unlock(&c->lock);
+}
+
+/* The CPU whose VP index is 0: where a 2.4 host sends control messages. */
+static unsigned int hvg_vmbus_cpu_of_vp0(struct hvg_vmbus_conn *c,
+					 unsigned int fallback)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (hvg_hv_vp_index(c->hv, cpu) == 0)
+			return cpu;
+	return fallback;
+}
+
+/*
+ * INITIATE_CONTACT from the newest version down. For a version the host
+ * does not have, a host older than 5.0 fails the post to connection id 4
+ * (-ENXIO) and any host answers version_supported = 0: both mean "try the
+ * next one". Anything else ends the negotiation.
+ */
+static int hvg_vmbus_negotiate(struct hvg_vmbus_conn *c)
+{
+	struct hvg_chmsg_buf *msg;
+	struct hvg_chmsg *reply;
+	unsigned int i, cpu;
+	u32 v, vp;
+	int err = -EPROTONOSUPPORT;
+
+	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
+	reply = kmalloc(sizeof(*reply), GFP_KERNEL);
+	if (!msg || !reply) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(hvg_vmbus_versions); i++) {
+		v = hvg_vmbus_versions[i];
+		/* The target VP is honoured from 3.0 on; 2.4 uses VP 0. */
+		mutex_lock(&c->lock);
+		cpu = c->target_cpu;
+		mutex_unlock(&c->lock);
+		vp = v >= HVG_VMBUS_VERSION_3_0 ? hvg_hv_vp_index(c->hv, cpu) : 0;
+		if (vp == HVG_VP_INDEX_INVALID) {
+			pr_err("CPU %u has no VP index\n", cpu);
+			err = -ENODEV;
+			goto out;
+		}
+		err = hvg_chmsg_build_initiate_contact(msg, v, vp, 0, 0, 0);
+		if (err)
+			goto out;
+		err = hvg_vmbus_request(c, hvg_chmsg_contact_conn_id(v), msg,
+					HVG_CHMSG_VERSION_RESPONSE, v, reply);
+		if (err == -ENXIO && v >= HVG_VMBUS_VERSION_5_0) {
+			pr_debug("VMBus %u.%u: no connection id 4, host older than 5.0\n",
+				 v >> 16, v & 0xffff);
+			err = -EPROTONOSUPPORT;
+			continue;
+		}
+		if (err == -ETIMEDOUT) {
+			pr_err("no VERSION_RESPONSE to INITIATE_CONTACT %u.%u within %u ms (timeout_ms)\n",
+			       v >> 16, v & 0xffff,
+			       READ_ONCE(hvg_vmbus_timeout_ms));
+			goto out;
+		}
+		if (err) {
+			pr_err("INITIATE_CONTACT %u.%u: post failed: %d\n",
+			       v >> 16, v & 0xffff, err);
+			goto out;
+		}
+		if (!reply->version_response.supported) {
+			pr_debug("VMBus %u.%u refused (state %u)\n", v >> 16,
+				 v & 0xffff, reply->version_response.state);
+			err = -EPROTONOSUPPORT;
+			continue;
+		}
+
+		mutex_lock(&c->lock);
+		c->version = v;
+		c->parse_version = v;
+		c->msg_conn_id = v >= HVG_VMBUS_VERSION_5_0 ?
+				 reply->version_response.msg_conn_id :
+				 HVG_VMBUS_MSG_CONN_ID;
+		c->target_vp = vp;
+		if (v < HVG_VMBUS_VERSION_3_0)
+			c->target_cpu = hvg_vmbus_cpu_of_vp0(c, cpu);
+		c->state = HVG_VMBUS_CONNECTED;
+		mutex_unlock(&c->lock);
+		err = 0;
+		break;
+	}
+	if (err == -EPROTONOSUPPORT)
+		pr_err("the host accepted none of the VMBus versions 5.3 down to 2.4\n");
+out:
+	kfree(reply);
+	kfree(msg);
+	return err;
+}
+
+static int hvg_vmbus_request_offers(struct hvg_vmbus_conn *c)
+{
+	struct hvg_chmsg_buf *msg;
+	struct hvg_chmsg *reply;
+	int err = -ENOMEM;
+
+	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
+	reply = kmalloc(sizeof(*reply), GFP_KERNEL);
+	if (!msg || !reply)
+		goto out;
+	hvg_chmsg_build_request_offers(msg);
+	err = hvg_vmbus_request(c, c->msg_conn_id, msg,
+				HVG_CHMSG_ALLOFFERS_DELIVERED, c->version,
+				reply);
+	if (err == -ETIMEDOUT)
+		pr_err("no ALLOFFERS_DELIVERED within %u ms (timeout_ms)\n",
+		       READ_ONCE(hvg_vmbus_timeout_ms));
+	else if (err)
+		pr_err("REQUESTOFFERS: post failed: %d\n", err);
+out:
+	kfree(reply);
+	kfree(msg);
+	return err;
+}
+
+/* UNLOAD and its response, from 3.0 on; the connection is gone after. */
+static void hvg_vmbus_unload(struct hvg_vmbus_conn *c)
+{
+	struct hvg_chmsg_buf *msg;
+	struct hvg_chmsg *reply;
+	u32 v = c->version;
+	int err = -ENOMEM;
+
+	if (v < HVG_VMBUS_VERSION_3_0) {
+		hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
+		pr_info("disconnected: VMBus %u.%u has no UNLOAD\n", v >> 16,
+			v & 0xffff);
+		return;
+	}
+	hvg_vmbus_set_state(c, HVG_VMBUS_UNLOADING);
+	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
+	reply = kmalloc(sizeof(*reply), GFP_KERNEL);
+	if (msg && reply)
+		err = hvg_chmsg_build_unload(msg, v);
+	if (!err)
+		err = hvg_vmbus_request(c, c->msg_conn_id, msg,
+					HVG_CHMSG_UNLOAD_RESPONSE, v, reply);
+	hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
+	if (!err)
+		pr_info("disconnected: UNLOAD_RESPONSE received\n");
+	else if (err == -ETIMEDOUT)
+		pr_err("no UNLOAD_RESPONSE within %u ms (timeout_ms); the host may still consider the connection open\n",
+		       READ_ONCE(hvg_vmbus_timeout_ms));
+	else
+		pr_err("UNLOAD failed: %d\n", err);
+	kfree(reply);
+	kfree(msg);
+}
+
+/*
+ * Refuse to offline the CPU that receives control messages while the
+ * connection lives. Runs under the CPU hotplug lock (taken before @lock).
+ */
+static int hvg_vmbus_offline_check(void *ctx, unsigned int cpu)
+{
+	struct hvg_vmbus_conn *c = ctx;
+	int ret = 0;
+
+	mutex_lock(&c->lock);
+	if (c->state != HVG_VMBUS_DISCONNECTED && cpu == c->target_cpu)
+		ret = -EBUSY;
+	mutex_unlock(&c->lock);
+	return ret;
+}
+
+static int hvg_vmbus_conn_show(struct seq_file *m, void *unused)
+{
+	struct hvg_vmbus_conn *c = m->private;
+	unsigned int i;
+
+	mutex_lock(&c->lock);
+	seq_printf(m, "state: %s\n", hvg_vmbus_state_names[c->state]);
+	if (c->version)
+		seq_printf(m, "version: %u.%u\n", c->version >> 16,
+			   c->version & 0xffff);
+	else
+		seq_puts(m, "version: none\n");
+	seq_printf(m, "backend: %s\n", c->hv->name);
+	seq_printf(m, "message_connection_id: %u\n", c->msg_conn_id);
+	seq_printf(m, "target_cpu: %u\ntarget_vp: %u\n", c->target_cpu,
+		   c->target_vp);
+	mutex_unlock(&c->lock);
+	seq_printf(m, "timeout_ms: %u\n", READ_ONCE(hvg_vmbus_timeout_ms));
+	for (i = 0; i < HVG_VMBUS_ST_NR; i++)
+		seq_printf(m, "%s: %ld\n", hvg_vmbus_stat_names[i],
+			   atomic_long_read(&c->stats[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvg_vmbus_conn);
+
+/* Undo what connect set up; the connection is no longer used. */
+static void hvg_vmbus_teardown(struct hvg_vmbus_conn *c)
+{
+	struct hvg_vmbus_rx *rx, *tmp;
+
+	hvg_hv_set_offline_check(c->hv, NULL, NULL);
+	/* On return no CPU runs the handler: nothing queues work any more. */
+	hvg_hv_unregister_handler(c->hv);
+	destroy_workqueue(c->wq);
+	c->wq = NULL;
+	list_for_each_entry_safe(rx, tmp, &c->rx_list, node) {
+		list_del(&rx->node);
+		kfree(rx);
+	}
+	c->hv = NULL;
+}
+
+int hvg_vmbus_connect(struct hvg_hv_backend *hv)
+{
+	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
+	unsigned int i;
+	int err;
+
+	c->hv = hv;
+	c->version = 0;
+	c->msg_conn_id = 0;
+	c->expect = 0;
+	for (i = 0; i < HVG_VMBUS_ST_NR; i++)
+		atomic_long_set(&c->stats[i], 0);
+	INIT_WORK(&c->rx_work, hvg_vmbus_rx_work);
+	init_completion(&c->reply_done);
+	c->wq = alloc_ordered_workqueue("hvg_vmbus_msg", 0);
+	if (!c->wq) {
+		c->hv = NULL;
+		return -ENOMEM;
+	}
+
+	/*
+	 * Control messages go to the first online CPU; the offline check
+	 * keeps it online from now on (the hotplug lock orders the choice
+	 * against an offline in progress).
+	 */
+	cpus_read_lock();
+	mutex_lock(&c->lock);
+	c->target_cpu = cpumask_first(cpu_online_mask);
+	c->state = HVG_VMBUS_CONNECTING;
+	mutex_unlock(&c->lock);
+	cpus_read_unlock();
+
+	err = hvg_hv_register_handler(hv, hvg_vmbus_isr, c);
+	if (err) {
+		pr_err("cannot register the SINT handler: %d\n", err);
+		goto err_wq;
+	}
+	err = hvg_hv_set_offline_check(hv, hvg_vmbus_offline_check, c);
+	if (err) {
+		pr_err("cannot register the CPU offline check: %d\n", err);
+		goto err_handler;
+	}
+
+	err = hvg_vmbus_negotiate(c);
+	if (err)
+		goto err_teardown;
+	pr_info("connected, VMBus version %u.%u\n", c->version >> 16,
+		c->version & 0xffff);
+
+	err = hvg_vmbus_request_offers(c);
+	if (err) {
+		hvg_vmbus_unload(c);
+		goto err_teardown;
+	}
+
+	c->debugfs = debugfs_create_dir("vmbus", hvg_debugfs_root());
+	debugfs_create_file("connection", 0444, c->debugfs, c,
+			    &hvg_vmbus_conn_fops);
+	return 0;
+
+err_handler:
+	hvg_hv_unregister_handler(hv);
+err_wq:
+	destroy_workqueue(c->wq);
+	c->wq = NULL;
+	c->hv = NULL;
+	hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
+	return err;
+err_teardown:
+	hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
+	hvg_vmbus_teardown(c);
+	return err;
+}
+
+void hvg_vmbus_disconnect(void)
+{
+	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
+
+	debugfs_remove_recursive(c->debugfs);
+	c->debugfs = NULL;
+	hvg_vmbus_unload(c);
+	hvg_vmbus_teardown(c);
+}
