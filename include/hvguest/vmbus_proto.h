@@ -436,4 +436,66 @@ struct hvg_chmsg_tl_connect_result {
 static_assert(sizeof(struct hvg_chmsg_tl_connect_result) == 44);
 static_assert(offsetof(struct hvg_chmsg_tl_connect_result, status) == 40);
 
+/* ---------------------------------------------------------------------
+ * GPA-direct packets (type HVG_PKT_DATA_USING_GPA_DIRECT): after the
+ * descriptor, {u32 reserved, u32 range_count}, then range_count ranges,
+ * each {u32 byte_count, u32 byte_offset, u64 pfn[]} with as many 4 KiB
+ * PFNs as byte_offset + byte_count spans; offset8 points past the last
+ * range, where the inband payload starts.
+ */
+struct hvg_gpa_direct_hdr {
+	u32 reserved;
+	u32 range_count;
+};
+
+static_assert(sizeof(struct hvg_gpa_direct_hdr) == 8);
+
+struct hvg_gpa_range {
+	u32 byte_count;
+	u32 byte_offset;
+	u64 pfn[];
+};
+
+static_assert(sizeof(struct hvg_gpa_range) == 8);
+
+/* ---------------------------------------------------------------------
+ * The monitor page (hyperv-abi.md 2.9; 4096 bytes). A channel whose offer
+ * has monitor_allocated owns bit (monitorid % 32) of trigger_group
+ * [monitorid / 32]; the guest signals it by setting that bit of .pending
+ * in the guest-to-host page (INITIATE_CONTACT.monitor_page2), and whoever
+ * services the page clears it and signals the channel's connection.
+ */
+#define HVG_MONITOR_GROUPS		4
+#define HVG_MONITOR_BITS		32
+
+struct hvg_monitor_trigger_group {
+	u32 pending;
+	u32 armed;
+};
+
+struct hvg_monitor_parameter {
+	u32 connection_id;	/* 24 bits */
+	u16 flag_number;
+	u16 reserved;
+};
+
+struct hvg_monitor_page {
+	u32 trigger_state;	/* bits 3:0 group_enable */
+	u32 reserved1;
+	struct hvg_monitor_trigger_group trigger_group[HVG_MONITOR_GROUPS];
+	u64 reserved2[3];
+	s32 next_checktime[HVG_MONITOR_GROUPS][HVG_MONITOR_BITS];
+	u16 latency[HVG_MONITOR_GROUPS][HVG_MONITOR_BITS];
+	u64 reserved3[32];
+	struct hvg_monitor_parameter
+		parameter[HVG_MONITOR_GROUPS][HVG_MONITOR_BITS];
+	u8 reserved4[1984];
+};
+
+static_assert(sizeof(struct hvg_monitor_page) == 4096);
+static_assert(offsetof(struct hvg_monitor_page, trigger_group) == 0x08);
+static_assert(offsetof(struct hvg_monitor_page, next_checktime) == 0x40);
+static_assert(offsetof(struct hvg_monitor_page, latency) == 0x240);
+static_assert(offsetof(struct hvg_monitor_page, parameter) == 0x440);
+
 #endif /* _HVGUEST_VMBUS_PROTO_H */
