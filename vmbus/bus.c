@@ -31,7 +31,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/version.h>
+#include <hvguest/compat.h>
 #include <hvguest/hypercall.h>
 
 #include "channel.h"
@@ -43,12 +43,12 @@
  * .uevent a const device from 6.3 (commit 2a81ada32f0e), and .remove
  * returns void from 5.15 (commit fc7a6209d571).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if KERNEL_VERSION(6, 11, 0) <= HVG_KVER
 #define HVG_MATCH_DRV_CONST const
 #else
 #define HVG_MATCH_DRV_CONST
 #endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) <= HVG_KVER
 #define HVG_UEVENT_DEV_CONST const
 #else
 #define HVG_UEVENT_DEV_CONST
@@ -124,7 +124,7 @@ static int hvg_bus_match(struct device *dev,
 	const struct hvg_vmbus_driver *d =
 		container_of(drv, struct hvg_vmbus_driver, driver);
 
-	return hvg_bus_lookup(d, to_hvg_bus_dev(dev)) != NULL;
+	return !!hvg_bus_lookup(d, to_hvg_bus_dev(dev));
 }
 
 static int hvg_bus_uevent(HVG_UEVENT_DEV_CONST struct device *dev,
@@ -181,7 +181,7 @@ static void hvg_bus_close_all(struct hvg_vmbus_channel *primary)
 	hvg_chan_force_close(primary);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)
+#if KERNEL_VERSION(5, 15, 0) <= HVG_KVER
 static void hvg_bus_remove(struct device *dev)
 #else
 static int hvg_bus_remove(struct device *dev)
@@ -193,7 +193,7 @@ static int hvg_bus_remove(struct device *dev)
 	if (drv->remove)
 		drv->remove(&bd->pub);
 	hvg_bus_close_all(bd->pub.channel);
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 15, 0)
+#if KERNEL_VERSION(5, 15, 0) > HVG_KVER
 	return 0;
 #endif
 }
@@ -567,8 +567,6 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 
 	bd = kzalloc(sizeof(*bd), GFP_KERNEL);
 	if (!bd) {
-		pr_err("relid %u: no memory for the device\n",
-		       chan->offer.child_relid);
 		hvg_bus_release(chan, true);
 		return;
 	}

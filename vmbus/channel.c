@@ -423,6 +423,7 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 	struct hvg_ring *in = &c->rings.in;
 	int n, avail;
 
+	/* Acquire: pairs with the release in open; the rings are set up. */
 	if (smp_load_acquire(&c->state) != HVG_CHAN_OPEN)
 		return;
 	/* The host may have read enough for a waiting writer. */
@@ -439,6 +440,7 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 		 * either it sees the bit or we see the channel given back.
 		 */
 		set_bit(HVG_CHAN_F_MISSED, &c->flags);
+		/* Orders the bit before the re-read (see above). */
 		smp_mb__after_atomic();
 		if (READ_ONCE(c->poll_taken))
 			return;
@@ -617,6 +619,17 @@ int hvg_vmbus_chan_send_pages(struct hvg_vmbus_channel *chan,
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_chan_send_pages);
 
+/*
+ * The wait condition: rescinded, closed, or @need bytes free, with
+ * pending_send_sz published first so that the host signals when they are.
+ */
+static bool hvg_chan_writable(struct hvg_vmbus_channel *chan, u32 need)
+{
+	return test_bit(HVG_CHAN_F_RESCINDED, &chan->flags) ||
+	       READ_ONCE(chan->state) != HVG_CHAN_OPEN ||
+	       hvg_ring_set_pending(&chan->rings.out, need) > need;
+}
+
 int hvg_vmbus_chan_wait_writable(struct hvg_vmbus_channel *chan, u32 bytes)
 {
 	u32 need = hvg_pkt_footprint(0, bytes);
@@ -630,10 +643,8 @@ int hvg_vmbus_chan_wait_writable(struct hvg_vmbus_channel *chan, u32 bytes)
 		return 0;
 	WRITE_ONCE(chan->pending_set, true);
 	left = wait_event_killable_timeout(chan->writable_wq,
-			test_bit(HVG_CHAN_F_RESCINDED, &chan->flags) ||
-			READ_ONCE(chan->state) != HVG_CHAN_OPEN ||
-			hvg_ring_set_pending(&chan->rings.out, need) > need,
-			hvg_timeout_jiffies());
+					   hvg_chan_writable(chan, need),
+					   hvg_timeout_jiffies());
 	if (left < 0)
 		return -EINTR;
 	if (test_bit(HVG_CHAN_F_RESCINDED, &chan->flags) ||

@@ -30,8 +30,8 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/reboot.h>
-#include <linux/version.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#include <hvguest/compat.h>
+#if KERNEL_VERSION(5, 14, 0) <= HVG_KVER
 #include <linux/panic_notifier.h>	/* split out of kernel.h in 5.14 */
 #endif
 #include <linux/seq_file.h>
@@ -405,6 +405,7 @@ static int hvg_vmbus_negotiate(struct hvg_vmbus_conn *c)
 	struct hvg_chmsg_buf *msg;
 	struct hvg_chmsg *reply;
 	unsigned int i, cpu;
+	u64 intpage;
 	u32 v, vp;
 	int err = -EPROTONOSUPPORT;
 
@@ -428,11 +429,10 @@ static int hvg_vmbus_negotiate(struct hvg_vmbus_conn *c)
 			goto out;
 		}
 		/* The interrupt page only below 5.0 (M2); monitor pages always. */
-		err = hvg_chmsg_build_initiate_contact(msg, v, vp,
-				v < HVG_VMBUS_VERSION_5_0 ?
-				page_to_phys(c->int_page) : 0,
-				page_to_phys(c->monitor[0]),
-				page_to_phys(c->monitor[1]));
+		intpage = v < HVG_VMBUS_VERSION_5_0 ? page_to_phys(c->int_page) : 0;
+		err = hvg_chmsg_build_initiate_contact(msg, v, vp, intpage,
+						       page_to_phys(c->monitor[0]),
+						       page_to_phys(c->monitor[1]));
 		if (err)
 			goto out;
 		err = hvg_vmbus_request(c, hvg_chmsg_contact_conn_id(v), msg,
@@ -748,7 +748,9 @@ static void hvg_vmbus_free_pages(struct hvg_vmbus_conn *c)
 {
 	if (c->pages_leaked) {
 		/* The host may still write them: never give them back. */
-		c->monitor[0] = c->monitor[1] = c->int_page = NULL;
+		c->monitor[0] = NULL;
+		c->monitor[1] = NULL;
+		c->int_page = NULL;
 		return;
 	}
 	if (c->monitor[0])

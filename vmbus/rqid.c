@@ -17,12 +17,13 @@
  * only after 2^32 reuses of its slot.
  *
  * The file is compiled into hvg_vmbus.ko and, for its KUnit suite, into
- * hvg_kunit.ko (kunit/rqid_impl.c); its symbols are exported from
- * vmbus_main.c, so that only one module exports them.
+ * hvg_kunit.ko (kunit/rqid_impl.c, which turns the exports off so that only
+ * hvg_vmbus.ko exports the symbols).
  */
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
+#include <linux/export.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <hvguest/vmbus.h>
@@ -61,6 +62,7 @@ struct hvg_vmbus_rqid_pool *hvg_vmbus_rqid_create(unsigned int nslots)
 		atomic64_set(&pool->slots[i].state, 1ull << 1);
 	return pool;
 }
+EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_create);
 
 void hvg_vmbus_rqid_destroy(struct hvg_vmbus_rqid_pool *pool)
 {
@@ -69,6 +71,7 @@ void hvg_vmbus_rqid_destroy(struct hvg_vmbus_rqid_pool *pool)
 	bitmap_free(pool->busy);
 	kvfree(pool);
 }
+EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_destroy);
 
 /* Claim a free slot's bit; the index, or nslots when every slot is busy. */
 static unsigned int hvg_rqid_claim(struct hvg_vmbus_rqid_pool *pool)
@@ -120,6 +123,7 @@ u64 hvg_vmbus_rqid_get(struct hvg_vmbus_rqid_pool *pool, void *ctx)
 	atomic64_set_release(&slot->state, (s64)(gen << 1 | 1));
 	return (gen & 0xffffffffull) << 32 | (idx + 1);
 }
+EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_get);
 
 void *hvg_vmbus_rqid_put(struct hvg_vmbus_rqid_pool *pool, u64 id)
 {
@@ -152,3 +156,4 @@ void *hvg_vmbus_rqid_put(struct hvg_vmbus_rqid_pool *pool, u64 id)
 	clear_bit_unlock(low - 1, pool->busy);
 	return ctx;
 }
+EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_put);

@@ -88,11 +88,5 @@ static void __exit hvg_vmbus_exit(void)
 module_init(hvg_vmbus_init);
 module_exit(hvg_vmbus_exit);
 
-/* rqid.c is also built into the KUnit module: its exports live here. */
-EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_create);
-EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_destroy);
-EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_get);
-EXPORT_SYMBOL_GPL(hvg_vmbus_rqid_put);
-
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Hyper-V VMBus channel core (hvguest): connection, offers and devices on the bus vmbus, channels, GPADLs, request ids");
