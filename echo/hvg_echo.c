@@ -31,6 +31,7 @@
 #include <linux/seq_file.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
+#include <linux/kmemleak.h>
 #include <linux/debugfs.h>
 #include <linux/kthread.h>
 #include <linux/sched/task.h>
@@ -912,24 +913,19 @@ static u64 echo_errors(const struct echo_counts *c)
 }
 
 /*
- * The host's request count moves by the run's requests plus one (the
- * first STATS; the second is counted in the second answer either way, or
- * in neither). Its byte count, whichever of the two ways it counts a
- * STATS, moves by the run's bytes, or by that without the headers.
+ * The host's STATS answer counts itself, and its bytes are the payload
+ * after the header (ECHO) or the ranges' bytes (PAGES). Between the STATS
+ * before and the one after a run, the request count moves by the run's
+ * requests plus one (the first STATS), the byte count (low 32 bits) by
+ * the run's bytes after the header.
  */
-static bool echo_host_agrees(const struct echo_chan *ec, bool echo_bytes_check)
+static bool echo_host_agrees(const struct echo_chan *ec)
 {
 	u64 dreq = ec->host_req[1] - ec->host_req[0];
 	u32 dbytes = ec->host_bytes[1] - ec->host_bytes[0];
-	u32 hdrs = (u32)(ec->tx_packets * ECHO_HDR_LEN);
+	u64 data = ec->tx_bytes - ec->tx_packets * ECHO_HDR_LEN;
 
-	if (dreq != ec->tx_packets + 1)
-		return false;
-	if (!echo_bytes_check)
-		return true;
-	return dbytes == (u32)ec->tx_bytes ||
-	       dbytes == (u32)(ec->tx_bytes + ECHO_HDR_LEN) ||
-	       dbytes == (u32)ec->tx_bytes - hdrs;
+	return dreq == ec->tx_packets + 1 && dbytes == (u32)data;
 }
 
 static int echo_run_stream(struct echo_dev *ed, struct echo_params *p,
@@ -1037,7 +1033,7 @@ stop_threads:
 		if (!ec->result &&
 		    echo_host_stats(ec, &ec->host_req[1], &ec->host_bytes[1]))
 			stats_ok = false;
-		else if (!ec->result && !echo_host_agrees(ec, !pages))
+		else if (!ec->result && !echo_host_agrees(ec))
 			agree = false;
 		tx += ec->tx_packets;
 		txb += ec->tx_bytes;
@@ -1135,6 +1131,18 @@ static int echo_gpadl_sum(struct echo_chan *ec, u32 handle, u32 len,
 	return 0;
 }
 
+/*
+ * A buffer the host may still map (its GPADL teardown failed) is never
+ * freed: it is kept, logged, and told to kmemleak. Return: NULL.
+ */
+static u8 *echo_leak(struct echo_dev *ed, u8 *buf, u32 npages)
+{
+	dev_err(&ed->hdev->dev, "GPADL of %u pages not torn down: its %zu-byte buffer is kept, never freed\n",
+		npages, (size_t)ECHO_GPADL_BUF_PAGES * PAGE_SIZE);
+	kmemleak_not_leak(buf);
+	return NULL;
+}
+
 static int echo_run_gpadl(struct echo_dev *ed, struct echo_params *p,
 			  char *out, size_t outlen)
 {
@@ -1185,11 +1193,10 @@ static int echo_run_gpadl(struct echo_dev *ed, struct echo_params *p,
 		if (ret) {
 			dev_err(&ed->hdev->dev, "GPADL of %u pages (iteration %u): create failed: %d\n",
 				npages, i, ret);
-			if (ret == -ETIMEDOUT) {
-				/* the host may map it: keep the buffer */
-				hvg_vmbus_gpadl_teardown(ec->chan, handle);
-				buf = NULL;
-			}
+			/* the host may map it: free it only once torn down */
+			if (ret == -ETIMEDOUT &&
+			    hvg_vmbus_gpadl_teardown(ec->chan, handle))
+				buf = echo_leak(ed, buf, npages);
 			break;
 		}
 		created++;
@@ -1211,9 +1218,7 @@ static int echo_run_gpadl(struct echo_dev *ed, struct echo_params *p,
 			sum_bytes += len;
 		}
 		if (hvg_vmbus_gpadl_teardown(ec->chan, handle)) {
-			dev_err(&ed->hdev->dev, "GPADL %u of %u pages: teardown failed; its buffer is leaked\n",
-				handle, npages);
-			buf = NULL;	/* never freed: the host may map it */
+			buf = echo_leak(ed, buf, npages);
 			ret = ret ?: -EIO;
 			break;
 		}
@@ -1234,7 +1239,7 @@ static int echo_run_gpadl(struct echo_dev *ed, struct echo_params *p,
 			dev_err(&ed->hdev->dev, "a GPADL of %u pages was created; it must be refused\n",
 				ECHO_GPADL_BUF_PAGES);
 			if (hvg_vmbus_gpadl_teardown(ec->chan, handle))
-				buf = NULL;
+				buf = echo_leak(ed, buf, ECHO_GPADL_BUF_PAGES);
 			ret = -EIO;
 		} else if (e2big != -E2BIG) {
 			dev_err(&ed->hdev->dev, "a GPADL of %u pages failed with %d, not -E2BIG\n",
