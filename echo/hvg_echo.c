@@ -252,7 +252,7 @@ static bool echo_sync_done(struct echo_sync *s)
 /* Check one reply against its request; count the result. Callback only. */
 static void echo_reply(struct echo_chan *ec,
 		       const struct hvg_vmpacket_desc *desc,
-		       const void *data, u32 len, bool too_long)
+		       const void *data, u32 len)
 {
 	struct echo_dev *ed = ec->ed;
 	struct hvg_echo_hdr h;
@@ -268,20 +268,11 @@ static void echo_reply(struct echo_chan *ec,
 		return;
 	}
 	if (ctx == &ec->sync) {
-		if (too_long)
-			len = 0;
 		echo_sync_reply(ec, desc, data, len);
 		atomic_long_inc(&ec->completions);
 		return;
 	}
 	r = ctx;
-	if (too_long) {
-		ec->rx.err_len++;
-		dev_err_ratelimited(&ed->hdev->dev,
-				    "channel %u: reply to seq %u longer than any request, dropped\n",
-				    ec->index, r->seq);
-		goto done;
-	}
 	if (desc->type != HVG_PKT_DATA_INBAND) {
 		ec->rx.err_type++;
 		dev_err_ratelimited(&ed->hdev->dev,
@@ -376,8 +367,12 @@ static int echo_poll(struct hvg_vmbus_channel *chan, int budget)
 			break;
 		n++;
 		if (ret == -ENOBUFS) {
-			/* dropped by the core; the request still ends */
-			echo_reply(ec, &desc, NULL, 0, true);
+			/*
+			 * Longer than the ring: dropped and logged by the
+			 * core, which does not say whose reply it was; that
+			 * request never completes and the run times out.
+			 */
+			ec->rx.err_len++;
 			continue;
 		}
 		if (ret < 0) {
@@ -387,7 +382,7 @@ static int echo_poll(struct hvg_vmbus_channel *chan, int budget)
 					    ec->index, ret);
 			break;
 		}
-		echo_reply(ec, &desc, data, len, false);
+		echo_reply(ec, &desc, data, len);
 	}
 	hvg_vmbus_recv_end(chan);
 out:
