@@ -742,8 +742,21 @@ static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
 		hvg_chan_put(chan);
 		return;
 	}
+	/*
+	 * The relid first: a second offer of a live relid must not make us
+	 * release it (it belongs to the live channel).
+	 */
+	err = hvg_chan_publish(chan);
+	if (err) {
+		mutex_unlock(&hvg_bus_lock);
+		pr_warn_ratelimited("offer of relid %u ignored: the relid is in use\n",
+				    o->child_relid);
+		hvg_chan_put(chan);
+		return;
+	}
 	primary = hvg_bus_find_primary(o);
 	if (o->sub_channel_index && !primary) {
+		hvg_chan_unpublish(chan);
 		mutex_unlock(&hvg_bus_lock);
 		pr_warn_ratelimited("relid %u: sub-channel %u of {%pUl} without a primary: released\n",
 				    o->child_relid, o->sub_channel_index,
@@ -753,21 +766,13 @@ static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
 		return;
 	}
 	if (!o->sub_channel_index && primary) {
+		hvg_chan_unpublish(chan);
 		mutex_unlock(&hvg_bus_lock);
 		pr_warn_ratelimited("relid %u: duplicate offer of device {%pUl} (relid %u has it): released\n",
 				    o->child_relid, &o->if_instance,
 				    primary->offer.child_relid);
 		hvg_chan_put(chan);
 		hvg_bus_post_relid_released(o->child_relid);
-		return;
-	}
-	err = hvg_chan_publish(chan);
-	if (err) {
-		mutex_unlock(&hvg_bus_lock);
-		/* The relid belongs to the live channel: nothing to give back. */
-		pr_warn_ratelimited("offer of relid %u ignored: the relid is in use\n",
-				    o->child_relid);
-		hvg_chan_put(chan);
 		return;
 	}
 	if (primary) {

@@ -1143,6 +1143,12 @@ static u32 hvg_get_write_avail(struct hvg_vmbus_channel *c)
 	return c->rings.out.size - hvg_ring_hdr_used(&c->rings.out);
 }
 
+/* Not in upstream's ABI: the outbound ring's pending_send_sz. */
+static u32 hvg_get_pending_sz(struct hvg_vmbus_channel *c)
+{
+	return READ_ONCE(hvg_ring_hdr(&c->rings.out)->pending_send_sz);
+}
+
 #define HVG_CHAN_RING_ATTR(name)					\
 static ssize_t hvg_chan_##name##_show(struct hvg_vmbus_channel *c,	\
 				      char *buf)			\
@@ -1156,6 +1162,7 @@ HVG_CHAN_RING_ATTR(in_mask);
 HVG_CHAN_RING_ATTR(out_mask);
 HVG_CHAN_RING_ATTR(read_avail);
 HVG_CHAN_RING_ATTR(write_avail);
+HVG_CHAN_RING_ATTR(pending_sz);
 
 #define HVG_CHAN_STAT_ATTR(name, stat)					\
 static ssize_t hvg_chan_##name##_show(struct hvg_vmbus_channel *c,	\
@@ -1251,6 +1258,7 @@ static struct attribute *hvg_chan_attrs[] = {
 	&hvg_chan_attr_out_mask.attr,
 	&hvg_chan_attr_read_avail.attr,
 	&hvg_chan_attr_write_avail.attr,
+	&hvg_chan_attr_pending_sz.attr,
 	&hvg_chan_attr_events.attr,
 	&hvg_chan_attr_interrupts.attr,
 	&hvg_chan_attr_intr_in_full.attr,
