@@ -63,13 +63,16 @@
 
 /*
  * A device as the bus keeps it. @driver_override is replaced under the
- * device lock; @channels and @removed are guarded by hvg_bus_lock.
+ * device lock; @channels is set once at device add and dropped at removal
+ * (both on the bus workqueue, or at module exit after it was flushed).
+ * Whether the device was removed is the primary channel's DEV_GONE bit,
+ * set under hvg_bus_lock, so that it can be tested without touching a
+ * device that may already be freed.
  */
 struct hvg_bus_dev {
 	struct hvg_vmbus_device pub;
 	char *driver_override;
 	struct kobject *channels;	/* "channels" directory */
-	bool removed;
 };
 
 #define to_hvg_bus_dev(d) container_of(to_hvg_vmbus_device(d), \
@@ -78,7 +81,8 @@ struct hvg_bus_dev {
 /*
  * hvg_bus_lock (mutex, process context) guards hvg_bus_chans (every
  * channel whose relid is not given back yet), hvg_bus_stopping and the
- * @removed flags. Never held across a driver call or a wait for the host.
+ * setting of DEV_GONE. Never held across a driver call or a wait for the
+ * host.
  */
 static DEFINE_MUTEX(hvg_bus_lock);
 static LIST_HEAD(hvg_bus_chans);
@@ -552,8 +556,10 @@ static void hvg_bus_dev_release(struct device *dev)
 	spin_unlock(&primary->sub_lock);
 	list_for_each_entry_safe(s, tmp, &subs, sub_node) {
 		list_del_init(&s->sub_node);
+		WRITE_ONCE(s->dev, NULL);
 		hvg_chan_put(s);	/* the device's reference */
 	}
+	WRITE_ONCE(primary->dev, NULL);
 	hvg_chan_put(primary);		/* the device's reference */
 	kfree(bd->driver_override);
 	kfree(bd);
@@ -586,9 +592,9 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 		pr_err("relid %u: device {%pUl} not added: %d\n",
 		       chan->offer.child_relid, &chan->offer.if_instance, err);
 		mutex_lock(&hvg_bus_lock);
-		bd->removed = true;
+		set_bit(HVG_CHAN_F_DEV_GONE, &chan->flags);
 		mutex_unlock(&hvg_bus_lock);
-		put_device(&bd->pub.dev);
+		put_device(&bd->pub.dev);	/* clears chan->dev */
 		hvg_bus_release(chan, true);
 		return;
 	}
@@ -599,7 +605,11 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 	hvg_chan_debugfs_add(chan, hvg_bus_debugfs);
 }
 
-/* Remove the device of @primary (once): driver remove, sysfs, debugfs. */
+/*
+ * Remove the device of @primary (once): driver remove, sysfs, debugfs.
+ * The caller holds a reference on @primary; the device is alive until
+ * DEV_GONE is set here (only this function drops its references).
+ */
 static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 {
 	struct hvg_vmbus_device *hd = primary->dev;
@@ -610,11 +620,10 @@ static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 		return;
 	bd = container_of(hd, struct hvg_bus_dev, pub);
 	mutex_lock(&hvg_bus_lock);
-	if (bd->removed) {
+	if (test_and_set_bit(HVG_CHAN_F_DEV_GONE, &primary->flags)) {
 		mutex_unlock(&hvg_bus_lock);
 		return;
 	}
-	bd->removed = true;
 	mutex_unlock(&hvg_bus_lock);
 
 	get_device(&hd->dev);
@@ -622,15 +631,14 @@ static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 	hvg_bus_close_all(primary);	/* also when no driver was bound */
 
 	/*
-	 * Sub-channel directories go with the device's "channels";
-	 * hvg_bus_lock keeps the sub-channel list from growing meanwhile.
+	 * Sub-channel directories go with the device's "channels". The list
+	 * is stable here: hvg_bus_add_sub() adds nothing once DEV_GONE is
+	 * set, and entries leave it only when the device is released.
 	 */
-	mutex_lock(&hvg_bus_lock);
 	list_for_each_entry(s, &primary->subs, sub_node) {
 		hvg_chan_sysfs_del(s);
 		hvg_chan_debugfs_del(s);
 	}
-	mutex_unlock(&hvg_bus_lock);
 	hvg_chan_sysfs_del(primary);
 	hvg_chan_debugfs_del(primary);
 	kobject_put(bd->channels);
@@ -647,12 +655,10 @@ static void hvg_bus_add_sub(struct hvg_vmbus_channel *sub)
 	bool ok;
 
 	mutex_lock(&hvg_bus_lock);
-	ok = primary->dev && !test_bit(HVG_CHAN_F_RELEASED, &primary->flags);
+	ok = primary->dev && !test_bit(HVG_CHAN_F_RELEASED, &primary->flags) &&
+	     !test_bit(HVG_CHAN_F_DEV_GONE, &primary->flags);
 	if (ok) {
 		bd = container_of(primary->dev, struct hvg_bus_dev, pub);
-		ok = !bd->removed;
-	}
-	if (ok) {
 		sub->dev = primary->dev;
 		hvg_chan_get(sub);	/* the device's reference */
 		spin_lock(&primary->sub_lock);
@@ -874,12 +880,8 @@ void hvg_bus_remove_all(void)
 		next = NULL;
 		mutex_lock(&hvg_bus_lock);
 		list_for_each_entry(c, &hvg_bus_chans, all_node) {
-			struct hvg_bus_dev *bd;
-
-			if (c->primary || !c->dev)
-				continue;
-			bd = container_of(c->dev, struct hvg_bus_dev, pub);
-			if (bd->removed)
+			if (c->primary || !READ_ONCE(c->dev) ||
+			    test_bit(HVG_CHAN_F_DEV_GONE, &c->flags))
 				continue;
 			next = c;
 			hvg_chan_get(c);

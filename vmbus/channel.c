@@ -76,9 +76,12 @@ static unsigned int hvg_timeout_jiffies(void)
 	return msecs_to_jiffies(READ_ONCE(hvg_vmbus_timeout_ms));
 }
 
+/* For log messages; the device may be gone already (then NULL). */
 static const char *hvg_chan_name(struct hvg_vmbus_channel *c)
 {
-	return c->dev ? dev_name(&c->dev->dev) : "(no device)";
+	struct hvg_vmbus_device *dev = READ_ONCE(c->dev);
+
+	return dev ? dev_name(&dev->dev) : "(no device)";
 }
 
 /* ---------------------------------------------------------------------

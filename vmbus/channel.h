@@ -60,6 +60,7 @@ enum hvg_chan_state {
 #define HVG_CHAN_F_HANDED	4	/* sub-channel given to the driver */
 #define HVG_CHAN_F_BROKEN	5	/* inbound ring malformed: stopped */
 #define HVG_CHAN_F_MISSED	6	/* an event came while the driver polled */
+#define HVG_CHAN_F_DEV_GONE	7	/* primary: its device was removed */
 
 /* Per-channel counters (debugfs, and sysfs where upstream has them). */
 enum hvg_chan_stat {
