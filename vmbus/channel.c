@@ -1350,8 +1350,10 @@ ssize_t hvg_chan_vp_mapping(struct hvg_vmbus_device *dev, char *buf)
 		       READ_ONCE(p->target_cpu));
 	spin_lock(&p->sub_lock);
 	list_for_each_entry(s, &p->subs, sub_node)
-		n += sysfs_emit_at(buf, n, "%u:%u\n", s->offer.child_relid,
-				   READ_ONCE(s->target_cpu));
+		if (!test_bit(HVG_CHAN_F_RELEASED, &s->flags))
+			n += sysfs_emit_at(buf, n, "%u:%u\n",
+					   s->offer.child_relid,
+					   READ_ONCE(s->target_cpu));
 	spin_unlock(&p->sub_lock);
 	return n;
 }
