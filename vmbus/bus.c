@@ -345,6 +345,79 @@ static ssize_t driver_override_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(driver_override);
 
+/*
+ * Upstream's debugging attributes of the primary channel's rings, "%d";
+ * -EINVAL while the channel is not open, as upstream.
+ */
+#define HVG_BUS_RING_ATTR(name, inbound, field)				\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct hvg_chan_ring_info ri;					\
+	int err;							\
+									\
+	err = hvg_chan_ring_info(to_hvg_vmbus_device(dev)->channel,	\
+				 inbound, &ri);				\
+	if (err)							\
+		return err;						\
+	return sysfs_emit(buf, "%d\n", (int)ri.field);			\
+}									\
+static DEVICE_ATTR_RO(name)
+
+HVG_BUS_RING_ATTR(out_intr_mask, false, mask);
+HVG_BUS_RING_ATTR(out_read_index, false, read_index);
+HVG_BUS_RING_ATTR(out_write_index, false, write_index);
+HVG_BUS_RING_ATTR(out_read_bytes_avail, false, to_read);
+HVG_BUS_RING_ATTR(out_write_bytes_avail, false, to_write);
+HVG_BUS_RING_ATTR(in_intr_mask, true, mask);
+HVG_BUS_RING_ATTR(in_read_index, true, read_index);
+HVG_BUS_RING_ATTR(in_write_index, true, write_index);
+HVG_BUS_RING_ATTR(in_read_bytes_avail, true, to_read);
+HVG_BUS_RING_ATTR(in_write_bytes_avail, true, to_write);
+
+/*
+ * Upstream's monitor attributes of the primary channel: "server" is the
+ * host-to-guest monitor page (monitor_page1), "client" the guest-to-host
+ * one; each shows the channel's pending bit, latency and connection id.
+ */
+static ssize_t hvg_bus_monitor_show(struct device *dev, char *buf,
+				    bool client, int what)
+{
+	const struct hvg_chmsg_offer_info *o =
+		hvg_chan_offer(to_hvg_vmbus_device(dev)->channel);
+	struct hvg_monitor_page *m = client ? hvg_vmbus_monitor_out() :
+					      hvg_vmbus_monitor_in();
+	unsigned int grp = o->monitor_id / HVG_MONITOR_BITS;
+	unsigned int bit = o->monitor_id % HVG_MONITOR_BITS;
+
+	if (!m)
+		return -EINVAL;
+	if (what == 0)
+		return sysfs_emit(buf, "%d\n",
+				  !!(READ_ONCE(m->trigger_group[grp].pending) &
+				     BIT(bit)));
+	if (what == 1)
+		return sysfs_emit(buf, "%d\n",
+				  READ_ONCE(m->latency[grp][bit]));
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(m->parameter[grp][bit].connection_id));
+}
+
+#define HVG_BUS_MONITOR_ATTR(name, client, what)			\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	return hvg_bus_monitor_show(dev, buf, client, what);		\
+}									\
+static DEVICE_ATTR_RO(name)
+
+HVG_BUS_MONITOR_ATTR(server_monitor_pending, false, 0);
+HVG_BUS_MONITOR_ATTR(client_monitor_pending, true, 0);
+HVG_BUS_MONITOR_ATTR(server_monitor_latency, false, 1);
+HVG_BUS_MONITOR_ATTR(client_monitor_latency, true, 1);
+HVG_BUS_MONITOR_ATTR(server_monitor_conn_id, false, 2);
+HVG_BUS_MONITOR_ATTR(client_monitor_conn_id, true, 2);
+
 static struct attribute *hvg_bus_dev_attrs[] = {
 	&dev_attr_id.attr,
 	&dev_attr_state.attr,
@@ -357,17 +430,39 @@ static struct attribute *hvg_bus_dev_attrs[] = {
 	&dev_attr_vendor.attr,
 	&dev_attr_device.attr,
 	&dev_attr_driver_override.attr,
+	&dev_attr_out_intr_mask.attr,
+	&dev_attr_out_read_index.attr,
+	&dev_attr_out_write_index.attr,
+	&dev_attr_out_read_bytes_avail.attr,
+	&dev_attr_out_write_bytes_avail.attr,
+	&dev_attr_in_intr_mask.attr,
+	&dev_attr_in_read_index.attr,
+	&dev_attr_in_write_index.attr,
+	&dev_attr_in_read_bytes_avail.attr,
+	&dev_attr_in_write_bytes_avail.attr,
+	&dev_attr_server_monitor_pending.attr,
+	&dev_attr_client_monitor_pending.attr,
+	&dev_attr_server_monitor_latency.attr,
+	&dev_attr_client_monitor_latency.attr,
+	&dev_attr_server_monitor_conn_id.attr,
+	&dev_attr_client_monitor_conn_id.attr,
 	NULL,
 };
 
-/* monitor_id only for a monitored primary, as upstream. */
+/* The monitor attributes only for a monitored primary, as upstream. */
 static umode_t hvg_bus_dev_attr_visible(struct kobject *kobj,
 					struct attribute *a, int n)
 {
 	struct device *dev = kobj_to_dev(kobj);
 
-	if (a == &dev_attr_monitor_id.attr &&
-	    !to_hvg_vmbus_device(dev)->channel->offer.monitor_allocated)
+	if (!to_hvg_vmbus_device(dev)->channel->offer.monitor_allocated &&
+	    (a == &dev_attr_monitor_id.attr ||
+	     a == &dev_attr_server_monitor_pending.attr ||
+	     a == &dev_attr_client_monitor_pending.attr ||
+	     a == &dev_attr_server_monitor_latency.attr ||
+	     a == &dev_attr_client_monitor_latency.attr ||
+	     a == &dev_attr_server_monitor_conn_id.attr ||
+	     a == &dev_attr_client_monitor_conn_id.attr))
 		return 0;
 	return a->mode;
 }

@@ -1341,6 +1341,28 @@ void hvg_chan_sysfs_del(struct hvg_vmbus_channel *chan)
 	kobject_put(&k->kobj);
 }
 
+int hvg_chan_ring_info(struct hvg_vmbus_channel *chan, bool inbound,
+		       struct hvg_chan_ring_info *ri)
+{
+	const struct hvg_ring_hdr *h;
+	struct hvg_ring *r;
+	int err = -EINVAL;
+
+	mutex_lock(&chan->lock);
+	if (chan->state == HVG_CHAN_OPEN) {
+		r = inbound ? &chan->rings.in : &chan->rings.out;
+		h = hvg_ring_hdr(r);
+		ri->mask = READ_ONCE(h->interrupt_mask);
+		ri->read_index = READ_ONCE(h->read_index);
+		ri->write_index = READ_ONCE(h->write_index);
+		ri->to_read = hvg_ring_hdr_used(r);
+		ri->to_write = r->size - ri->to_read;
+		err = 0;
+	}
+	mutex_unlock(&chan->lock);
+	return err;
+}
+
 ssize_t hvg_chan_vp_mapping(struct hvg_vmbus_device *dev, char *buf)
 {
 	struct hvg_vmbus_channel *p = dev->channel, *s;

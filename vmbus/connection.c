@@ -617,6 +617,13 @@ struct hvg_monitor_page *hvg_vmbus_monitor_out(void)
 	return p ? page_address(p) : NULL;
 }
 
+struct hvg_monitor_page *hvg_vmbus_monitor_in(void)
+{
+	struct page *p = READ_ONCE(hvg_vmbus_conn.monitor[0]);
+
+	return p ? page_address(p) : NULL;
+}
+
 unsigned long *hvg_vmbus_int_page_out(void)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
