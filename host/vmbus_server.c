@@ -300,8 +300,14 @@ static void hvg_lh_chan_forget(struct hvg_lh_server *srv,
 	hvg_lh_chan_drop_gpadls(ch);
 	ch->sub_pending = false;
 	if (ch->conn_added) {
-		/* No flush deadlock: see hvg_lh_synic_remove_connection(). */
-		hvg_lh_synic_remove_connection(srv->synic, ch->conn_id);
+		/*
+		 * Without waiting for the model's callbacks: one may wait for
+		 * srv->lock, which we hold. The event callback's context is
+		 * the server, and it finds the channel only through by_relid
+		 * (cleared before the channel is freed); the server's
+		 * destruction waits for the callbacks (hvg_lh_synic_flush()).
+		 */
+		hvg_lh_synic_remove_connection_nowait(srv->synic, ch->conn_id);
 		ch->conn_added = false;
 	}
 }
@@ -1202,6 +1208,8 @@ static void hvg_lh_server_destroy_channels(struct hvg_lh_server *srv)
 		hvg_lh_chan_destroy(srv, ch);
 	srv->version = 0;
 	mutex_unlock(&srv->lock);
+	/* No event callback still holds the server; no sub-channel work. */
+	hvg_lh_synic_flush(srv->synic);
 	cancel_work_sync(&srv->sub_work);
 }
 
