@@ -12,6 +12,7 @@
 #   make kunit           KUnit + integration tests in the test-kernel guest
 #   make smoke           integration tests on Debian's stock kernel guest
 #   make tools-check     user-space unit tests (make -C tools fuzz, bench)
+#   make bench-echo      the echo device benchmark in a stock-kernel guest
 #   make clean
 #   make help            this list
 #
@@ -76,6 +77,10 @@ smoke: deps
 
 tools-check:
 	$(MAKE) -C tools check
+
+.PHONY: bench-echo
+bench-echo: deps
+	@$(SRC)/scripts/bench-echo
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(SRC)/Makefile

@@ -14,7 +14,7 @@ echo "HVG-DEMO-BEGIN"
 echo "### Guest: $(uname -sr), $(nproc) vCPUs, no Hyper-V (QEMU TCG)"
 echo
 echo "### hvguest modules installed for this kernel"
-for m in hvg_hypercall hvg_vmbus hvg_loophost hvg_storvsc hvg_netvsc; do
+for m in hvg_hypercall hvg_vmbus hvg_loophost hvg_echo hvg_storvsc hvg_netvsc; do
 	if d=$(modinfo -F description "$m" 2> /dev/null) && [ -n "$d" ]; then
 		printf '  %-14s %s\n' "$m" "$d"
 	else
@@ -78,6 +78,65 @@ fi
 echo "  /sys/kernel/debug/hvguest/loophost (the host's side):"
 sed 's/^/    /' /sys/kernel/debug/hvguest/loophost ||
 	demo_fail "no /sys/kernel/debug/hvguest/loophost"
+echo
+echo "### the bus: /sys/bus/vmbus/devices (what the host offered)"
+echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
+edev=
+ndev=0
+for d in /sys/bus/vmbus/devices/*; do
+	[ -r "$d/class_id" ] || continue
+	ndev=$((ndev + 1))
+	class=$(cat "$d/class_id")
+	kind=unknown
+	[ "$class" = "$echo_class" ] && kind=echo && [ -z "$edev" ] && edev=$d
+	echo "  ${d##*/}  ($kind)"
+	echo "    class_id $class  id $(cat "$d/id")  state $(cat "$d/state")"
+	echo "    modalias $(cat "$d/modalias")  channels: $(ls "$d/channels" | tr '\n' ' ')"
+done
+[ "$ndev" -gt 0 ] || demo_fail "no device under /sys/bus/vmbus/devices"
+if [ -z "$edev" ]; then
+	demo_fail "the loopback host offered no echo device"
+else
+	echo
+	alias=$(cat "$edev/modalias")
+	echo "### modprobe $alias (the echo device's MODALIAS, as udev would)"
+	if modprobe "$alias"; then
+		drv=$(readlink "$edev/driver")
+		echo "  loaded hvg_echo; ${edev##*/} is bound to ${drv##*/}, state $(cat "$edev/state")"
+		[ "${drv##*/}" = hvg_echo ] || demo_fail "the echo device is not bound to hvg_echo"
+	else
+		demo_fail "modprobe $alias failed"
+	fi
+	run=/sys/kernel/debug/hvguest/echo/${edev##*/}/run
+	echo
+	echo "### a short echo run: 20000 packets of random sizes on the primary channel and 3 sub-channels"
+	echo "  echo 'packets=20000 channels=4 size_max=4096 big_every=500' > $run"
+	if echo "packets=20000 channels=4 size_max=4096 big_every=500" > "$run"; then
+		grep -E '^(status|channels|packets|bytes|errors|elapsed_ns|packets_per_s|MB_per_s|host_stats|chan) ' "$run" |
+			sed 's/^/    /'
+		grep -q '^status: 0 (ok)$' "$run" || demo_fail "the echo run did not pass"
+		grep -q '^host_stats: agree$' "$run" || demo_fail "the host's counters do not agree with the guest's"
+	else
+		sed 's/^/    /' "$run"
+		demo_fail "the echo run failed"
+	fi
+	echo
+	echo "### the echo device's channels now (sysfs), and its counters (debugfs)"
+	echo "  $edev/channel_vp_mapping: $(cat "$edev/channel_vp_mapping" | tr '\n' ' ')"
+	for c in "$edev"/channels/*; do
+		echo "  channels/${c##*/}: cpu $(cat "$c/cpu") events $(cat "$c/events") interrupts $(cat "$c/interrupts") read_avail $(cat "$c/read_avail") write_avail $(cat "$c/write_avail")"
+	done
+	sed 's/^/  /' "/sys/kernel/debug/hvguest/echo/${edev##*/}/info"
+	[ "$(ls "$edev/channels" | grep -c .)" = 4 ] ||
+		demo_fail "the echo device does not have 4 channels after the run"
+	echo
+	echo "### modprobe -r hvg_echo (closes the channels)"
+	if modprobe -r hvg_echo; then
+		echo "  unloaded; ${edev##*/} state $(cat "$edev/state")"
+	else
+		demo_fail "modprobe -r hvg_echo failed"
+	fi
+fi
 echo
 echo "### modprobe -r hvg_vmbus (UNLOAD, and the host's UNLOAD_RESPONSE)"
 if modprobe -r hvg_vmbus; then

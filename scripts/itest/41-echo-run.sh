@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The echo device through the whole path (channel API, ring, loopback
+# host, interrupt delivery): packets of random sizes (seeded; sizes that
+# wrap the ring anywhere, and now and then one as large as the ring holds)
+# on the primary channel and 3 sub-channels at once, each reply checked
+# against its request (crc32, length, transaction id and sequence); the
+# guest's counts and the host's STATS agree; the channels' signal counters
+# move. On the stock-kernel guest 1 million packets; on the debug guest
+# (hvg.mode=test) as many as fit in about a minute, from a timed
+# calibration run (the count is printed). Then packets that each fill the
+# ring, and GPA-direct (pages) requests. Exit 0 on pass.
+set -u
+
+mark="hvg-itest-41-echo-run: start $$"
+fail()
+{
+	echo "FAIL: $*"
+	[ -n "${run:-}" ] && [ -r "$run" ] && sed 's/^/  last result: /' "$run"
+	echo "--- kernel log since the start of this test:"
+	dmesg | sed -n "/$mark/,\$p" | tail -n 80
+	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
+	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
+	exit 1
+}
+loaded()
+{
+	grep -q "^$1 " /proc/modules
+}
+field()
+{
+	sed -n "s/^$1: //p" "$run"
+}
+now_ms()
+{
+	echo $(($(date +%s%N) / 1000000))
+}
+
+echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
+for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
+	if loaded "$m"; then
+		modprobe -r "$m" || fail "cannot unload $m before the test"
+	fi
+done
+echo "$mark" > /dev/kmsg
+
+debug=0
+grep -q 'hvg\.mode=test' /proc/cmdline && debug=1
+
+modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
+modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
+modprobe hvg_echo || fail "modprobe hvg_echo failed"
+dev=
+for d in /sys/bus/vmbus/devices/*; do
+	[ "$(cat "$d/class_id" 2>/dev/null)" = "$echo_class" ] && dev=$d && break
+done
+[ -n "$dev" ] || fail "no echo device"
+name=${dev##*/}
+run=/sys/kernel/debug/hvguest/echo/$name/run
+[ -w "$run" ] || fail "no $run"
+
+# do_run PARAMS...: one run; fails the test unless it passed every check.
+do_run()
+{
+	echo "run: $*"
+	t0=$(now_ms)
+	if ! echo "$*" > "$run"; then
+		fail "run '$*' failed"
+	fi
+	t1=$(now_ms)
+	st=$(field status)
+	[ "$st" = "0 (ok)" ] || fail "run '$*': status '$st'"
+	[ "$(field errors)" = 0 ] || fail "run '$*': $(field errors) errors"
+	[ "$(field packets)" = "$(field packets_asked)" ] ||
+		fail "run '$*': $(field packets) of $(field packets_asked) packets"
+	[ "$(field host_stats)" = agree ] ||
+		fail "run '$*': the host's STATS: $(field host_stats)"
+	echo "  $(field packets) packets, $(field bytes) bytes, $(field packets_per_s) packets/s, $(field MB_per_s) MB/s, ring full $(field ring_full) times, $((t1 - t0)) ms"
+}
+
+# Channel counters of the channels a run used (relids from its result).
+counters()
+{
+	ev=0
+	in=0
+	for r in $(field relids); do
+		ev=$((ev + $(cat "$dev/channels/$r/events")))
+		in=$((in + $(cat "$dev/channels/$r/interrupts")))
+	done
+	echo "$ev $in"
+}
+
+# Warm-up: the sub-channels, and that the run reports 4 channels.
+do_run packets=4000 channels=4 size_max=512 seed=7
+[ "$(field channels)" = 4 ] || fail "4 channels asked, $(field channels) used"
+
+if [ "$debug" = 1 ]; then
+	# Calibrate: a timed run with the same parameters, then a minute's worth.
+	t0=$(now_ms)
+	do_run packets=20000 channels=4 size_max=2048 big_every=1000 seed=3
+	t1=$(now_ms)
+	ms=$((t1 - t0))
+	[ "$ms" -gt 0 ] || ms=1
+	count=$((20000 * 60000 / ms))
+	[ "$count" -gt 1000000 ] && count=1000000
+	[ "$count" -lt 20000 ] && count=20000
+	echo "debug guest: calibration 20000 packets in $ms ms; the long run sends $count packets"
+else
+	count=1000000
+fi
+
+set -- $(counters)
+ev0=$1 in0=$2
+do_run packets=$count channels=4 size_min=0 size_max=2048 big_every=1000 seed=42
+set -- $(counters)
+ev=$(($1 - ev0)) in=$(($2 - in0))
+echo "  signals to the host $ev ($((ev * 1000 / count)) per 1000 packets), interrupts from the host $in ($((in * 1000 / count)) per 1000 packets)"
+grep '^chan ' "$run" | sed 's/^/  /'
+[ "$ev" -gt 0 ] || fail "no signal to the host counted in $count packets"
+[ "$in" -gt 0 ] || fail "no interrupt from the host counted in $count packets"
+
+# Every packet as large as the ring can hold: each fills it.
+max=$(field max_payload)
+do_run packets=300 channels=1 size_min=$max size_max=$max seed=5
+
+# GPA-direct: the host reads the pages in place and checksums them.
+do_run mode=pages packets=20000 channels=4 size_min=1 size_max=65536 pages_buf=64 seed=9
+
+# The driver's lifetime counters: every channel used, none with an error.
+info=/sys/kernel/debug/hvguest/echo/$name/info
+sed 's/^/  info: /' "$info"
+[ "$(grep -c '^chan .* open ' "$info")" = 4 ] || fail "the info file does not list 4 open channels"
+bad=$(grep '^chan ' "$info" | grep -cv ' errors 0$')
+[ "$bad" = 0 ] || fail "the info file counts errors on $bad channels"
+
+modprobe -r hvg_echo || fail "modprobe -r hvg_echo failed"
+modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"
+modprobe -r hvg_loophost hvg_hypercall || fail "final modprobe -r failed"
+n=$(dmesg | sed -n "/$mark/,\$p" | grep -c 'hvg_echo.*\(mismatch\|run ended\|failed\)')
+[ "$n" = 0 ] || fail "$n error lines from hvg_echo in the kernel log"
+echo "PASS"
+exit 0

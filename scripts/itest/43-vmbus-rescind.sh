@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rescind (hot removal by the host) of an echo device: while its channel is
+# open and idle; while a run sends on it (the run ends with ENODEV, the
+# device is removed cleanly); during OPENCHANNEL (fault
+# rescind_during_open: the probe fails, the device goes); during GPADL
+# set-up (fault rescind_during_gpadl: the GPADL fails). After
+# each, a newly offered device binds and echoes. Then 1000 rapid
+# offer/rescind cycles with the driver loaded, and everything is gone and
+# released at the end. Exit 0 on pass.
+set -u
+
+mark="hvg-itest-43-vmbus-rescind: start $$"
+fail()
+{
+	echo "FAIL: $*"
+	echo "--- kernel log since the start of this test:"
+	dmesg | sed -n "/$mark/,\$p" | tail -n 80
+	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
+	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
+	exit 1
+}
+loaded()
+{
+	grep -q "^$1 " /proc/modules
+}
+since()
+{
+	dmesg | sed -n "/$1/,\$p"
+}
+ctl=/sys/kernel/debug/hvguest/loophost_ctl
+echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
+bus=/sys/bus/vmbus
+
+echo_devs()
+{
+	for d in "$bus"/devices/*; do
+		[ "$(cat "$d/class_id" 2>/dev/null)" = "$echo_class" ] && echo "$d"
+	done
+}
+ndevs()
+{
+	echo_devs | grep -c .
+}
+# wait_for COND-COMMAND WHAT: poll for up to 20 s.
+wait_for()
+{
+	i=0
+	while ! eval "$1"; do
+		i=$((i + 1))
+		[ "$i" -gt 200 ] && fail "timed out waiting for $2"
+		sleep 0.1
+	done
+}
+# A new echo device offered now and bound: its directory in $newdev.
+offer_bound()
+{
+	before=$(echo_devs)
+	echo echo > "$ctl/offer" || fail "offer failed"
+	wait_for '[ "$(ndevs)" -gt "$(echo "$before" | grep -c .)" ]' "a new echo device"
+	newdev=$(echo_devs | grep -vxF "$before" | head -n 1)
+	wait_for '[ -w "/sys/kernel/debug/hvguest/echo/${newdev##*/}/run" ]' "hvg_echo to bind ${newdev##*/}"
+}
+# check_works DEV: a short echo run on DEV passes.
+check_works()
+{
+	r=/sys/kernel/debug/hvguest/echo/${1##*/}/run
+	echo "packets=500 size_max=1024" > "$r" || fail "echo run on ${1##*/} failed"
+	grep -q '^status: 0 (ok)$' "$r" || fail "echo run on ${1##*/}: $(grep status "$r")"
+}
+
+for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
+	if loaded "$m"; then
+		modprobe -r "$m" || fail "cannot unload $m before the test"
+	fi
+done
+echo "$mark" > /dev/kmsg
+modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
+modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
+modprobe hvg_echo || fail "modprobe hvg_echo failed"
+for f in offer rescind devices fault; do
+	[ -e "$ctl/$f" ] || fail "no $ctl/$f"
+done
+[ "$(ndevs)" = 1 ] || fail "$(ndevs) echo devices at start, not 1"
+
+# 1. Rescind while open and idle.
+m1="hvg-itest-43: rescind while open $$"
+echo "$m1" > /dev/kmsg
+d=$(echo_devs)
+relid=$(cat "$d/id")
+echo "$relid" > "$ctl/rescind" || fail "rescind $relid failed"
+wait_for '[ ! -e "$d" ]' "device ${d##*/} (relid $relid) to go after its rescind"
+since "$m1" | grep -q "hvg_echo.*echo device removed (rescinded by the host)" ||
+	fail "no 'echo device removed (rescinded by the host)' in the log"
+[ -e "/sys/kernel/debug/hvguest/echo/${d##*/}" ] && fail "debugfs of ${d##*/} left behind"
+echo "1: rescind of relid $relid while open: removed"
+offer_bound
+check_works "$newdev"
+
+# 2. Rescind while a run sends: the run ends with ENODEV.
+m2="hvg-itest-43: rescind while sending $$"
+echo "$m2" > /dev/kmsg
+d=$newdev
+relid=$(cat "$d/id")
+r=/sys/kernel/debug/hvguest/echo/${d##*/}/run
+(
+	if echo "packets=100000000 channels=2 size_max=4096" > "$r" 2> /tmp/43.err; then
+		echo ok > /tmp/43.rc
+	else
+		echo failed > /tmp/43.rc
+	fi
+) &
+bg=$!
+sleep 2
+echo "$relid" > "$ctl/rescind" || fail "rescind $relid during the run failed"
+wait "$bg"
+[ "$(cat /tmp/43.rc)" = failed ] || fail "the run did not fail when its device was rescinded"
+grep -q 'No such device' /tmp/43.err || fail "the run's write failed with '$(cat /tmp/43.err)', not ENODEV"
+wait_for '[ ! -e "$d" ]' "device ${d##*/} to go after its rescind"
+since "$m2" | grep -q "hvg_echo.*run ended: -19" ||
+	fail "no 'run ended: -19' in the log"
+echo "2: rescind of relid $relid while sending: the run ended with ENODEV ($(cat /tmp/43.err))"
+offer_bound
+check_works "$newdev"
+
+# 3. Rescind during OPENCHANNEL: the probe fails, the device goes.
+m3="hvg-itest-43: rescind during open $$"
+echo "$m3" > /dev/kmsg
+n0=$(ndevs)
+echo rescind_during_open > "$ctl/fault" || fail "arming rescind_during_open failed"
+echo echo > "$ctl/offer" || fail "offer failed"
+# The host may answer the open with a failure before it rescinds (M9):
+# -EIO then, -ENODEV otherwise.
+wait_for 'since "$m3" | grep -q "hvg_echo.*open failed: -\(19\|5\)"' "the probe's 'open failed: -19 or -5'"
+wait_for '[ "$(ndevs)" = "$n0" ]' "the device rescinded during open to go"
+echo "3: rescind during open: $(since "$m3" | grep 'hvg_echo.*open failed' | sed 's/^\[[^]]*\] //')"
+check_works "$newdev"
+offer_bound
+check_works "$newdev"
+
+# 4. Rescind during GPADL set-up: the GPADL fails with ENODEV.
+m4="hvg-itest-43: rescind during gpadl $$"
+echo "$m4" > /dev/kmsg
+d=$newdev
+r=/sys/kernel/debug/hvguest/echo/${d##*/}/run
+echo rescind_during_gpadl > "$ctl/fault" || fail "arming rescind_during_gpadl failed"
+if echo "mode=gpadl iterations=3 pages_min=100 pages_max=200" > "$r" 2> /tmp/43.err; then
+	fail "the GPADL run succeeded although the device was rescinded during set-up"
+fi
+# GPADL_CREATED with a failure status before the rescind (M9) gives -EIO.
+grep -q 'No such device\|Input/output error' /tmp/43.err ||
+	fail "the GPADL run failed with '$(cat /tmp/43.err)', not ENODEV or EIO"
+wait_for '[ ! -e "$d" ]' "device ${d##*/} to go after the rescind during GPADL set-up"
+echo "4: rescind during GPADL set-up: $(since "$m4" | grep 'hvg_echo.*GPADL' | head -n 1 | sed 's/^\[[^]]*\] //')"
+offer_bound
+check_works "$newdev"
+
+# 5. 1000 rapid offer/rescind cycles, the driver loaded: each offer is
+# rescinded as soon as the host has made it, whether the guest has added the
+# device, is probing it (opening its channel) or has not seen it yet.
+m5="hvg-itest-43: rapid cycles $$"
+echo "$m5" > /dev/kmsg
+keep=$(echo_devs)
+host_relids()
+{
+	sed -n 's/^relid=\([0-9]*\) class=echo .* sub=0 .*/\1/p' "$ctl/devices"
+}
+t0=$(date +%s)
+c=0
+while [ "$c" -lt "${HVG_RESCIND_CYCLES:-1000}" ]; do
+	c=$((c + 1))
+	before=$(host_relids)
+	echo echo > "$ctl/offer" || fail "cycle $c: offer failed"
+	rel=$(host_relids | grep -vxF "$before" | head -n 1)
+	[ -n "$rel" ] || fail "cycle $c: no new relid in $ctl/devices"
+	echo "$rel" > "$ctl/rescind" || fail "cycle $c: rescind of relid $rel failed"
+done
+wait_for '[ "$(echo_devs)" = "$keep" ]' "the rescinded devices to go"
+# Every rescinded relid released by the guest: the host lists only the
+# device kept (and its channels).
+wait_for '[ "$(host_relids | grep -c .)" = 1 ]' "the guest to release every rescinded relid"
+t1=$(date +%s)
+echo "5: $c offer/rescind cycles in $((t1 - t0)) s"
+sed 's/^/  host: /' "$ctl/devices"
+check_works "$keep"
+
+modprobe -r hvg_echo || fail "modprobe -r hvg_echo failed"
+modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"
+modprobe -r hvg_loophost hvg_hypercall || fail "final modprobe -r failed"
+echo "PASS"
+exit 0
