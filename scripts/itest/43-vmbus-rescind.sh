@@ -14,6 +14,7 @@ mark="hvg-itest-43-vmbus-rescind: start $$"
 fail()
 {
 	echo "FAIL: $*"
+	[ -r "$ctl/devices" ] && sed 's/^/  host: /' "$ctl/devices"
 	echo "--- kernel log since the start of this test:"
 	dmesg | sed -n "/$mark/,\$p" | tail -n 80
 	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
@@ -104,7 +105,8 @@ d=$newdev
 relid=$(cat "$d/id")
 r=/sys/kernel/debug/hvguest/echo/${d##*/}/run
 (
-	if echo "packets=100000000 channels=2 size_max=4096" > "$r" 2> /tmp/43.err; then
+	# busybox's echo names the write's errno; dash's says "I/O error"
+	if busybox echo "packets=100000000 channels=2 size_max=4096" > "$r" 2> /tmp/43.err; then
 		echo ok > /tmp/43.rc
 	else
 		echo failed > /tmp/43.rc
@@ -144,7 +146,7 @@ echo "$m4" > /dev/kmsg
 d=$newdev
 r=/sys/kernel/debug/hvguest/echo/${d##*/}/run
 echo rescind_during_gpadl > "$ctl/fault" || fail "arming rescind_during_gpadl failed"
-if echo "mode=gpadl iterations=3 pages_min=100 pages_max=200" > "$r" 2> /tmp/43.err; then
+if busybox echo "mode=gpadl iterations=3 pages_min=100 pages_max=200" > "$r" 2> /tmp/43.err; then
 	fail "the GPADL run succeeded although the device was rescinded during set-up"
 fi
 # GPADL_CREATED with a failure status before the rescind (M9) gives -EIO.
