@@ -167,6 +167,7 @@ host_relids()
 {
 	sed -n 's/^relid=\([0-9]*\) class=echo .* sub=0 .*/\1/p' "$ctl/devices"
 }
+nkeep=$(host_relids | grep -c .)
 t0=$(date +%s)
 c=0
 while [ "$c" -lt "${HVG_RESCIND_CYCLES:-1000}" ]; do
@@ -179,12 +180,14 @@ while [ "$c" -lt "${HVG_RESCIND_CYCLES:-1000}" ]; do
 done
 wait_for '[ "$(echo_devs)" = "$keep" ]' "the rescinded devices to go"
 # Every rescinded relid released by the guest: the host lists only the
-# device kept (and its channels).
-wait_for '[ "$(host_relids | grep -c .)" = 1 ]' "the guest to release every rescinded relid"
+# devices kept (and their channels).
+wait_for '[ "$(host_relids | grep -c .)" = "$nkeep" ]' "the guest to release every rescinded relid"
 t1=$(date +%s)
 echo "5: $c offer/rescind cycles in $((t1 - t0)) s"
 sed 's/^/  host: /' "$ctl/devices"
-check_works "$keep"
+for d in $keep; do
+	check_works "$d"
+done
 
 modprobe -r hvg_echo || fail "modprobe -r hvg_echo failed"
 modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"
