@@ -4,8 +4,10 @@
  *
  * At load it builds one SynIC model (synic.c) with its own pages and the
  * software interrupt sink (VP index = CPU number), starts the VMBus server
- * on it (vmbus_server.c) and registers both, as hvg_hypercall's software
- * backend, behind the ops table of include/hvguest/hypercall.h. hvg_vmbus
+ * on it (vmbus_server.c: offers, GPADLs, channels; channel.c: the data
+ * path; echo.c: the echo test device; faults.c: the debugfs controls) and
+ * registers both, as hvg_hypercall's software backend, behind the ops
+ * table of include/hvguest/hypercall.h. hvg_vmbus
  * then runs on it as it would on Hyper-V. See Documentation/loophost.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -24,12 +26,23 @@
 
 #include "synic.h"
 #include "vmbus_server.h"
+#include "server_internal.h"
 
 static char hvg_lh_version_param[8] = "5.3";
 module_param_string(version, hvg_lh_version_param,
 		    sizeof(hvg_lh_version_param), 0444);
 MODULE_PARM_DESC(version,
 		 "VMBus version the host answers as: 5.3 (default), 5.2, 5.1, 5.0, 4.1, 4.0, 3.0 or 2.4");
+
+static unsigned int hvg_lh_echo_devices = 1;
+module_param_named(echo_devices, hvg_lh_echo_devices, uint, 0444);
+MODULE_PARM_DESC(echo_devices,
+		 "Echo test devices offered at load (default 1; more with loophost_ctl/offer)");
+
+static bool hvg_lh_monitor_allocated;
+module_param_named(monitor_allocated, hvg_lh_monitor_allocated, bool, 0444);
+MODULE_PARM_DESC(monitor_allocated,
+		 "Offer channels with a monitor id and poll the guest's monitor page for their signals (default off: the guest uses HvSignalEvent)");
 
 /* Set at init, cleared at exit; nothing else writes them. */
 static struct hvg_lh_synic *hvg_lh_model;
@@ -202,6 +215,10 @@ static int __init hvg_loophost_init(void)
 		.slot_depth = 16,
 		.rx_depth = 64,
 	};
+	struct hvg_lh_server_config srv_cfg = {
+		.echo_devices = hvg_lh_echo_devices,
+		.monitor_allocated = hvg_lh_monitor_allocated,
+	};
 	u32 version = hvg_lh_parse_version(hvg_lh_version_param);
 	int err;
 
@@ -216,7 +233,9 @@ static int __init hvg_loophost_init(void)
 		err = PTR_ERR(hvg_lh_model);
 		goto err_out;
 	}
-	hvg_lh_srv = hvg_lh_server_create(hvg_lh_model, version);
+	srv_cfg.host_version = version;
+	srv_cfg.nr_vps = cfg.nr_vps;
+	hvg_lh_srv = hvg_lh_server_create(hvg_lh_model, &srv_cfg);
 	if (IS_ERR(hvg_lh_srv)) {
 		err = PTR_ERR(hvg_lh_srv);
 		goto err_model;
@@ -230,8 +249,10 @@ static int __init hvg_loophost_init(void)
 	hvg_lh_debugfs = debugfs_create_file("loophost", 0444,
 					     hvg_debugfs_root(), NULL,
 					     &hvg_lh_debugfs_fops);
-	pr_info("serving VMBus %u.%u on %u VPs\n", version >> 16,
-		version & 0xffff, cfg.nr_vps);
+	hvg_lh_ctl_create(hvg_lh_srv, hvg_debugfs_root());
+	pr_info("serving VMBus %u.%u on %u VPs, %u echo device(s)\n",
+		version >> 16, version & 0xffff, cfg.nr_vps,
+		hvg_lh_echo_devices);
 	return 0;
 
 err_server:
@@ -247,6 +268,7 @@ static void __exit hvg_loophost_exit(void)
 {
 	int err;
 
+	hvg_lh_ctl_destroy();
 	debugfs_remove(hvg_lh_debugfs);
 	/* No user: hvg_hv_get() pins this module while hvg_vmbus runs. */
 	err = hvg_hv_unregister_backend(&hvg_lh_backend);
@@ -259,4 +281,4 @@ module_init(hvg_loophost_init);
 module_exit(hvg_loophost_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("hvguest loopback host: software Hyper-V host (SynIC model, VMBus connection server; no channel offers yet)");
+MODULE_DESCRIPTION("hvguest loopback host: software Hyper-V host (SynIC model, VMBus server, echo test device)");

@@ -602,9 +602,12 @@ void hvg_lh_synic_remove_connection(struct hvg_lh_synic *s, u32 connection_id)
 	/*
 	 * A callback that looked the connection up before the removal may
 	 * still run; it ends within this flush. Later runs no longer find the
-	 * connection and drop its messages.
+	 * connection and drop its messages. From inside a callback (the
+	 * receive work itself) no other callback runs, and flushing would
+	 * wait for ourselves.
 	 */
-	flush_work(&s->rx_work);
+	if (current_work() != &s->rx_work)
+		flush_work(&s->rx_work);
 }
 
 /*

@@ -52,7 +52,9 @@ struct hvg_lh_irq_sink {
 /*
  * Host-side receivers of a connection. Both run in process context (a
  * work item), one call at a time for the whole model, in posting order for
- * messages. They may sleep; they must not remove their own connection.
+ * messages. They may sleep, and may add and remove connections (their own
+ * included: a removal from inside a callback does not wait for the
+ * callbacks, since none but the caller runs).
  * @signals: how many HvSignalEvent calls this call stands for (coalesced).
  */
 typedef void (*hvg_lh_message_fn)(void *ctx, u32 connection_id,
@@ -85,8 +87,11 @@ struct hvg_lh_synic_config {
 	void *sink_ctx;
 };
 
-/* Connections the model can hold at once. */
-#define HVG_LH_MAX_CONNECTIONS		32
+/*
+ * Connections the model can hold at once: the VMBus server's two message
+ * ids and one per channel.
+ */
+#define HVG_LH_MAX_CONNECTIONS		256
 
 /* Counters; hvg_lh_stat_name() gives each a name. */
 enum hvg_lh_stat {
@@ -171,7 +176,9 @@ void hvg_lh_synic_rescan(struct hvg_lh_synic *s, u32 vp);
  * NULL: the connection's port then is not of that type. Add: any context;
  * -EINVAL (id over 24 bits, both NULL), -EEXIST, -ENOSPC, -ESHUTDOWN.
  * Remove: process context; on return no callback for it runs any more and
- * messages still queued for it are dropped (counted).
+ * messages still queued for it are dropped (counted). Called from outside
+ * a callback, it waits for a callback in progress, so the caller must not
+ * hold a lock that a callback takes.
  */
 int hvg_lh_synic_add_connection(struct hvg_lh_synic *s, u32 connection_id,
 				hvg_lh_message_fn message,

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The loopback host's VMBus server: the host side of the VMBus control
- * messages, on top of the SynIC model (synic.h). So far it serves the
- * connection only: INITIATE_CONTACT, REQUESTOFFERS (with no offers) and
- * UNLOAD. See Documentation/loophost.rst.
+ * messages, on top of the SynIC model (synic.h): connection, offers,
+ * GPADLs, channels, sub-channels, rescind, MODIFYCHANNEL and UNLOAD. See
+ * Documentation/loophost.rst; the internals are in server_internal.h.
  */
 #ifndef _HVG_LOOPHOST_VMBUS_SERVER_H
 #define _HVG_LOOPHOST_VMBUS_SERVER_H
@@ -22,29 +22,47 @@ struct seq_file;
 #define HVG_LH_VMBUS_MSG_CONN_ID	1
 
 /**
- * hvg_lh_server_create() - start serving VMBus on a SynIC model
- * @synic: the model; outlives the server
+ * struct hvg_lh_server_config - what hvg_lh_server_create() serves
  * @host_version: the version this host answers as (major << 16 | minor),
  *	one of the eight hvg_lh_server_version_known() accepts
+ * @nr_vps: VPs of the SynIC model (target VPs are checked against it)
+ * @echo_devices: echo devices offered from the start
+ * @monitor_allocated: offer channels with a monitor id and poll the
+ *	guest's monitor page for their signals
+ */
+struct hvg_lh_server_config {
+	u32 host_version;
+	u32 nr_vps;
+	unsigned int echo_devices;
+	bool monitor_allocated;
+};
+
+/**
+ * hvg_lh_server_create() - start serving VMBus on a SynIC model
+ * @synic: the model; outlives the server
+ * @cfg: what to serve
  *
- * Adds the message connection ids: 1 always, 4 when @host_version >= 5.0
+ * Creates the configured devices (offered once the guest asks), then adds
+ * the message connection ids: 1 always, 4 when the host version is >= 5.0
  * (an older host has no such id: HvPostMessage to it fails with
  * INVALID_CONNECTION_ID). Process context.
  * Return: the server, or ERR_PTR(-EINVAL / -ENOMEM / the model's error).
  */
 struct hvg_lh_server *hvg_lh_server_create(struct hvg_lh_synic *synic,
-					   u32 host_version);
+					   const struct hvg_lh_server_config *cfg);
 
 /*
- * Removes the connections (on return no callback runs any more) and frees
- * the server. Process context.
+ * Removes the connections (on return no callback runs any more), closes
+ * every channel, unmaps every GPADL and frees the server, whatever state
+ * the guest left it in. Process context.
  */
 void hvg_lh_server_destroy(struct hvg_lh_server *srv);
 
 /* Is @version one of 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0, 2.4? */
 bool hvg_lh_server_version_known(u32 version);
 
-/* debugfs: the server's state and counters. */
+/* debugfs: the server's state and counters; one line per channel. */
 void hvg_lh_server_show(struct hvg_lh_server *srv, struct seq_file *m);
+void hvg_lh_server_show_devices(struct hvg_lh_server *srv, struct seq_file *m);
 
 #endif /* _HVG_LOOPHOST_VMBUS_SERVER_H */

@@ -20,10 +20,20 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
+#include <hvguest/compat.h>
+#if KERNEL_VERSION(5, 14, 0) <= HVG_KVER
+#include <linux/panic_notifier.h>	/* split out of kernel.h in 5.14 */
+#endif
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -31,6 +41,7 @@
 #include <hvguest/hypercall.h>
 
 #include "chanmsg.h"
+#include "channel.h"
 #include "connection.h"
 
 #define HVG_VMBUS_TIMEOUT_MS_MAX	600000
@@ -58,7 +69,7 @@ static const struct kernel_param_ops hvg_vmbus_timeout_ops = {
 module_param_cb(timeout_ms, &hvg_vmbus_timeout_ops, &hvg_vmbus_timeout_ms,
 		0644);
 MODULE_PARM_DESC(timeout_ms,
-		 "How long to wait for each reply of the host (VERSION_RESPONSE, ALLOFFERS_DELIVERED, UNLOAD_RESPONSE), in milliseconds, 1 to 600000 (default 10000)");
+		 "How long to wait for each reply of the host (VERSION_RESPONSE, ALLOFFERS_DELIVERED, UNLOAD_RESPONSE, OPENCHANNEL_RESULT, GPADL_CREATED, GPADL_TORNDOWN, MODIFYCHANNEL_RESPONSE), in milliseconds, 1 to 600000 (default 10000)");
 
 /* The versions offered, newest first. */
 static const u32 hvg_vmbus_versions[] = {
@@ -90,7 +101,9 @@ enum hvg_vmbus_stat {
 	HVG_VMBUS_ST_NOMEM,		/* messages dropped: no memory */
 	HVG_VMBUS_ST_MALFORMED,		/* refused by the parser */
 	HVG_VMBUS_ST_UNEXPECTED,	/* valid, but nobody waits for it */
-	HVG_VMBUS_ST_OFFERS_IGNORED,	/* offers: channels come later */
+	HVG_VMBUS_ST_OFFERS,		/* OFFERCHANNEL */
+	HVG_VMBUS_ST_RESCINDS,		/* RESCIND_CHANNELOFFER */
+	HVG_VMBUS_ST_REPLIES,		/* channel replies matched */
 	HVG_VMBUS_ST_NR
 };
 
@@ -100,7 +113,9 @@ static const char * const hvg_vmbus_stat_names[HVG_VMBUS_ST_NR] = {
 	[HVG_VMBUS_ST_NOMEM] = "dropped_nomem",
 	[HVG_VMBUS_ST_MALFORMED] = "malformed",
 	[HVG_VMBUS_ST_UNEXPECTED] = "unexpected",
-	[HVG_VMBUS_ST_OFFERS_IGNORED] = "offers_ignored",
+	[HVG_VMBUS_ST_OFFERS] = "offers",
+	[HVG_VMBUS_ST_RESCINDS] = "rescinds",
+	[HVG_VMBUS_ST_REPLIES] = "replies",
 };
 
 /* One message, copied out of the slot. */
@@ -125,8 +140,11 @@ struct hvg_vmbus_rx {
  * @reply. It is never held across a post or a wait. Lock order: the CPU
  * hotplug lock, then @lock.
  *
- * @hv, @wq and @debugfs are set before the handler is registered and
- * cleared after it is unregistered; the handler and the work only read them.
+ * @hv, @wq, @debugfs and the pages (@monitor, @int_page) are set before
+ * the handler is registered and cleared after it is unregistered; the
+ * handler, the work and the channels only read them. @msg_conn_id and
+ * @state are also read without @lock (READ_ONCE) by hvg_vmbus_post() and
+ * the panic path, which must not sleep or take it.
  */
 struct hvg_vmbus_conn {
 	struct hvg_hv_backend *hv;
@@ -135,6 +153,11 @@ struct hvg_vmbus_conn {
 	spinlock_t rx_lock;		/* guards @rx_list */
 	struct list_head rx_list;
 	struct dentry *debugfs;
+	struct page *monitor[2];	/* host-to-guest, guest-to-host */
+	struct page *int_page;		/* versions below 5.0 (M2) */
+	bool pages_leaked;		/* UNLOAD unanswered: host may map them */
+	atomic_t unload_seen;		/* UNLOAD_RESPONSE arrived */
+	atomic_t unloaded;		/* UNLOAD sent from panic or reboot */
 
 	struct mutex lock;	/* guards @state .. @reply */
 	enum hvg_vmbus_state state;
@@ -176,6 +199,9 @@ static void hvg_vmbus_isr(void *ctx)
 	unsigned int n;
 	bool queued = false;
 	u32 type, len;
+
+	/* Channel events first: the common case, and no message needed. */
+	hvg_chan_isr(smp_processor_id());
 
 	page = hvg_hv_message_page(c->hv, smp_processor_id());
 	if (!page)
@@ -241,24 +267,44 @@ static void hvg_vmbus_handle(struct hvg_vmbus_conn *c,
 	mutex_lock(&c->lock);
 	err = hvg_chmsg_parse(rx->data, rx->len, c->parse_version, msg);
 	if (err) {
+		mutex_unlock(&c->lock);
 		hvg_vmbus_count(c, HVG_VMBUS_ST_MALFORMED);
 		pr_warn_ratelimited("malformed control message (%u bytes): %s\n",
 				    rx->len, hvg_chmsg_errname(err));
-	} else if (c->expect && msg->type == c->expect) {
+		goto out;
+	}
+	if (msg->type == HVG_CHMSG_UNLOAD_RESPONSE)
+		atomic_set(&c->unload_seen, 1);
+	if (c->expect && msg->type == c->expect) {
 		/* The reply the connect or disconnect path waits for. */
 		c->reply = *msg;
 		c->expect = 0;
 		complete(&c->reply_done);
-	} else if (msg->type == HVG_CHMSG_OFFERCHANNEL) {
-		hvg_vmbus_count(c, HVG_VMBUS_ST_OFFERS_IGNORED);
-		pr_warn_ratelimited("offer of relid %u ignored: channels are not implemented yet\n",
-				    msg->offer.child_relid);
-	} else {
+		mutex_unlock(&c->lock);
+		goto out;
+	}
+	mutex_unlock(&c->lock);
+
+	/* Channel messages: handled without @lock (they post and wait). */
+	switch (msg->type) {
+	case HVG_CHMSG_OFFERCHANNEL:
+		hvg_vmbus_count(c, HVG_VMBUS_ST_OFFERS);
+		hvg_bus_on_message(msg);
+		break;
+	case HVG_CHMSG_RESCIND_CHANNELOFFER:
+		hvg_vmbus_count(c, HVG_VMBUS_ST_RESCINDS);
+		hvg_bus_on_message(msg);
+		break;
+	default:
+		if (hvg_chan_on_reply(msg)) {
+			hvg_vmbus_count(c, HVG_VMBUS_ST_REPLIES);
+			break;
+		}
 		hvg_vmbus_count(c, HVG_VMBUS_ST_UNEXPECTED);
 		pr_warn_ratelimited("unexpected %s ignored\n",
 				    hvg_chmsg_type_name(msg->type));
 	}
-	mutex_unlock(&c->lock);
+out:
 	kfree(msg);
 }
 
@@ -332,7 +378,7 @@ static void hvg_vmbus_set_state(struct hvg_vmbus_conn *c,
 				enum hvg_vmbus_state state)
 {
 	mutex_lock(&c->lock);
-	c->state = state;
+	WRITE_ONCE(c->state, state);
 	mutex_unlock(&c->lock);
 }
 
@@ -359,6 +405,7 @@ static int hvg_vmbus_negotiate(struct hvg_vmbus_conn *c)
 	struct hvg_chmsg_buf *msg;
 	struct hvg_chmsg *reply;
 	unsigned int i, cpu;
+	u64 intpage;
 	u32 v, vp;
 	int err = -EPROTONOSUPPORT;
 
@@ -381,7 +428,11 @@ static int hvg_vmbus_negotiate(struct hvg_vmbus_conn *c)
 			err = -ENODEV;
 			goto out;
 		}
-		err = hvg_chmsg_build_initiate_contact(msg, v, vp, 0, 0, 0);
+		/* The interrupt page only below 5.0 (M2); monitor pages always. */
+		intpage = v < HVG_VMBUS_VERSION_5_0 ? page_to_phys(c->int_page) : 0;
+		err = hvg_chmsg_build_initiate_contact(msg, v, vp, intpage,
+						       page_to_phys(c->monitor[0]),
+						       page_to_phys(c->monitor[1]));
 		if (err)
 			goto out;
 		err = hvg_vmbus_request(c, hvg_chmsg_contact_conn_id(v), msg,
@@ -411,7 +462,7 @@ static int hvg_vmbus_negotiate(struct hvg_vmbus_conn *c)
 		}
 
 		mutex_lock(&c->lock);
-		c->version = v;
+		WRITE_ONCE(c->version, v);
 		c->parse_version = v;
 		c->msg_conn_id = v >= HVG_VMBUS_VERSION_5_0 ?
 				 reply->version_response.msg_conn_id :
@@ -419,7 +470,7 @@ static int hvg_vmbus_negotiate(struct hvg_vmbus_conn *c)
 		c->target_vp = vp;
 		if (v < HVG_VMBUS_VERSION_3_0)
 			c->target_cpu = hvg_vmbus_cpu_of_vp0(c, cpu);
-		c->state = HVG_VMBUS_CONNECTED;
+		WRITE_ONCE(c->state, HVG_VMBUS_CONNECTED);
 		mutex_unlock(&c->lock);
 		err = 0;
 		break;
@@ -471,6 +522,11 @@ static void hvg_vmbus_unload(struct hvg_vmbus_conn *c)
 			v & 0xffff);
 		return;
 	}
+	if (atomic_xchg(&c->unloaded, 1)) {
+		/* The reboot notifier did it already. */
+		hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
+		return;
+	}
 	hvg_vmbus_set_state(c, HVG_VMBUS_UNLOADING);
 	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
 	reply = kmalloc(sizeof(*reply), GFP_KERNEL);
@@ -483,10 +539,13 @@ static void hvg_vmbus_unload(struct hvg_vmbus_conn *c)
 	if (!err)
 		pr_info("disconnected: UNLOAD_RESPONSE received\n");
 	else if (err == -ETIMEDOUT)
-		pr_err("no UNLOAD_RESPONSE within %u ms (timeout_ms); the host may still consider the connection open\n",
+		pr_err("no UNLOAD_RESPONSE within %u ms (timeout_ms); the host may still consider the connection open (its monitor and interrupt pages are leaked)\n",
 		       READ_ONCE(hvg_vmbus_timeout_ms));
 	else
-		pr_err("UNLOAD failed: %d\n", err);
+		pr_err("UNLOAD failed: %d (monitor and interrupt pages leaked)\n",
+		       err);
+	if (err)
+		c->pages_leaked = true;
 	kfree(reply);
 	kfree(msg);
 }
@@ -504,6 +563,9 @@ static int hvg_vmbus_offline_check(void *ctx, unsigned int cpu)
 	if (c->state != HVG_VMBUS_DISCONNECTED && cpu == c->target_cpu)
 		ret = -EBUSY;
 	mutex_unlock(&c->lock);
+	/* A channel bound to the CPU (open, opening or closing). */
+	if (!ret && c->state != HVG_VMBUS_DISCONNECTED && hvg_chan_cpu_busy(cpu))
+		ret = -EBUSY;
 	return ret;
 }
 
@@ -532,6 +594,189 @@ static int hvg_vmbus_conn_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hvg_vmbus_conn);
 
+/* ---------------------------------------------------------------------
+ * What the channels and the bus use.
+ */
+
+u32 hvg_vmbus_version(void)
+{
+	return READ_ONCE(hvg_vmbus_conn.version);
+}
+
+struct hvg_hv_backend *hvg_vmbus_backend(void)
+{
+	return READ_ONCE(hvg_vmbus_conn.hv);
+}
+
+struct hvg_monitor_page *hvg_vmbus_monitor_out(void)
+{
+	struct page *p = READ_ONCE(hvg_vmbus_conn.monitor[1]);
+
+	return p ? page_address(p) : NULL;
+}
+
+unsigned long *hvg_vmbus_int_page_out(void)
+{
+	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
+
+	/* The guest-to-host half: the second 2 KiB (M2). */
+	if (!c->int_page || READ_ONCE(c->version) >= HVG_VMBUS_VERSION_5_0)
+		return NULL;
+	return (unsigned long *)((u8 *)page_address(c->int_page) + 2048);
+}
+
+int hvg_vmbus_post(const struct hvg_chmsg_buf *msg)
+{
+	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
+
+	if (READ_ONCE(c->state) != HVG_VMBUS_CONNECTED)
+		return -ENOTCONN;
+	return hvg_hv_post_message(c->hv, READ_ONCE(c->msg_conn_id),
+				   HVG_VMBUS_MESSAGE_TYPE, msg->data, msg->len,
+				   0);
+}
+
+/* ---------------------------------------------------------------------
+ * UNLOAD from the panic and reboot notifiers.
+ */
+
+/*
+ * Look for UNLOAD_RESPONSE in every CPU's message slot, without the
+ * handler (in a panic it may never run again). A slot is freed after it is
+ * looked at: with EOM on this CPU, by clearing message_type elsewhere.
+ */
+static bool hvg_vmbus_poll_unload(struct hvg_vmbus_conn *c)
+{
+	struct hvg_synic_message_page *page;
+	struct hvg_synic_message *slot;
+	struct hvg_chmsg_hdr hdr;
+	unsigned int cpu;
+	bool seen = false;
+	u32 type;
+
+	for_each_online_cpu(cpu) {
+		page = hvg_hv_message_page(c->hv, cpu);
+		if (!page)
+			continue;
+		slot = &page->sint_message[HVG_VMBUS_MESSAGE_SINT];
+		type = READ_ONCE(slot->header.message_type);
+		if (type == HVG_MSGTYPE_NONE)
+			continue;
+		/* message_type before the payload: as in the handler. */
+		smp_rmb();
+		memcpy(&hdr, slot->payload, sizeof(hdr));
+		if (type == HVG_VMBUS_MESSAGE_TYPE &&
+		    READ_ONCE(slot->header.payload_size) >= sizeof(hdr) &&
+		    hdr.msgtype == HVG_CHMSG_UNLOAD_RESPONSE)
+			seen = true;
+		if (cpu == smp_processor_id()) {
+			hvg_hv_eom(c->hv);
+		} else {
+			WRITE_ONCE(slot->header.message_type, HVG_MSGTYPE_NONE);
+			/* The slot is free before anything else we do. */
+			smp_mb();
+		}
+	}
+	return seen || atomic_read(&c->unload_seen);
+}
+
+/* UNLOAD without sleeping; wait for the answer by polling, bounded. */
+static void hvg_vmbus_unload_nosleep(struct hvg_vmbus_conn *c)
+{
+	struct hvg_chmsg_buf msg;
+	unsigned int ms;
+	int err;
+
+	if (READ_ONCE(c->state) != HVG_VMBUS_CONNECTED ||
+	    READ_ONCE(c->version) < HVG_VMBUS_VERSION_3_0)
+		return;
+	if (atomic_xchg(&c->unloaded, 1))
+		return;
+	WRITE_ONCE(c->state, HVG_VMBUS_UNLOADING);
+	err = hvg_chmsg_build_unload(&msg, c->version);
+	if (!err)
+		err = hvg_hv_post_message(c->hv, READ_ONCE(c->msg_conn_id),
+					  HVG_VMBUS_MESSAGE_TYPE, msg.data,
+					  msg.len, HVG_POST_NOSLEEP);
+	if (err) {
+		pr_emerg("UNLOAD not sent: %d\n", err);
+		return;
+	}
+	for (ms = 0; ms < READ_ONCE(hvg_vmbus_timeout_ms); ms++) {
+		if (hvg_vmbus_poll_unload(c)) {
+			WRITE_ONCE(c->state, HVG_VMBUS_DISCONNECTED);
+			pr_emerg("UNLOAD_RESPONSE received\n");
+			return;
+		}
+		mdelay(1);
+	}
+	pr_emerg("no UNLOAD_RESPONSE within %u ms (timeout_ms)\n",
+		 READ_ONCE(hvg_vmbus_timeout_ms));
+}
+
+static int hvg_vmbus_panic_event(struct notifier_block *nb,
+				 unsigned long event, void *unused)
+{
+	hvg_vmbus_unload_nosleep(&hvg_vmbus_conn);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hvg_vmbus_panic_nb = {
+	.notifier_call = hvg_vmbus_panic_event,
+	/* Before the adapter's own notifier disables the SynIC. */
+	.priority = 0,
+};
+
+static int hvg_vmbus_reboot_event(struct notifier_block *nb,
+				  unsigned long event, void *unused)
+{
+	/*
+	 * Reboot, halt, power off and kexec: the next kernel may connect
+	 * again (M10). Polled as in a panic: the handler's work may not run
+	 * any more at this stage.
+	 */
+	hvg_vmbus_unload_nosleep(&hvg_vmbus_conn);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hvg_vmbus_reboot_nb = {
+	.notifier_call = hvg_vmbus_reboot_event,
+	.priority = 0,
+};
+
+static void hvg_vmbus_free_pages(struct hvg_vmbus_conn *c)
+{
+	if (c->pages_leaked) {
+		/* The host may still write them: never give them back. */
+		c->monitor[0] = NULL;
+		c->monitor[1] = NULL;
+		c->int_page = NULL;
+		return;
+	}
+	if (c->monitor[0])
+		__free_page(c->monitor[0]);
+	if (c->monitor[1])
+		__free_page(c->monitor[1]);
+	if (c->int_page)
+		__free_page(c->int_page);
+	WRITE_ONCE(c->monitor[0], NULL);
+	WRITE_ONCE(c->monitor[1], NULL);
+	c->int_page = NULL;
+}
+
+static int hvg_vmbus_alloc_pages(struct hvg_vmbus_conn *c)
+{
+	c->pages_leaked = false;
+	c->monitor[0] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	c->monitor[1] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	c->int_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!c->monitor[0] || !c->monitor[1] || !c->int_page) {
+		hvg_vmbus_free_pages(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Undo what connect set up; the connection is no longer used. */
 static void hvg_vmbus_teardown(struct hvg_vmbus_conn *c)
 {
@@ -546,7 +791,9 @@ static void hvg_vmbus_teardown(struct hvg_vmbus_conn *c)
 		list_del(&rx->node);
 		kfree(rx);
 	}
-	c->hv = NULL;
+	hvg_vmbus_free_pages(c);
+	WRITE_ONCE(c->version, 0);
+	WRITE_ONCE(c->hv, NULL);
 }
 
 int hvg_vmbus_connect(struct hvg_hv_backend *hv)
@@ -559,12 +806,19 @@ int hvg_vmbus_connect(struct hvg_hv_backend *hv)
 	c->version = 0;
 	c->msg_conn_id = 0;
 	c->expect = 0;
+	atomic_set(&c->unload_seen, 0);
+	atomic_set(&c->unloaded, 0);
 	for (i = 0; i < HVG_VMBUS_ST_NR; i++)
 		atomic_long_set(&c->stats[i], 0);
 	INIT_WORK(&c->rx_work, hvg_vmbus_rx_work);
 	init_completion(&c->reply_done);
+	if (hvg_vmbus_alloc_pages(c)) {
+		c->hv = NULL;
+		return -ENOMEM;
+	}
 	c->wq = alloc_ordered_workqueue("hvg_vmbus_msg", 0);
 	if (!c->wq) {
+		hvg_vmbus_free_pages(c);
 		c->hv = NULL;
 		return -ENOMEM;
 	}
@@ -577,9 +831,13 @@ int hvg_vmbus_connect(struct hvg_hv_backend *hv)
 	cpus_read_lock();
 	mutex_lock(&c->lock);
 	c->target_cpu = cpumask_first(cpu_online_mask);
-	c->state = HVG_VMBUS_CONNECTING;
+	WRITE_ONCE(c->state, HVG_VMBUS_CONNECTING);
 	mutex_unlock(&c->lock);
 	cpus_read_unlock();
+
+	c->debugfs = debugfs_create_file("connection", 0444,
+					 hvg_vmbus_debugfs_root(), c,
+					 &hvg_vmbus_conn_fops);
 
 	err = hvg_hv_register_handler(hv, hvg_vmbus_isr, c);
 	if (err) {
@@ -604,20 +862,25 @@ int hvg_vmbus_connect(struct hvg_hv_backend *hv)
 		goto err_teardown;
 	}
 
-	c->debugfs = debugfs_create_dir("vmbus", hvg_debugfs_root());
-	debugfs_create_file("connection", 0444, c->debugfs, c,
-			    &hvg_vmbus_conn_fops);
+	atomic_notifier_chain_register(&panic_notifier_list,
+				       &hvg_vmbus_panic_nb);
+	register_reboot_notifier(&hvg_vmbus_reboot_nb);
 	return 0;
 
 err_handler:
 	hvg_hv_unregister_handler(hv);
 err_wq:
+	debugfs_remove(c->debugfs);
+	c->debugfs = NULL;
 	destroy_workqueue(c->wq);
 	c->wq = NULL;
+	hvg_vmbus_free_pages(c);
 	c->hv = NULL;
 	hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
 	return err;
 err_teardown:
+	debugfs_remove(c->debugfs);
+	c->debugfs = NULL;
 	hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
 	hvg_vmbus_teardown(c);
 	return err;
@@ -627,7 +890,10 @@ void hvg_vmbus_disconnect(void)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
 
-	debugfs_remove_recursive(c->debugfs);
+	unregister_reboot_notifier(&hvg_vmbus_reboot_nb);
+	atomic_notifier_chain_unregister(&panic_notifier_list,
+					 &hvg_vmbus_panic_nb);
+	debugfs_remove(c->debugfs);
 	c->debugfs = NULL;
 	hvg_vmbus_unload(c);
 	hvg_vmbus_teardown(c);

@@ -263,7 +263,9 @@ int hvg_vmbus_chan_wait_writable(struct hvg_vmbus_channel *chan, u32 bytes);
  * ring is empty.
  * hvg_vmbus_recv_next(): the next packet into @buf (@buflen bytes). Return:
  * 1 with the packet's descriptor in @desc, its payload at *@data and
- * *@data_len bytes; 0 when no packet is left; -ENOBUFS when the next packet
+ * *@data_len bytes (padding included: (len8 - offset8) * 8, a multiple of
+ * 8; the wire does not carry the unpadded length, so a protocol that needs
+ * it carries it in its own header); 0 when no packet is left; -ENOBUFS when the next packet
  * is longer than @buflen (it is dropped and counted: a protocol error,
  * logged rate-limited with the device and the sizes); -EBADMSG and the
  * ring's other errors when the ring is malformed (the channel stops

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The loopback host's channel data path: the ring GPADL mapped as two rings
+ * (the guest's outbound ring first, hyperv-abi-behaviour.md M8), attached
+ * with the same ring code the guest uses (vmbus/ring.c, compiled into this
+ * module by ring_impl.c), and a per-channel work item that drains the
+ * guest's outbound ring NAPI-style: kicked by the guest's signal, it masks
+ * the ring's interrupt, reads packets in batches, hands each to the
+ * service, publishes read_index once per batch, unmasks and looks again.
+ *
+ * Host to guest: replies go into the guest's inbound ring under tx_lock;
+ * when the ring says so, the host sets the channel's event flag (relid) in
+ * SINT 2 of the channel's target VP. A full inbound ring sets
+ * pending_send_sz and parks the packet being served until the guest's
+ * signal (its read crossed pending_send_sz) kicks the work again.
+ */
+#define pr_fmt(fmt) "hvg_loophost: " fmt
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/ratelimit.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "synic.h"
+#include "server_internal.h"
+
+/* Packets one run of the work handles before it yields the CPU. */
+#define HVG_LH_CHAN_BUDGET	256
+
+static const char * const hvg_lh_chan_stat_names[HVG_LH_CH_NR_STATS] = {
+	[HVG_LH_CH_SIGNALS_IN] = "signals_in",
+	[HVG_LH_CH_SIGNALS_OUT] = "signals_out",
+	[HVG_LH_CH_RUNS] = "runs",
+	[HVG_LH_CH_PKTS_IN] = "packets_in",
+	[HVG_LH_CH_PKTS_OUT] = "packets_out",
+	[HVG_LH_CH_RING_FULL] = "ring_full",
+	[HVG_LH_CH_MALFORMED] = "malformed",
+	[HVG_LH_CH_DROPPED] = "dropped",
+};
+
+void hvg_lh_chan_count(struct hvg_lh_channel *ch, enum hvg_lh_chan_stat stat)
+{
+	atomic_long_inc(&ch->stats[stat]);
+}
+
+void hvg_lh_chan_show(struct hvg_lh_channel *ch, struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < HVG_LH_CH_NR_STATS; i++)
+		seq_printf(m, " %s=%ld", hvg_lh_chan_stat_names[i],
+			   atomic_long_read(&ch->stats[i]));
+}
+
+struct hvg_lh_gpadl *hvg_lh_chan_gpadl(struct hvg_lh_channel *ch, u32 handle)
+{
+	struct hvg_lh_gpadl *g;
+
+	list_for_each_entry(g, &ch->gpadls, node)
+		if (g->handle == handle)
+			return g;
+	return NULL;
+}
+
+/* Set the channel's event flag for the guest (SINT 2 of its target VP). */
+static void hvg_lh_chan_signal(struct hvg_lh_channel *ch)
+{
+	int ret;
+
+	ret = hvg_lh_synic_set_event(ch->srv->synic, READ_ONCE(ch->target_vp),
+				     HVG_VMBUS_MESSAGE_SINT, ch->relid);
+	if (ret >= 0)
+		hvg_lh_chan_count(ch, HVG_LH_CH_SIGNALS_OUT);
+}
+
+int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
+		     const void *data, u32 len)
+{
+	u32 need = ALIGN(len + (u32)sizeof(struct hvg_vmpacket_desc), 8) +
+		   HVG_PKT_TRAILER_SIZE;
+	int ret;
+
+	spin_lock_bh(&ch->tx_lock);
+	ret = hvg_ring_write(&ch->tx, type, 0, trans_id, data, len);
+	if (ret == -HVG_RING_E_FULL) {
+		/*
+		 * Ask the guest to signal once @need bytes are free; if it
+		 * freed them meanwhile, the recheck finds them (ring.h).
+		 */
+		ch->tx_pending = true;
+		if (hvg_ring_set_pending(&ch->tx, need) > need)
+			ret = hvg_ring_write(&ch->tx, type, 0, trans_id, data,
+					     len);
+	}
+	if (ret >= 0 && ch->tx_pending) {
+		hvg_ring_set_pending(&ch->tx, 0);
+		ch->tx_pending = false;
+	}
+	spin_unlock_bh(&ch->tx_lock);
+
+	if (ret == -HVG_RING_E_FULL) {
+		hvg_lh_chan_count(ch, HVG_LH_CH_RING_FULL);
+		return ret;
+	}
+	if (ret < 0) {
+		hvg_lh_chan_count(ch, HVG_LH_CH_DROPPED);
+		pr_warn_ratelimited("relid %u: cannot write a %u-byte packet to the guest: %d\n",
+				    ch->relid, len, ret);
+		return ret;
+	}
+	hvg_lh_chan_count(ch, HVG_LH_CH_PKTS_OUT);
+	if (ret == HVG_RING_SIGNAL)
+		hvg_lh_chan_signal(ch);
+	return 0;
+}
+
+/* Hand one packet to the service; false when it must wait for room. */
+static bool hvg_lh_chan_serve(struct hvg_lh_channel *ch,
+			      const struct hvg_ring_pkt *pkt)
+{
+	if (ch->svc->on_packet(ch, pkt, ch->buf) == -EAGAIN) {
+		ch->stalled_pkt = *pkt;
+		ch->stalled = true;
+		return false;
+	}
+	ch->stalled = false;
+	return true;
+}
+
+static void hvg_lh_chan_broken(struct hvg_lh_channel *ch, int err)
+{
+	hvg_lh_chan_count(ch, HVG_LH_CH_MALFORMED);
+	ch->broken = true;
+	pr_err_ratelimited("relid %u: the guest's outbound ring is malformed (%d): channel stopped until it is closed\n",
+			   ch->relid, err);
+}
+
+static void hvg_lh_chan_work(struct work_struct *work)
+{
+	struct hvg_lh_channel *ch = container_of(work, struct hvg_lh_channel,
+						 work);
+	unsigned int budget = HVG_LH_CHAN_BUDGET;
+	struct hvg_ring_pkt pkt;
+	bool more = true;
+	int ret;
+
+	/* Closing sets the state first, then waits for this run. */
+	if (READ_ONCE(ch->state) != HVG_LH_CH_OPEN || ch->broken)
+		return;
+	hvg_lh_chan_count(ch, HVG_LH_CH_RUNS);
+
+	if (ch->stalled && !hvg_lh_chan_serve(ch, &ch->stalled_pkt))
+		return;		/* still no room: the guest signals again */
+
+	hvg_ring_mask_begin(&ch->rx);
+	while (more) {
+		while ((ret = hvg_ring_read_next(&ch->rx, ch->buf, ch->buflen,
+						 &pkt)) != 0) {
+			if (ret == -HVG_RING_E_NOBUFS) {
+				hvg_lh_chan_count(ch, HVG_LH_CH_DROPPED);
+				pr_warn_ratelimited("relid %u: %u-byte packet over the host's %u-byte limit dropped\n",
+						    ch->relid,
+						    hvg_ring_pkt_buflen(&pkt),
+						    ch->buflen);
+				hvg_ring_skip(&ch->rx);
+				continue;
+			}
+			if (ret < 0) {
+				hvg_lh_chan_broken(ch, ret);
+				more = false;
+				break;
+			}
+			hvg_lh_chan_count(ch, HVG_LH_CH_PKTS_IN);
+			if (!hvg_lh_chan_serve(ch, &pkt)) {
+				more = false;
+				break;
+			}
+			if (!--budget)
+				break;
+		}
+		/* One read_index store per batch; signal a waiting writer. */
+		if (hvg_ring_read_end(&ch->rx))
+			hvg_lh_chan_signal(ch);
+		if (!more)
+			break;
+		if (!budget) {
+			/* Still masked: the next run drains on. */
+			queue_work(ch->srv->wq, &ch->work);
+			return;
+		}
+		/* Unmask, and drain again what came in meanwhile. */
+		ret = hvg_ring_mask_end(&ch->rx);
+		if (ret <= 0) {
+			if (ret < 0)
+				hvg_lh_chan_broken(ch, ret);
+			return;
+		}
+		hvg_ring_mask_begin(&ch->rx);
+	}
+	/*
+	 * Stalled (the inbound ring is full): stay masked, the guest's signal
+	 * for pending_send_sz brings us back. Broken: nothing more to do.
+	 */
+}
+
+void hvg_lh_chan_kick(struct hvg_lh_channel *ch)
+{
+	hvg_lh_chan_count(ch, HVG_LH_CH_SIGNALS_IN);
+	queue_work(ch->srv->wq, &ch->work);
+}
+
+/*
+ * The SynIC model's event callback for a channel's connection id: process
+ * context, one call at a time. The channel is found under chan_lock, so a
+ * channel being destroyed (removed from by_relid first) is never touched.
+ */
+void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals)
+{
+	struct hvg_lh_server *srv = ctx;
+	u32 relid = connection_id & (HVG_VMBUS_MAX_RELIDS - 1);
+	struct hvg_lh_channel *ch;
+
+	spin_lock_bh(&srv->chan_lock);
+	ch = srv->by_relid[relid];
+	if (ch && ch->conn_id == connection_id &&
+	    READ_ONCE(ch->state) == HVG_LH_CH_OPEN)
+		hvg_lh_chan_kick(ch);
+	spin_unlock_bh(&srv->chan_lock);
+}
+
+void hvg_lh_chan_init(struct hvg_lh_channel *ch)
+{
+	mutex_init(&ch->gpadl_lock);
+	INIT_LIST_HEAD(&ch->gpadls);
+	spin_lock_init(&ch->tx_lock);
+	INIT_WORK(&ch->work, hvg_lh_chan_work);
+}
+
+/* Undo what a (partial) open mapped. srv->lock held, data path stopped. */
+static void hvg_lh_chan_unmap(struct hvg_lh_channel *ch)
+{
+	if (ch->in_va)
+		vunmap(ch->in_va);
+	if (ch->out_va)
+		vunmap(ch->out_va);
+	ch->in_va = NULL;
+	ch->out_va = NULL;
+	kvfree(ch->buf);
+	ch->buf = NULL;
+	if (ch->ring_gpadl)
+		ch->ring_gpadl->ring_in_use = false;
+	ch->ring_gpadl = NULL;
+	ch->stalled = false;
+	ch->broken = false;
+	ch->tx_pending = false;
+}
+
+/*
+ * OPENCHANNEL on an offered channel (srv->lock held). Validates the ring
+ * GPADL and offset (M8), maps both rings, attaches them and asks the
+ * service. Return: 0 (the caller sets OPEN, replies, then kicks), or a
+ * non-zero status with *why naming the field.
+ */
+u32 hvg_lh_chan_open(struct hvg_lh_channel *ch,
+		     const struct hvg_chmsg_open *open, const char **why)
+{
+	struct hvg_lh_gpadl *g;
+	u32 off = open->downstream_page_offset, status;
+	u32 out_bytes, in_bytes;
+
+	if (open->target_vp >= ch->srv->nr_vps) {
+		*why = "target_vp";
+		return HVG_LH_STATUS_FAIL;
+	}
+	mutex_lock(&ch->gpadl_lock);
+	g = hvg_lh_chan_gpadl(ch, open->ring_gpadl);
+	mutex_unlock(&ch->gpadl_lock);
+	if (!g || !g->va) {
+		*why = "ringbuffer_gpadlhandle";
+		return HVG_LH_STATUS_FAIL;
+	}
+	if (g->ring_in_use) {
+		*why = "ring GPADL already in use";
+		return HVG_LH_STATUS_FAIL;
+	}
+	/* One page-aligned range; each ring a header and >= 1 data page. */
+	if (g->byte_offset || g->byte_count != g->npfns * PAGE_SIZE) {
+		*why = "ring GPADL range";
+		return HVG_LH_STATUS_FAIL;
+	}
+	if (off < 2 || off > g->npfns - 2) {
+		*why = "downstream_ringbuffer_pageoffset";
+		return HVG_LH_STATUS_FAIL;
+	}
+	out_bytes = (off - 1) * PAGE_SIZE;
+	in_bytes = (g->npfns - off - 1) * PAGE_SIZE;
+
+	ch->ring_gpadl = g;
+	g->ring_in_use = true;
+	ch->out_va = hvg_ring_vmap(g->pages, off);
+	ch->in_va = hvg_ring_vmap(g->pages + off, g->npfns - off);
+	ch->buflen = min_t(u32, out_bytes, HVG_RING_MAX_PKT);
+	ch->buf = kvmalloc(ch->buflen, GFP_KERNEL);
+	if (!ch->out_va || !ch->in_va || !ch->buf) {
+		*why = "host memory";
+		status = HVG_LH_STATUS_FAIL;
+		goto err;
+	}
+	/* The guest initialised both headers; check its indices. */
+	if (hvg_ring_attach(&ch->rx, ch->out_va, out_bytes) ||
+	    hvg_ring_attach(&ch->tx, ch->in_va, in_bytes)) {
+		*why = "ring header indices";
+		status = HVG_LH_STATUS_FAIL;
+		goto err;
+	}
+	/* The host honours pending_send_sz on the ring it consumes. */
+	WRITE_ONCE(hvg_ring_hdr(&ch->rx)->feature_bits,
+		   READ_ONCE(hvg_ring_hdr(&ch->rx)->feature_bits) |
+		   HVG_RING_FEAT_PENDING_SEND_SZ);
+	WRITE_ONCE(ch->target_vp, open->target_vp);
+	status = ch->svc->on_open ? ch->svc->on_open(ch, open->user_data) : 0;
+	if (status) {
+		*why = "refused by the service";
+		goto err;
+	}
+	return 0;
+err:
+	hvg_lh_chan_unmap(ch);
+	return status;
+}
+
+/*
+ * Stop the data path and unmap the rings (srv->lock held). The caller has
+ * already moved the state away from OPEN, so no new run starts.
+ */
+void hvg_lh_chan_close(struct hvg_lh_channel *ch)
+{
+	cancel_work_sync(&ch->work);
+	if (ch->svc->on_close)
+		ch->svc->on_close(ch);
+	hvg_lh_chan_unmap(ch);
+}

@@ -1,0 +1,920 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bus "vmbus" (Documentation/vmbus.rst, "The bus"): offers become
+ * devices, drivers bind to them by id table or driver_override, and
+ * rescinds remove them.
+ *
+ * Offers and rescinds reach hvg_bus_on_message() from the connection's
+ * ordered message work, in arrival order. The fast part runs there: an
+ * offer's channel is allocated and published (event dispatch and replies
+ * find it from then on), a rescind marks its channel and wakes every
+ * waiter. The slow part (device add and driver probe; device removal,
+ * driver remove and RELID_RELEASED) runs on hvg_bus_wq, a second ordered
+ * workqueue, in the same order. So a rescind never overtakes its offer,
+ * and a probe that waits for a host reply never blocks the message work
+ * that delivers the reply.
+ *
+ * The relid of a rescinded channel is given back (RELID_RELEASED) only
+ * when the channel is closed and its rescind processed: for a primary
+ * after its device's driver was removed, for a sub-channel when its driver
+ * closed it (or the primary's device went). At module exit every device
+ * is removed first, then UNLOAD is sent (connection.c), then the channels
+ * are freed without RELID_RELEASED: after UNLOAD the host has dropped
+ * every relid and GPADL (hyperv-abi-behaviour.md M10).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/device.h>
+#include <linux/debugfs.h>
+#include <linux/mod_devicetable.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <hvguest/compat.h>
+#include <hvguest/hypercall.h>
+
+#include "channel.h"
+#include "connection.h"
+
+/*
+ * Driver-core signatures that changed (these belong in compat.h):
+ * bus_type.match takes a const driver from 6.11 (commit d69d80484598),
+ * .uevent a const device from 6.3 (commit 2a81ada32f0e), and .remove
+ * returns void from 5.15 (commit fc7a6209d571).
+ */
+#if KERNEL_VERSION(6, 11, 0) <= HVG_KVER
+#define HVG_MATCH_DRV_CONST const
+#else
+#define HVG_MATCH_DRV_CONST
+#endif
+#if KERNEL_VERSION(6, 3, 0) <= HVG_KVER
+#define HVG_UEVENT_DEV_CONST const
+#else
+#define HVG_UEVENT_DEV_CONST
+#endif
+
+/* upstream's vendor id for every VMBus device, and its device type ids */
+#define HVG_VMBUS_VENDOR_ID	0x1414
+#define HVG_DEV_TYPE_IDE	0
+#define HVG_DEV_TYPE_SCSI	1
+#define HVG_DEV_TYPE_NIC	3
+#define HVG_DEV_TYPE_UNKNOWN	16
+
+/*
+ * A device as the bus keeps it. @driver_override is replaced under the
+ * device lock; @channels and @removed are guarded by hvg_bus_lock.
+ */
+struct hvg_bus_dev {
+	struct hvg_vmbus_device pub;
+	char *driver_override;
+	struct kobject *channels;	/* "channels" directory */
+	bool removed;
+};
+
+#define to_hvg_bus_dev(d) container_of(to_hvg_vmbus_device(d), \
+				       struct hvg_bus_dev, pub)
+
+/*
+ * hvg_bus_lock (mutex, process context) guards hvg_bus_chans (every
+ * channel whose relid is not given back yet), hvg_bus_stopping and the
+ * @removed flags. Never held across a driver call or a wait for the host.
+ */
+static DEFINE_MUTEX(hvg_bus_lock);
+static LIST_HEAD(hvg_bus_chans);
+static bool hvg_bus_stopping;
+
+static struct workqueue_struct *hvg_bus_wq;
+static struct device *hvg_bus_root;
+static struct dentry *hvg_bus_debugfs;
+static bool hvg_bus_registered;
+
+/* ---------------------------------------------------------------------
+ * Matching, probe, remove.
+ */
+
+static const struct hv_vmbus_device_id hvg_null_id;
+
+static const struct hv_vmbus_device_id *
+hvg_bus_match_id(const struct hvg_vmbus_driver *drv,
+		 const struct hvg_vmbus_device *dev)
+{
+	const struct hv_vmbus_device_id *id = drv->id_table;
+
+	for (; id && !guid_is_null(&id->guid); id++)
+		if (guid_equal(&id->guid, &dev->class_id))
+			return id;
+	return NULL;
+}
+
+static const struct hv_vmbus_device_id *
+hvg_bus_lookup(const struct hvg_vmbus_driver *drv, struct hvg_bus_dev *bd)
+{
+	const char *ovr = READ_ONCE(bd->driver_override);
+
+	/* With an override, only the named driver binds, by name alone. */
+	if (ovr)
+		return strcmp(ovr, drv->name) ? NULL : &hvg_null_id;
+	return hvg_bus_match_id(drv, &bd->pub);
+}
+
+static int hvg_bus_match(struct device *dev,
+			 HVG_MATCH_DRV_CONST struct device_driver *drv)
+{
+	const struct hvg_vmbus_driver *d =
+		container_of(drv, struct hvg_vmbus_driver, driver);
+
+	return !!hvg_bus_lookup(d, to_hvg_bus_dev(dev));
+}
+
+static int hvg_bus_uevent(HVG_UEVENT_DEV_CONST struct device *dev,
+			  struct kobj_uevent_env *env)
+{
+	const struct hvg_vmbus_device *hd =
+		container_of(dev, struct hvg_vmbus_device, dev);
+	char alias[HVG_MODALIAS_LEN];
+
+	hvg_vmbus_modalias(&hd->class_id, alias);
+	return add_uevent_var(env, "MODALIAS=%s", alias);
+}
+
+static int hvg_bus_probe(struct device *dev)
+{
+	struct hvg_vmbus_driver *drv = to_hvg_vmbus_driver(dev->driver);
+	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
+	const struct hv_vmbus_device_id *id;
+
+	id = hvg_bus_lookup(drv, bd);
+	if (!id)
+		return -ENODEV;
+	if (hvg_vmbus_chan_rescinded(bd->pub.channel))
+		return -ENODEV;
+	return drv->probe ? drv->probe(&bd->pub, id) : 0;
+}
+
+/* After a driver is gone: no channel of the device may stay open. */
+static void hvg_bus_close_all(struct hvg_vmbus_channel *primary)
+{
+	struct hvg_vmbus_channel *s;
+	LIST_HEAD(subs);
+
+	/* A snapshot: sub-channels stay on the list until the device goes. */
+	for (;;) {
+		struct hvg_vmbus_channel *next = NULL;
+
+		spin_lock(&primary->sub_lock);
+		list_for_each_entry(s, &primary->subs, sub_node) {
+			clear_bit(HVG_CHAN_F_HANDED, &s->flags);
+			if (READ_ONCE(s->state) != HVG_CHAN_CLOSED) {
+				next = s;
+				hvg_chan_get(s);
+				break;
+			}
+		}
+		primary->subchan_fn = NULL;
+		spin_unlock(&primary->sub_lock);
+		if (!next)
+			break;
+		hvg_chan_force_close(next);
+		hvg_chan_put(next);
+	}
+	hvg_chan_force_close(primary);
+}
+
+#if KERNEL_VERSION(5, 15, 0) <= HVG_KVER
+static void hvg_bus_remove(struct device *dev)
+#else
+static int hvg_bus_remove(struct device *dev)
+#endif
+{
+	struct hvg_vmbus_driver *drv = to_hvg_vmbus_driver(dev->driver);
+	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
+
+	if (drv->remove)
+		drv->remove(&bd->pub);
+	hvg_bus_close_all(bd->pub.channel);
+#if KERNEL_VERSION(5, 15, 0) > HVG_KVER
+	return 0;
+#endif
+}
+
+static void hvg_bus_shutdown(struct device *dev)
+{
+	struct hvg_vmbus_driver *drv;
+
+	if (!dev->driver)
+		return;
+	drv = to_hvg_vmbus_driver(dev->driver);
+	if (drv->shutdown)
+		drv->shutdown(to_hvg_vmbus_device(dev));
+}
+
+/* ---------------------------------------------------------------------
+ * Device attributes (Documentation/ABI/stable/sysfs-bus-vmbus).
+ */
+
+static ssize_t id_show(struct device *dev, struct device_attribute *attr,
+		       char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  (int)to_hvg_vmbus_device(dev)->channel->offer.child_relid);
+}
+static DEVICE_ATTR_RO(id);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  (int)READ_ONCE(to_hvg_vmbus_device(dev)->channel->state));
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t monitor_id_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  to_hvg_vmbus_device(dev)->channel->offer.monitor_id);
+}
+static DEVICE_ATTR_RO(monitor_id);
+
+static ssize_t class_id_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "{%pUl}\n", &to_hvg_vmbus_device(dev)->class_id);
+}
+static DEVICE_ATTR_RO(class_id);
+
+static ssize_t device_id_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "{%pUl}\n",
+			  &to_hvg_vmbus_device(dev)->instance_id);
+}
+static DEVICE_ATTR_RO(device_id);
+
+static ssize_t modalias_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	char alias[HVG_MODALIAS_LEN];
+
+	hvg_vmbus_modalias(&to_hvg_vmbus_device(dev)->class_id, alias);
+	return sysfs_emit(buf, "%s\n", alias);
+}
+static DEVICE_ATTR_RO(modalias);
+
+static ssize_t numa_node_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", dev_to_node(dev));
+}
+static DEVICE_ATTR_RO(numa_node);
+
+static ssize_t channel_vp_mapping_show(struct device *dev,
+				       struct device_attribute *attr,
+				       char *buf)
+{
+	return hvg_chan_vp_mapping(to_hvg_vmbus_device(dev), buf);
+}
+static DEVICE_ATTR_RO(channel_vp_mapping);
+
+static ssize_t vendor_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "0x%x\n", HVG_VMBUS_VENDOR_ID);
+}
+static DEVICE_ATTR_RO(vendor);
+
+static ssize_t device_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	const guid_t *c = &to_hvg_vmbus_device(dev)->class_id;
+	const guid_t ide = HVG_GUID_IDE, scsi = HVG_GUID_SCSI,
+		     nic = HVG_GUID_NETWORK;
+	unsigned int type = HVG_DEV_TYPE_UNKNOWN;
+
+	if (guid_equal(c, &ide))
+		type = HVG_DEV_TYPE_IDE;
+	else if (guid_equal(c, &scsi))
+		type = HVG_DEV_TYPE_SCSI;
+	else if (guid_equal(c, &nic))
+		type = HVG_DEV_TYPE_NIC;
+	return sysfs_emit(buf, "0x%x\n", type);
+}
+static DEVICE_ATTR_RO(device);
+
+static ssize_t driver_override_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
+	ssize_t n;
+
+	device_lock(dev);
+	n = sysfs_emit(buf, "%s\n",
+		       bd->driver_override ? bd->driver_override : "(null)");
+	device_unlock(dev);
+	return n;
+}
+
+static ssize_t driver_override_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
+	char *val = NULL, *old;
+	size_t len = count;
+
+	if (count >= PAGE_SIZE - 1)
+		return -EINVAL;
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len) {
+		val = kstrndup(buf, len, GFP_KERNEL);
+		if (!val)
+			return -ENOMEM;
+	}
+	device_lock(dev);
+	old = bd->driver_override;
+	WRITE_ONCE(bd->driver_override, val);
+	device_unlock(dev);
+	kfree(old);
+	return count;
+}
+static DEVICE_ATTR_RW(driver_override);
+
+static struct attribute *hvg_bus_dev_attrs[] = {
+	&dev_attr_id.attr,
+	&dev_attr_state.attr,
+	&dev_attr_monitor_id.attr,
+	&dev_attr_class_id.attr,
+	&dev_attr_device_id.attr,
+	&dev_attr_modalias.attr,
+	&dev_attr_numa_node.attr,
+	&dev_attr_channel_vp_mapping.attr,
+	&dev_attr_vendor.attr,
+	&dev_attr_device.attr,
+	&dev_attr_driver_override.attr,
+	NULL,
+};
+
+/* monitor_id only for a monitored primary, as upstream. */
+static umode_t hvg_bus_dev_attr_visible(struct kobject *kobj,
+					struct attribute *a, int n)
+{
+	struct device *dev = kobj_to_dev(kobj);
+
+	if (a == &dev_attr_monitor_id.attr &&
+	    !to_hvg_vmbus_device(dev)->channel->offer.monitor_allocated)
+		return 0;
+	return a->mode;
+}
+
+static const struct attribute_group hvg_bus_dev_group = {
+	.attrs = hvg_bus_dev_attrs,
+	.is_visible = hvg_bus_dev_attr_visible,
+};
+
+static const struct attribute_group *hvg_bus_dev_groups[] = {
+	&hvg_bus_dev_group,
+	NULL,
+};
+
+static struct bus_type hvg_vmbus_bus = {
+	.name = "vmbus",
+	.match = hvg_bus_match,
+	.uevent = hvg_bus_uevent,
+	.probe = hvg_bus_probe,
+	.remove = hvg_bus_remove,
+	.shutdown = hvg_bus_shutdown,
+	.dev_groups = hvg_bus_dev_groups,
+};
+
+int __hvg_vmbus_driver_register(struct hvg_vmbus_driver *drv,
+				struct module *owner, const char *mod_name)
+{
+	if (!READ_ONCE(hvg_bus_registered))
+		return -ENODEV;
+	if (!drv->name || !drv->probe)
+		return -EINVAL;
+	drv->driver.name = drv->name;
+	drv->driver.bus = &hvg_vmbus_bus;
+	drv->driver.owner = owner;
+	drv->driver.mod_name = mod_name;
+	return driver_register(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(__hvg_vmbus_driver_register);
+
+void hvg_vmbus_driver_unregister(struct hvg_vmbus_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_driver_unregister);
+
+/* ---------------------------------------------------------------------
+ * Sub-channels.
+ */
+
+/* Hand every sub-channel not handed yet to the handler. Process context. */
+static void hvg_bus_hand_subs(struct hvg_vmbus_channel *primary)
+{
+	void (*fn)(struct hvg_vmbus_channel *sub);
+	struct hvg_vmbus_channel *s, *next;
+
+	for (;;) {
+		next = NULL;
+		spin_lock(&primary->sub_lock);
+		fn = primary->subchan_fn;
+		if (fn) {
+			list_for_each_entry(s, &primary->subs, sub_node) {
+				if (test_bit(HVG_CHAN_F_RELEASED, &s->flags) ||
+				    test_and_set_bit(HVG_CHAN_F_HANDED,
+						     &s->flags))
+					continue;
+				next = s;
+				hvg_chan_get(s);
+				break;
+			}
+		}
+		spin_unlock(&primary->sub_lock);
+		if (!next)
+			return;
+		fn(next);
+		hvg_chan_put(next);
+	}
+}
+
+void hvg_vmbus_set_subchan_handler(struct hvg_vmbus_channel *primary,
+				   void (*fn)(struct hvg_vmbus_channel *sub))
+{
+	spin_lock(&primary->sub_lock);
+	primary->subchan_fn = fn;
+	spin_unlock(&primary->sub_lock);
+	hvg_bus_hand_subs(primary);
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_set_subchan_handler);
+
+int hvg_vmbus_wait_subchans(struct hvg_vmbus_channel *primary,
+			    unsigned int count)
+{
+	long left;
+
+	left = wait_event_timeout(primary->subs_wq,
+				  READ_ONCE(primary->nsubs) >= count ||
+				  hvg_vmbus_chan_rescinded(primary),
+				  msecs_to_jiffies(READ_ONCE(hvg_vmbus_timeout_ms)));
+	if (hvg_vmbus_chan_rescinded(primary))
+		return -ENODEV;
+	return left ? 0 : -ETIMEDOUT;
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_wait_subchans);
+
+/* ---------------------------------------------------------------------
+ * Offers, rescinds, relid release.
+ */
+
+static void hvg_bus_post_relid_released(u32 relid)
+{
+	struct hvg_chmsg_buf *msg = kmalloc(sizeof(*msg), GFP_KERNEL);
+	int err = msg ? hvg_chmsg_build_relid_released(msg, relid) : -ENOMEM;
+
+	if (!err)
+		err = hvg_vmbus_post(msg);
+	if (err)
+		pr_err("relid %u: RELID_RELEASED not sent: %d\n", relid, err);
+	kfree(msg);
+}
+
+/*
+ * Give the relid back: out of sysfs, debugfs and the relid table, then
+ * RELID_RELEASED (@send) and the offer's reference. Once per channel.
+ */
+static void hvg_bus_release(struct hvg_vmbus_channel *chan, bool send)
+{
+	if (test_and_set_bit(HVG_CHAN_F_RELEASED, &chan->flags))
+		return;
+	hvg_chan_sysfs_del(chan);
+	hvg_chan_debugfs_del(chan);
+	hvg_chan_unpublish(chan);
+	if (send)
+		hvg_bus_post_relid_released(chan->offer.child_relid);
+	mutex_lock(&hvg_bus_lock);
+	list_del_init(&chan->all_node);
+	mutex_unlock(&hvg_bus_lock);
+	hvg_chan_put(chan);
+}
+
+static void hvg_bus_release_work(struct work_struct *work)
+{
+	struct hvg_vmbus_channel *chan =
+		container_of(work, struct hvg_vmbus_channel, release_work);
+
+	hvg_bus_release(chan, true);
+	hvg_chan_put(chan);	/* the work's reference */
+}
+
+/* Release @chan if it is rescinded, its rescind processed, and closed. */
+static void hvg_bus_maybe_release(struct hvg_vmbus_channel *chan)
+{
+	bool closed;
+
+	if (!test_bit(HVG_CHAN_F_RESCIND_DONE, &chan->flags))
+		return;
+	mutex_lock(&chan->lock);
+	closed = chan->state == HVG_CHAN_CLOSED;
+	mutex_unlock(&chan->lock);
+	if (closed)
+		hvg_bus_release(chan, true);
+}
+
+void hvg_bus_chan_closed(struct hvg_vmbus_channel *chan)
+{
+	/*
+	 * Full barrier: the CLOSED store (under the channel lock) before
+	 * the RESCIND_DONE test; pairs with the barrier in the rescind work
+	 * between setting RESCIND_DONE and taking the channel lock.
+	 */
+	smp_mb();
+	if (!test_bit(HVG_CHAN_F_RESCIND_DONE, &chan->flags) ||
+	    test_bit(HVG_CHAN_F_RELEASED, &chan->flags))
+		return;
+	hvg_chan_get(chan);
+	if (!queue_work(hvg_bus_wq, &chan->release_work))
+		hvg_chan_put(chan);
+}
+
+static void hvg_bus_dev_release(struct device *dev)
+{
+	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
+	struct hvg_vmbus_channel *primary = bd->pub.channel, *s, *tmp;
+	LIST_HEAD(subs);
+
+	spin_lock(&primary->sub_lock);
+	list_splice_init(&primary->subs, &subs);
+	spin_unlock(&primary->sub_lock);
+	list_for_each_entry_safe(s, tmp, &subs, sub_node) {
+		list_del_init(&s->sub_node);
+		hvg_chan_put(s);	/* the device's reference */
+	}
+	hvg_chan_put(primary);		/* the device's reference */
+	kfree(bd->driver_override);
+	kfree(bd);
+}
+
+/* Add the device of a primary channel. Bus work. */
+static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
+{
+	struct hvg_bus_dev *bd;
+	int err;
+
+	bd = kzalloc(sizeof(*bd), GFP_KERNEL);
+	if (!bd) {
+		hvg_bus_release(chan, true);
+		return;
+	}
+	bd->pub.channel = chan;
+	bd->pub.class_id = chan->offer.if_type;
+	bd->pub.instance_id = chan->offer.if_instance;
+	device_initialize(&bd->pub.dev);
+	bd->pub.dev.bus = &hvg_vmbus_bus;
+	bd->pub.dev.parent = hvg_bus_root;
+	bd->pub.dev.release = hvg_bus_dev_release;
+	hvg_chan_get(chan);		/* the device's reference */
+	chan->dev = &bd->pub;
+	err = dev_set_name(&bd->pub.dev, "%pUl", &chan->offer.if_instance);
+	if (!err)
+		err = device_add(&bd->pub.dev);
+	if (err) {
+		pr_err("relid %u: device {%pUl} not added: %d\n",
+		       chan->offer.child_relid, &chan->offer.if_instance, err);
+		mutex_lock(&hvg_bus_lock);
+		bd->removed = true;
+		mutex_unlock(&hvg_bus_lock);
+		put_device(&bd->pub.dev);
+		hvg_bus_release(chan, true);
+		return;
+	}
+	bd->channels = kobject_create_and_add("channels", &bd->pub.dev.kobj);
+	if (bd->channels && hvg_chan_sysfs_add(chan, bd->channels))
+		dev_warn(&bd->pub.dev, "no sysfs directory channels/%u\n",
+			 chan->offer.child_relid);
+	hvg_chan_debugfs_add(chan, hvg_bus_debugfs);
+}
+
+/* Remove the device of @primary (once): driver remove, sysfs, debugfs. */
+static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
+{
+	struct hvg_vmbus_device *hd = primary->dev;
+	struct hvg_vmbus_channel *s;
+	struct hvg_bus_dev *bd;
+
+	if (!hd)
+		return;
+	bd = container_of(hd, struct hvg_bus_dev, pub);
+	mutex_lock(&hvg_bus_lock);
+	if (bd->removed) {
+		mutex_unlock(&hvg_bus_lock);
+		return;
+	}
+	bd->removed = true;
+	mutex_unlock(&hvg_bus_lock);
+
+	get_device(&hd->dev);
+	device_del(&hd->dev);		/* the driver's remove() runs */
+	hvg_bus_close_all(primary);	/* also when no driver was bound */
+
+	/*
+	 * Sub-channel directories go with the device's "channels";
+	 * hvg_bus_lock keeps the sub-channel list from growing meanwhile.
+	 */
+	mutex_lock(&hvg_bus_lock);
+	list_for_each_entry(s, &primary->subs, sub_node) {
+		hvg_chan_sysfs_del(s);
+		hvg_chan_debugfs_del(s);
+	}
+	mutex_unlock(&hvg_bus_lock);
+	hvg_chan_sysfs_del(primary);
+	hvg_chan_debugfs_del(primary);
+	kobject_put(bd->channels);
+	bd->channels = NULL;
+	put_device(&hd->dev);		/* ours */
+	put_device(&hd->dev);		/* the one device_initialize() gave */
+}
+
+/* A sub-channel's offer, slow part. Bus work. */
+static void hvg_bus_add_sub(struct hvg_vmbus_channel *sub)
+{
+	struct hvg_vmbus_channel *primary = sub->primary;
+	struct hvg_bus_dev *bd = NULL;
+	bool ok;
+
+	mutex_lock(&hvg_bus_lock);
+	ok = primary->dev && !test_bit(HVG_CHAN_F_RELEASED, &primary->flags);
+	if (ok) {
+		bd = container_of(primary->dev, struct hvg_bus_dev, pub);
+		ok = !bd->removed;
+	}
+	if (ok) {
+		sub->dev = primary->dev;
+		hvg_chan_get(sub);	/* the device's reference */
+		spin_lock(&primary->sub_lock);
+		list_add_tail(&sub->sub_node, &primary->subs);
+		WRITE_ONCE(primary->nsubs, primary->nsubs + 1);
+		spin_unlock(&primary->sub_lock);
+		if (bd->channels && hvg_chan_sysfs_add(sub, bd->channels))
+			dev_warn(&bd->pub.dev, "no sysfs directory channels/%u\n",
+				 sub->offer.child_relid);
+		hvg_chan_debugfs_add(sub, hvg_bus_debugfs);
+	}
+	mutex_unlock(&hvg_bus_lock);
+	if (!ok) {
+		pr_warn("relid %u: sub-channel %u of a device that is gone: released\n",
+			sub->offer.child_relid, sub->offer.sub_channel_index);
+		hvg_bus_release(sub, true);
+		return;
+	}
+	wake_up_all(&primary->subs_wq);
+	hvg_bus_hand_subs(primary);
+}
+
+static void hvg_bus_offer_work(struct work_struct *work)
+{
+	struct hvg_vmbus_channel *chan =
+		container_of(work, struct hvg_vmbus_channel, offer_work);
+
+	/* Rescinded before its device existed: the rescind work releases. */
+	if (!hvg_vmbus_chan_rescinded(chan)) {
+		if (chan->primary)
+			hvg_bus_add_sub(chan);
+		else
+			hvg_bus_add_device(chan);
+	}
+	hvg_chan_put(chan);	/* the work's reference */
+}
+
+static void hvg_bus_rescind_work(struct work_struct *work)
+{
+	struct hvg_vmbus_channel *chan =
+		container_of(work, struct hvg_vmbus_channel, rescind_work);
+
+	if (!chan->primary)
+		hvg_bus_remove_device(chan);
+	set_bit(HVG_CHAN_F_RESCIND_DONE, &chan->flags);
+	/* Pairs with the barrier in hvg_bus_chan_closed(). */
+	smp_mb__after_atomic();
+	hvg_bus_maybe_release(chan);
+	hvg_chan_put(chan);	/* the work's reference */
+}
+
+/* The primary of a sub-channel offer; hvg_bus_lock held. */
+static struct hvg_vmbus_channel *
+hvg_bus_find_primary(const struct hvg_chmsg_offer_info *o)
+{
+	struct hvg_vmbus_channel *c;
+
+	list_for_each_entry(c, &hvg_bus_chans, all_node)
+		if (!c->primary && !c->offer.sub_channel_index &&
+		    !hvg_vmbus_chan_rescinded(c) &&
+		    guid_equal(&c->offer.if_instance, &o->if_instance) &&
+		    guid_equal(&c->offer.if_type, &o->if_type))
+			return c;
+	return NULL;
+}
+
+static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
+{
+	struct hvg_vmbus_channel *chan, *primary;
+	int err;
+
+	chan = hvg_chan_alloc(o);
+	if (!chan) {
+		pr_err("relid %u: no memory for the offer: released\n",
+		       o->child_relid);
+		hvg_bus_post_relid_released(o->child_relid);
+		return;
+	}
+	INIT_WORK(&chan->offer_work, hvg_bus_offer_work);
+	INIT_WORK(&chan->rescind_work, hvg_bus_rescind_work);
+	INIT_WORK(&chan->release_work, hvg_bus_release_work);
+
+	mutex_lock(&hvg_bus_lock);
+	if (hvg_bus_stopping) {
+		mutex_unlock(&hvg_bus_lock);
+		/* The UNLOAD that follows gives every relid back (M10). */
+		hvg_chan_put(chan);
+		return;
+	}
+	primary = hvg_bus_find_primary(o);
+	if (o->sub_channel_index && !primary) {
+		mutex_unlock(&hvg_bus_lock);
+		pr_warn_ratelimited("relid %u: sub-channel %u of {%pUl} without a primary: released\n",
+				    o->child_relid, o->sub_channel_index,
+				    &o->if_instance);
+		hvg_chan_put(chan);
+		hvg_bus_post_relid_released(o->child_relid);
+		return;
+	}
+	if (!o->sub_channel_index && primary) {
+		mutex_unlock(&hvg_bus_lock);
+		pr_warn_ratelimited("relid %u: duplicate offer of device {%pUl} (relid %u has it): released\n",
+				    o->child_relid, &o->if_instance,
+				    primary->offer.child_relid);
+		hvg_chan_put(chan);
+		hvg_bus_post_relid_released(o->child_relid);
+		return;
+	}
+	err = hvg_chan_publish(chan);
+	if (err) {
+		mutex_unlock(&hvg_bus_lock);
+		/* The relid belongs to the live channel: nothing to give back. */
+		pr_warn_ratelimited("offer of relid %u ignored: the relid is in use\n",
+				    o->child_relid);
+		hvg_chan_put(chan);
+		return;
+	}
+	if (primary) {
+		hvg_chan_get(primary);	/* dropped when the sub is freed */
+		chan->primary = primary;
+	}
+	list_add_tail(&chan->all_node, &hvg_bus_chans);
+	mutex_unlock(&hvg_bus_lock);
+
+	hvg_chan_get(chan);	/* the work's reference */
+	queue_work(hvg_bus_wq, &chan->offer_work);
+}
+
+static void hvg_bus_on_rescind(u32 relid)
+{
+	struct hvg_vmbus_channel *chan;
+
+	rcu_read_lock();
+	chan = hvg_chan_lookup_rcu(relid);
+	/* Published channels hold the offer's reference: never zero here. */
+	if (chan && !kref_get_unless_zero(&chan->ref))
+		chan = NULL;
+	rcu_read_unlock();
+	if (!chan) {
+		pr_warn_ratelimited("rescind of relid %u, which has no channel: ignored\n",
+				    relid);
+		return;
+	}
+	if (hvg_vmbus_chan_rescinded(chan)) {
+		pr_warn_ratelimited("relid %u rescinded twice: ignored\n", relid);
+		hvg_chan_put(chan);
+		return;
+	}
+	hvg_chan_rescind(chan);
+	/* The reference goes to the work. */
+	queue_work(hvg_bus_wq, &chan->rescind_work);
+}
+
+void hvg_bus_on_message(const struct hvg_chmsg *msg)
+{
+	if (msg->type == HVG_CHMSG_OFFERCHANNEL)
+		hvg_bus_on_offer(&msg->offer);
+	else if (msg->type == HVG_CHMSG_RESCIND_CHANNELOFFER)
+		hvg_bus_on_rescind(msg->rescind.child_relid);
+}
+
+/* ---------------------------------------------------------------------
+ * Module init and exit.
+ */
+
+int hvg_bus_init(void)
+{
+	int err;
+
+	hvg_bus_stopping = false;
+	err = bus_register(&hvg_vmbus_bus);
+	if (err == -EEXIST) {
+		pr_err("bus \"vmbus\" already registered: the in-kernel hv_vmbus owns the VMBus; unload it (or boot without it) to use hvg_vmbus\n");
+		return -EBUSY;
+	}
+	if (err) {
+		pr_err("cannot register bus \"vmbus\": %d\n", err);
+		return err;
+	}
+	hvg_bus_root = root_device_register("hvg_vmbus");
+	if (IS_ERR(hvg_bus_root)) {
+		err = PTR_ERR(hvg_bus_root);
+		hvg_bus_root = NULL;
+		goto err_bus;
+	}
+	hvg_bus_wq = alloc_ordered_workqueue("hvg_vmbus_bus", 0);
+	if (!hvg_bus_wq) {
+		err = -ENOMEM;
+		goto err_root;
+	}
+	hvg_bus_debugfs = debugfs_create_dir("channels", hvg_vmbus_debugfs_root());
+
+	WRITE_ONCE(hvg_bus_registered, true);
+	return 0;
+
+err_root:
+	root_device_unregister(hvg_bus_root);
+	hvg_bus_root = NULL;
+err_bus:
+	bus_unregister(&hvg_vmbus_bus);
+	return err;
+}
+
+void hvg_bus_remove_all(void)
+{
+	struct hvg_vmbus_channel *c, *next;
+
+	mutex_lock(&hvg_bus_lock);
+	hvg_bus_stopping = true;
+	mutex_unlock(&hvg_bus_lock);
+	/* Offers already queued become devices first, then all go. */
+	flush_workqueue(hvg_bus_wq);
+	for (;;) {
+		next = NULL;
+		mutex_lock(&hvg_bus_lock);
+		list_for_each_entry(c, &hvg_bus_chans, all_node) {
+			struct hvg_bus_dev *bd;
+
+			if (c->primary || !c->dev)
+				continue;
+			bd = container_of(c->dev, struct hvg_bus_dev, pub);
+			if (bd->removed)
+				continue;
+			next = c;
+			hvg_chan_get(c);
+			break;
+		}
+		mutex_unlock(&hvg_bus_lock);
+		if (!next)
+			break;
+		hvg_bus_remove_device(next);
+		hvg_chan_put(next);
+	}
+	flush_workqueue(hvg_bus_wq);
+}
+
+void hvg_bus_exit(void)
+{
+	struct hvg_vmbus_channel *c;
+
+	WRITE_ONCE(hvg_bus_registered, false);
+	/* After UNLOAD: the host forgot every relid; free without telling. */
+	flush_workqueue(hvg_bus_wq);
+	for (;;) {
+		mutex_lock(&hvg_bus_lock);
+		c = list_first_entry_or_null(&hvg_bus_chans,
+					     struct hvg_vmbus_channel,
+					     all_node);
+		if (c)
+			hvg_chan_get(c);
+		mutex_unlock(&hvg_bus_lock);
+		if (!c)
+			break;
+		hvg_chan_force_close(c);
+		hvg_bus_release(c, false);
+		hvg_chan_put(c);
+	}
+	destroy_workqueue(hvg_bus_wq);
+	hvg_bus_wq = NULL;
+	debugfs_remove_recursive(hvg_bus_debugfs);
+	hvg_bus_debugfs = NULL;
+	root_device_unregister(hvg_bus_root);
+	hvg_bus_root = NULL;
+	bus_unregister(&hvg_vmbus_bus);
+}
