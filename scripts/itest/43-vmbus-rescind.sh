@@ -172,10 +172,12 @@ t0=$(date +%s)
 c=0
 while [ "$c" -lt "${HVG_RESCIND_CYCLES:-1000}" ]; do
 	c=$((c + 1))
-	before=$(host_relids)
 	echo echo > "$ctl/offer" || fail "cycle $c: offer failed"
-	rel=$(host_relids | grep -vxF "$before" | head -n 1)
-	[ -n "$rel" ] || fail "cycle $c: no new relid in $ctl/devices"
+	# the host lists its channels in the order it made them
+	rel=$(sed -n '$s/^relid=\([0-9]*\) class=echo .* sub=0 .*/\1/p' "$ctl/devices")
+	[ -n "$rel" ] && [ "$rel" != "${last:-}" ] ||
+		fail "cycle $c: the new device is not the host's last channel"
+	last=$rel
 	echo "$rel" > "$ctl/rescind" || fail "cycle $c: rescind of relid $rel failed"
 done
 wait_for '[ "$(echo_devs)" = "$keep" ]' "the rescinded devices to go"
