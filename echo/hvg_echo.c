@@ -296,10 +296,12 @@ static void echo_reply(struct echo_chan *ec,
 		goto done;
 	}
 	if (r->op == HVG_ECHO_OP_ECHO) {
-		if (len != ECHO_HDR_LEN + r->len || h.len != r->len) {
+		/* the ring pads each packet to 8 bytes: up to 7 more */
+		if (len < ECHO_HDR_LEN + r->len ||
+		    len - (ECHO_HDR_LEN + r->len) >= 8 || h.len != r->len) {
 			ec->rx.err_len++;
 			dev_err_ratelimited(&ed->hdev->dev,
-					    "channel %u: echo of seq %u: packet %u bytes, header len %u; sent %u after the header\n",
+					    "channel %u: echo of seq %u: packet %u bytes (padded to 8), header len %u; sent %u after the header\n",
 					    ec->index, r->seq, len, h.len, r->len);
 			goto done;
 		}

@@ -130,11 +130,11 @@ else
 	[ "$(ls "$edev/channels" | grep -c .)" = 4 ] ||
 		demo_fail "the echo device does not have 4 channels after the run"
 	echo
-	echo "### modprobe -r hvg_echo (closes the channels)"
-	if modprobe -r hvg_echo; then
+	echo "### rmmod hvg_echo (closes the channels; the device stays)"
+	if rmmod hvg_echo; then
 		echo "  unloaded; ${edev##*/} state $(cat "$edev/state")"
 	else
-		demo_fail "modprobe -r hvg_echo failed"
+		demo_fail "rmmod hvg_echo failed"
 	fi
 fi
 echo

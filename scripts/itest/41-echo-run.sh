@@ -31,9 +31,12 @@ field()
 {
 	sed -n "s/^$1: //p" "$run"
 }
+# Milliseconds since boot (busybox's date has no %N).
 now_ms()
 {
-	echo $(($(date +%s%N) / 1000000))
+	read -r up _ < /proc/uptime
+	cs=${up#*.}
+	echo $((${up%.*} * 1000 + ${cs#0} * 10))
 }
 
 echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
