@@ -8,10 +8,15 @@
  * path and queues the copy; one ordered work item parses the copies with
  * chanmsg and handles them in process context, in arrival order.
  *
+ * Before the message slot, the handler scans the CPU's event flags for
+ * channel events (channel.c). Offers and rescinds go to the bus (bus.c),
+ * channel replies to their waiters (channel.c).
+ *
  * The connect path (module load) and the disconnect path (module unload)
  * send one request at a time and wait, bounded by the timeout_ms module
  * parameter, for the one reply type they expect: VERSION_RESPONSE,
- * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE.
+ * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE. The panic and reboot notifiers
+ * send UNLOAD without sleeping and poll the message slots for the answer.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -566,7 +571,8 @@ static int hvg_vmbus_offline_check(void *ctx, unsigned int cpu)
 		ret = -EBUSY;
 	mutex_unlock(&c->lock);
 	/* A channel bound to the CPU (open, opening or closing). */
-	if (!ret && c->state != HVG_VMBUS_DISCONNECTED && hvg_chan_cpu_busy(cpu))
+	if (!ret && READ_ONCE(c->state) != HVG_VMBUS_DISCONNECTED &&
+	    hvg_chan_cpu_busy(cpu))
 		ret = -EBUSY;
 	return ret;
 }
