@@ -204,9 +204,22 @@ static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 	ch->state = HVG_LH_CH_PENDING;
 	hvg_lh_chan_init(ch);
 	if (primary) {
+		struct hvg_lh_channel *other;
+		u16 index = 1;
+
+		/* The lowest index no sub-channel of this primary has. */
+again:
+		list_for_each_entry(other, &srv->channels, node) {
+			if (other->primary == primary && other != primary &&
+			    other->sub_index == index) {
+				index++;
+				goto again;
+			}
+		}
 		ch->primary = primary;
 		ch->instance = primary->instance;
-		ch->sub_index = ++primary->nr_subs;
+		ch->sub_index = index;
+		primary->nr_subs++;
 	} else {
 		ch->primary = ch;
 		guid_gen(&ch->instance);
