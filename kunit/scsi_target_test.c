@@ -433,7 +433,7 @@ static void hvg_scsi_target_read_write(struct kunit *test)
 	st_expect_good(test, &c, 512);
 	KUNIT_EXPECT_EQ(test, e->buf[511], (u8)(511 * 7 + 3));
 	cdb[4] = 0;
-	KUNIT_ASSERT_EQ(test, st_run(e, 0, cdb, 6, IN, 65536, &c), 0);
+	KUNIT_ASSERT_EQ(test, st_run(e, 0, cdb, 6, IN, 131072, &c), 0);
 	st_expect_good(test, &c, 256 * 512);
 	/* WRITE(6) and WRITE(16). */
 	cdb[0] = 0x0a;
