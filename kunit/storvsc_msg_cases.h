@@ -455,6 +455,40 @@ static void ct_case_parse_status_completions(struct ct *t)
 	CT_EQ(t, ct_parse_comp(t, buf, 64, 0, 7, 0, &m), 0);
 }
 
+static void ct_case_fchba_data(struct ct *t)
+{
+	struct hvg_stor_msg m;
+	struct hvg_stor_buf b;
+	u8 buf[64], want[64];
+	u32 i;
+
+	CT_EQ(t, hvg_stor_build_fchba_data(&b, CT_W10), 0);
+	ct_request(want, 12);
+	CT_BYTES(t, &b, want, 64);
+	CT_EQ(t, hvg_stor_build_fchba_data(&b, 0x0601), -EINVAL);
+
+	/* primary_active @12, port WWN @16, node @24, secondaries @32, @40. */
+	ct_comp(buf, 0);
+	buf[12] = 1;
+	for (i = 0; i < 32; i++)
+		buf[16 + i] = 0x50 + i;
+	CT_EQ(t, ct_parse_comp(t, buf, 64, CT_W10, 12, 0, &m), 0);
+	CT_EQ(t, m.op, 12);
+	CT_EQ(t, m.wwn.primary_active, 1);
+	CT_EQ(t, m.wwn.primary_port_wwn[0], 0x50);
+	CT_EQ(t, m.wwn.primary_node_wwn[7], 0x5f);
+	CT_EQ(t, m.wwn.secondary_port_wwn[0], 0x60);
+	CT_EQ(t, m.wwn.secondary_node_wwn[7], 0x6f);
+	/* A failed query carries no names. */
+	ct_le32(buf + 8, 0xc0000001);
+	CT_EQ(t, ct_parse_comp(t, buf, 64, CT_W10, 12, 0, &m), 0);
+	CT_EQ(t, m.wwn.primary_port_wwn[0], 0);
+	/* With transaction id 0 it answers nothing (M21). */
+	ct_le32(buf, 12);
+	CT_EQ(t, ct_parse(t, buf, 64, CT_PKT_INBAND, 0, CT_W10, NULL, &m),
+	      -HVG_STOR_E_UNSOLICITED);
+}
+
 static void ct_case_parse_properties(struct ct *t)
 {
 	struct hvg_stor_msg m;
@@ -754,7 +788,7 @@ static void ct_case_parse_caller_errors(struct ct *t)
 	e.op = 11;
 	CT_EQ(t, ct_parse(t, buf, 64, CT_PKT_COMP, CT_ID, CT_W10, &e, &m),
 	      -EINVAL);
-	e.op = 12;
+	e.op = 14;
 	CT_EQ(t, ct_parse(t, buf, 64, CT_PKT_COMP, CT_ID, CT_W10, &e, &m),
 	      -EINVAL);
 	e.op = 0xffffffff;

@@ -169,6 +169,11 @@ int hvg_stor_build_create_sub_channels(struct hvg_stor_buf *buf,
 	return 0;
 }
 
+int hvg_stor_build_fchba_data(struct hvg_stor_buf *buf, u16 version)
+{
+	return hvg_stor_build_plain(buf, version, HVG_VSTOR_OP_FCHBA_DATA);
+}
+
 int hvg_stor_build_reset(struct hvg_stor_buf *buf, u16 version, u32 op)
 {
 	if (op != HVG_VSTOR_OP_RESET_LUN && op != HVG_VSTOR_OP_RESET_ADAPTER &&
@@ -254,6 +259,7 @@ static bool hvg_stor_op_is_request(u32 op)
 	case HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION:
 	case HVG_VSTOR_OP_QUERY_PROPERTIES:
 	case HVG_VSTOR_OP_CREATE_SUB_CHANNELS:
+	case HVG_VSTOR_OP_FCHBA_DATA:
 		return true;
 	default:
 		return false;
@@ -375,6 +381,11 @@ int hvg_stor_parse(const void *buf, u32 len, u16 pkt_type, u64 trans_id,
 	case HVG_VSTOR_OP_EXECUTE_SRB:
 		return hvg_stor_parse_srb(&p, version, expect->data_length,
 					  &out->srb);
+	case HVG_VSTOR_OP_FCHBA_DATA:
+		/* Names only: whatever their bytes, nothing is sized by them. */
+		if (out->status == HVG_NT_SUCCESS)
+			out->wwn = p.wwn;
+		return 0;
 	default:
 		return 0;	/* the status is all there is */
 	}

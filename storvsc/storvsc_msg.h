@@ -129,6 +129,12 @@ int hvg_stor_build_end_init(struct hvg_stor_buf *buf, u16 version);
 int hvg_stor_build_create_sub_channels(struct hvg_stor_buf *buf,
 				       u16 version, u16 count);
 
+/*
+ * FCHBA_DATA: a Fibre Channel controller asks for its port and node names
+ * after QUERY_PROPERTIES (only FC controllers send it).
+ */
+int hvg_stor_build_fchba_data(struct hvg_stor_buf *buf, u16 version);
+
 /* RESET_LUN, RESET_ADAPTER or RESET_BUS (@op); -EINVAL for another op. */
 int hvg_stor_build_reset(struct hvg_stor_buf *buf, u16 version, u32 op);
 
@@ -226,6 +232,7 @@ struct hvg_stor_srb_result {
  * @max_transfer: QUERY_PROPERTIES: max_transfer_bytes rounded down to
  *	4 KiB, at least 4 KiB when @status is 0
  * @srb: EXECUTE_SRB: the SCSI result
+ * @wwn: FCHBA_DATA with status 0: the port and node world-wide names
  */
 struct hvg_stor_msg {
 	u32 kind;
@@ -237,6 +244,7 @@ struct hvg_stor_msg {
 	bool multi_channel;
 	u32 max_transfer;
 	struct hvg_stor_srb_result srb;
+	struct hvg_vstor_fc_wwn wwn;
 };
 
 /**

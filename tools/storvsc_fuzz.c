@@ -27,7 +27,7 @@
 } while (0)
 
 static const u16 fz_versions[7] = FZ_STOR_VERSIONS;
-static const u32 fz_expect[12] = FZ_STOR_EXPECT;
+static const u32 fz_expect[13] = FZ_STOR_EXPECT;
 static const u16 fz_pkt_types[8] = FZ_STOR_PKT_TYPES;
 
 static void fz_check_map(const struct hvg_stor_srb_result *c, u8 opcode)
@@ -76,6 +76,11 @@ static void fz_check_parsed(const struct hvg_stor_msg *m, u64 id, u16 version,
 	} else {
 		FZ_ASSERT(!m->max_transfer);
 	}
+	if (m->op != HVG_VSTOR_OP_FCHBA_DATA || m->status) {
+		static const struct hvg_vstor_fc_wwn zero;
+
+		FZ_ASSERT(!memcmp(&m->wwn, &zero, sizeof(zero)));
+	}
 	if (m->multi_channel)
 		FZ_ASSERT(hvg_stor_version_known(version));
 	else
@@ -105,7 +110,7 @@ static void fz_packet(const u8 *data, size_t avail, const u8 *rec)
 	u8 esel = rec[1], dsel = rec[2];
 	u32 len = rec[3], i, keep;
 	struct hvg_stor_expect e = {
-		.op = fz_expect[(esel & 0xf) % 12],
+		.op = fz_expect[(esel & 0xf) % 13],
 		.data_length = dsel == 255 ? 0xffffffffu : dsel * 512u,
 		.version = 0x0602,
 	};

@@ -109,6 +109,12 @@ static int ct_write_corpus(const char *dir)
 		snprintf(name, sizeof(name), "completion-%s", names[i]);
 		rc |= ct_write_seed(dir, name, rec, n);
 	}
+	/* FCHBA_DATA's answer (index 9): the port and node names. */
+	ct_comp(pkt, 0);
+	pkt[12] = 1;
+	memset(pkt + 16, 0x50, 32);
+	n = ct_record(rec, 1, 9, false, 0, 0, pkt, 64);
+	rc |= ct_write_seed(dir, "completion-fchba-data", rec, n);
 	/* The notifications. */
 	memset(pkt, 0, sizeof(pkt));
 	ct_le32(pkt, 11);
