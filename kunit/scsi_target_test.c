@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/unaligned.h>
 #include "../host/scsi_target.h"
 
 #define ST_BLOCKS	2048		/* a 1 MiB LUN */
@@ -1122,6 +1123,116 @@ static void hvg_scsi_target_sd_probe(struct kunit *test)
 	}
 }
 
+/* A small deterministic generator (xorshift32), for reproducible runs. */
+static u32 st_rand(u32 *state)
+{
+	u32 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+/*
+ * Run @cmd from a buffer of exactly @len bytes (KASAN sees any access past
+ * it) in two segments, and check what every outcome must satisfy.
+ */
+static void st_run_checked(struct kunit *test, struct st_env *e, u32 n,
+			   const u8 *cdb, u32 cdb_len, u8 dir, u32 len)
+{
+	struct hvg_scsi_seg segs[2];
+	struct hvg_scsi_cmd c;
+	u8 *buf;
+	int ret;
+
+	buf = kmalloc(len ? len : 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, 0, len);
+	segs[0].addr = buf;
+	segs[0].len = len / 2;
+	segs[1].addr = buf + len / 2;
+	segs[1].len = len - len / 2;
+	memset(&c, 0x5a, sizeof(c));
+	c.cdb = cdb;
+	c.cdb_len = cdb_len;
+	c.segs = segs;
+	c.nsegs = 2;
+	c.data_len = len;
+	c.dir = dir;
+	ret = hvg_scsi_execute(&e->t, n, &c);
+	kfree(buf);
+
+	KUNIT_EXPECT_TRUE_MSG(test, ret == 0 || ret == -EINVAL ||
+			      (ret == -ENODEV && n != 0 && cdb[0] != 0xa0),
+			      "op 0x%02x len %u: %d", cdb[0], cdb_len, ret);
+	if (ret)
+		return;
+	KUNIT_EXPECT_LE_MSG(test, c.transferred, len, "op 0x%02x", cdb[0]);
+	if (c.status == HVG_SCSI_GOOD) {
+		KUNIT_EXPECT_EQ_MSG(test, c.sense_len, 0, "op 0x%02x", cdb[0]);
+	} else {
+		KUNIT_EXPECT_EQ_MSG(test, c.status, HVG_SCSI_CHECK_CONDITION,
+				    "op 0x%02x", cdb[0]);
+		KUNIT_EXPECT_EQ(test, c.sense_len, 18);
+		KUNIT_EXPECT_EQ(test, c.sense[0], 0x70);
+		KUNIT_EXPECT_EQ(test, c.sense[7], 10);
+	}
+}
+
+/*
+ * Every opcode with every CDB length and direction, then random CDBs of
+ * the opcodes the target has with random fields, buffer sizes and
+ * directions, on LUN 0, a missing LUN and after a capacity change: only
+ * documented outcomes, nothing past the buffer (KASAN), no crash.
+ */
+static void hvg_scsi_target_random_cdbs(struct kunit *test)
+{
+	static const u8 ops[] = {
+		0x00, 0x03, 0x08, 0x0a, 0x12, 0x1a, 0x1b, 0x25, 0x28, 0x2a,
+		0x35, 0x41, 0x42, 0x5a, 0x88, 0x8a, 0x91, 0x93, 0x9e, 0xa0,
+	};
+	struct st_env *e = st_env(test, true);
+	u32 op, len, dir, i, seed = 0x1badcafe, r;
+	u8 cdb[16];
+
+	for (op = 0; op < 256; op++) {
+		for (len = 0; len <= 16; len++) {
+			for (dir = 0; dir < 3; dir++) {
+				memset(cdb, 0, sizeof(cdb));
+				cdb[0] = op;
+				cdb[4] = 8;		/* small allocations */
+				cdb[8] = 1;
+				st_run_checked(test, e, 0, cdb, len, dir,
+					       dir ? 512 : 0);
+			}
+		}
+	}
+	for (i = 0; i < 4000; i++) {
+		for (len = 0; len < 16; len += 4)
+			put_unaligned_be32(st_rand(&seed), cdb + len);
+		r = st_rand(&seed);
+		cdb[0] = ops[r % ARRAY_SIZE(ops)];
+		/* Mostly small LBAs and counts, so some commands succeed. */
+		if (r & 0x100) {
+			memset(cdb + 2, 0, 6);
+			cdb[5] = r >> 24;
+			cdb[7] = 0;
+			cdb[8] &= 0x0f;
+			cdb[12] = 0;
+			cdb[13] &= 0x0f;
+		}
+		len = (r >> 9) & 0x3 ? 10 + ((r >> 11) & 7) : (r >> 11) & 15;
+		dir = (r >> 14) % 3;
+		st_run_checked(test, e, (r >> 16) & 1 ? 0 : (r >> 17) & 3,
+			       cdb, len, dir, (r >> 19) & 0x3 ? (r >> 21) & 0x1fff :
+			       8192);
+		if (!(i % 1000))
+			hvg_scsi_lun_set_capacity(&e->lun, ST_BLOCKS - i / 1000);
+	}
+}
+
 static struct kunit_case hvg_scsi_target_cases[] = {
 	KUNIT_CASE(hvg_scsi_target_inquiry_standard),
 	KUNIT_CASE(hvg_scsi_target_inquiry_vpd),
@@ -1143,6 +1254,7 @@ static struct kunit_case hvg_scsi_target_cases[] = {
 	KUNIT_CASE(hvg_scsi_target_bad_cdb),
 	KUNIT_CASE(hvg_scsi_target_lun_config),
 	KUNIT_CASE(hvg_scsi_target_sd_probe),
+	KUNIT_CASE(hvg_scsi_target_random_cdbs),
 	{}
 };
 
