@@ -77,6 +77,36 @@ static int ct_write_seed(const char *dir, const char *sub, unsigned int idx,
 	return 0;
 }
 
+/* A valid NDIS object for each of the object parsers, in @b. */
+static u32 ct_object_seed(unsigned int i, u8 *b)
+{
+	static const u32 table[8] = { 0, 1, 2, 3, 0, 1, 2, 3 };
+	static const u8 mac[6] = { 0x00, 0x15, 0x5d, 0x12, 0x34, 0x56 };
+	struct hvg_ndis_offload_params p = { .tcp_ipv4_csum = 4 };
+	u8 key[40] = { 0x6d, 0x5a };
+	int n;
+
+	memset(b, 0, 512);
+	switch (i) {
+	case 0:
+		n = hvg_ndis_build_offload_query(b, 512, 0x00060001);
+		ct_le32(b + 8, 0x150);
+		return n;
+	case 1:
+		return hvg_ndis_build_offload_params(b, 512, 0x00060001, &p);
+	case 2:
+		n = hvg_ndis_build_rss_caps_query(b, 512);
+		ct_le32(b + 12, 4);
+		ct_le16(b + 16, 128);
+		return n;
+	case 3:
+		return hvg_ndis_build_rss_params(b, 512, 0, 0x1701, table, 8,
+						 key);
+	default:
+		return hvg_rndis_build_mac_param(b, 512, mac);
+	}
+}
+
 /*
  * nvsp_fuzz: [version selector][message]; every seed under 6.1 and,
  * the send table, under 5 too. rndis_fuzz: [mode][request id][message].
@@ -108,6 +138,31 @@ static int ct_write_corpus(const char *dir)
 		rec[1] = 0;
 		memcpy(rec + 2, b, len);
 		rc |= ct_write_seed(dir, "rndis_fuzz", n++, rec, len + 2);
+	}
+	/* NDIS objects, one per parser (the selector is sel % 5). */
+	for (i = 0; i < 5; i++) {
+		len = ct_object_seed(i, b);
+		rec[0] = FZ_RNDIS_OBJECT;
+		rec[1] = i == 0 ? 45 : i == 3 ? 8 : i; /* 45: 157 bytes; 8: 8 queues */
+		memcpy(rec + 2, b, len);
+		rc |= ct_write_seed(dir, "rndis_fuzz", n++, rec, len + 2);
+	}
+	/* Packets to build: {present, csum, lso, vlan, hash, data_len}. */
+	for (i = 0; i < 3; i++) {
+		u32 w[6] = { 0x0d, 0x00220005, 0, 0x643, 7, 1514 };
+
+		if (i == 1) {
+			w[0] = 0x02;
+			w[2] = hvg_rndis_lso_v2(false, 34, 1448);
+			w[5] = 64000;
+		} else if (i == 2) {
+			w[0] = 0x03;
+		}
+		rec[0] = FZ_RNDIS_BUILD;
+		rec[1] = 0;
+		memcpy(rec + 2, w, sizeof(w));
+		rc |= ct_write_seed(dir, "rndis_fuzz", n++, rec,
+				    2 + sizeof(w));
 	}
 	return rc;
 }
