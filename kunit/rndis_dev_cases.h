@@ -8,6 +8,15 @@
  */
 #include "netvsc_ct.h"
 
+/* One 16-byte PPI at @p: size, type, offset 12, a u32 value. */
+static void ct_dev_ppi(u8 *p, u32 type, u32 value)
+{
+	ct_le32(p, 16);
+	ct_le32(p + 4, type);
+	ct_le32(p + 8, 12);
+	ct_le32(p + 12, value);
+}
+
 static const u8 ct_dev_mac[6] = { 0x00, 0x15, 0x5d, 0x00, 0x00, 0x01 };
 
 /* One request from a heap copy of exactly @len bytes. */
@@ -43,23 +52,29 @@ static int ct_dev_query(struct hvg_rndis_dev *dev, u32 oid,
 			const void *info, u32 info_len, u8 *ans, u32 *ans_len)
 {
 	struct hvg_rndis_request rq = { HVG_RNDIS_MSG_QUERY, 77, 200 };
-	u8 req[256], resp[HVG_RNDIS_DEV_RESP_MAX];
+	u8 *req = ct_alloc(256 + HVG_RNDIS_DEV_RESP_MAX);
+	u8 *resp = req + 256;
 	struct hvg_rndis_msg m;
 	int n;
 
-	n = hvg_rndis_build_query(req, sizeof(req), 77, oid, info, info_len);
+	if (!req)
+		return -ENOMEM;
+	n = hvg_rndis_build_query(req, 256, 77, oid, info, info_len);
 	n = ct_dev_req(dev, req, n, resp);
-	if (n <= 0)
-		return n ? n : -EIO;
+	if (n <= 0) {
+		n = n ? n : -EIO;
+		goto out;
+	}
 	n = hvg_rndis_parse_host(resp, n, &m);
-	if (n)
-		return n;
-	n = hvg_rndis_check_reply(&m, &rq);
-	if (n)
-		return n;
-	*ans_len = m.query_c.info_len;
-	memcpy(ans, resp + m.query_c.info_offset, m.query_c.info_len);
-	return 0;
+	if (!n)
+		n = hvg_rndis_check_reply(&m, &rq);
+	if (!n) {
+		*ans_len = m.query_c.info_len;
+		memcpy(ans, resp + m.query_c.info_offset, m.query_c.info_len);
+	}
+out:
+	ct_free(req);
+	return n;
 }
 
 /* SET @oid through the device; the status the guest would see. */
@@ -67,18 +82,22 @@ static u32 ct_dev_set(struct hvg_rndis_dev *dev, u32 oid, const void *info,
 		      u32 info_len)
 {
 	struct hvg_rndis_request rq = { HVG_RNDIS_MSG_SET, 78, 0 };
-	u8 req[640], resp[HVG_RNDIS_DEV_RESP_MAX];
+	u8 *req = ct_alloc(640 + HVG_RNDIS_DEV_RESP_MAX);
+	u8 *resp = req + 640;
 	struct hvg_rndis_msg m;
+	u32 status = 0xdead;
 	int n;
 
-	n = hvg_rndis_build_set(req, sizeof(req), 78, oid, info, info_len);
+	if (!req)
+		return status;
+	n = hvg_rndis_build_set(req, 640, 78, oid, info, info_len);
 	n = ct_dev_req(dev, req, n, resp);
-	if (n != 16 || hvg_rndis_parse_host(resp, n, &m) ||
-	    m.type != HVG_RNDIS_MSG_SET_C)
-		return 0xdead;
-	if (hvg_rndis_check_reply(&m, &rq) == -HVG_RNDIS_E_MISMATCH)
-		return 0xbeef;
-	return m.status_c.status;
+	if (n == 16 && !hvg_rndis_parse_host(resp, n, &m) &&
+	    m.type == HVG_RNDIS_MSG_SET_C)
+		status = hvg_rndis_check_reply(&m, &rq) ==
+			-HVG_RNDIS_E_MISMATCH ? 0xbeef : m.status_c.status;
+	ct_free(req);
+	return status;
 }
 
 static void ct_case_dev_init(struct ct *t)
@@ -523,68 +542,9 @@ static void ct_case_dev_tx(struct ct *t)
 	ct_le32(buf + 4, h + 16 + 1000);
 	ct_le32(buf + 8, h + 16 - 8);
 	ct_le32(buf + 32, 32);
-	ct_ppi(buf + h, 0, HVG_RNDIS_TXCSUM_IPV4);
+	ct_dev_ppi(buf + h, 0, HVG_RNDIS_TXCSUM_IPV4);
 	CT_EQ(t, ct_dev_tx(dev, buf, h + 16 + 1000, &tx), -HVG_RNDIS_E_PPI);
 	ct_free(buf);
 out:
 	ct_free(dev);
-}
-
-static u32 ct_rndis_dev_seed(u32 idx, u8 *b)
-{
-	struct hvg_rndis_tx_ppi ppi = {
-		.present = HVG_RNDIS_PI_CSUM | HVG_RNDIS_PI_HASH,
-		.csum = HVG_RNDIS_TXCSUM_IPV4 | HVG_RNDIS_TXCSUM_TCP |
-			(34 << HVG_RNDIS_TXCSUM_TCP_OFF_SHIFT),
-		.hash = 7,
-	};
-	struct hvg_ndis_offload_params p = { .tcp_ipv4_csum = 4 };
-	static const u32 table[4] = { 0, 1, 0, 1 };
-	u8 info[200] = { 0 };
-	u32 v = 0x0d, len = 0;
-	int n;
-
-	memset(b, 0, 512);
-	len = hvg_rndis_build_init(b, 512, 1);
-	switch (idx) {
-	case 0:
-		return len;
-	case 1:
-		n = hvg_ndis_build_offload_query(info, 200, 0x00060001);
-		len += hvg_rndis_build_query(b + len, 512 - len, 2,
-				HVG_OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES,
-				info, n);
-		return len;
-	case 2:
-		len += hvg_rndis_build_set(b + len, 512 - len, 2,
-					   HVG_OID_GEN_CURRENT_PACKET_FILTER,
-					   &v, 4);
-		n = hvg_ndis_build_offload_params(info, 200, 0x00060001, &p);
-		len += hvg_rndis_build_set(b + len, 512 - len, 3,
-					   HVG_OID_TCP_OFFLOAD_PARAMETERS,
-					   info, n);
-		return len;
-	case 3:
-		n = hvg_ndis_build_rss_params(info, 200, 0, 0x1701, table, 4,
-					      info + 150);
-		len += hvg_rndis_build_set(b + len, 512 - len, 2,
-					   HVG_OID_GEN_RECEIVE_SCALE_PARAMETERS,
-					   info, n);
-		return len;
-	case 4:
-		n = hvg_rndis_build_mac_param(info, 200, ct_dev_mac);
-		len += hvg_rndis_build_set(b + len, 512 - len, 2,
-					   HVG_OID_GEN_RNDIS_CONFIG_PARAMETER,
-					   info, n);
-		len = (len + 7) & ~7u;
-		len += hvg_rndis_build_keepalive(b + len, 512 - len, 3);
-		len = (len + 7) & ~7u;
-		len += hvg_rndis_build_halt(b + len, 512 - len, 4);
-		return len;
-	case 5:
-		n = hvg_rndis_build_packet(b + len, 512 - len, &ppi, 60);
-		return len + n + 64;
-	default:
-		return 0;
-	}
 }

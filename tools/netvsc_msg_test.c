@@ -77,6 +77,156 @@ static int ct_write_seed(const char *dir, const char *sub, unsigned int idx,
 	return 0;
 }
 
+/*
+ * A valid host message of each kind, for the fuzzer's seed corpus: the
+ * message in @b (128 bytes), its length; 0 past the last index.
+ */
+static u32 ct_nvsp_seed(u32 idx, u8 *b)
+{
+	memset(b, 0, 128);
+	switch (idx) {
+	case 0:
+		ct_le32(b, 2);
+		ct_le32(b + 4, 0xffffffff);
+		ct_le32(b + 12, 1);
+		return 16;
+	case 1:
+		return ct_recv_complete(b, 1, 1728, 9709);
+	case 2:
+		ct_le32(b, 105);
+		ct_le32(b + 4, 1);
+		ct_le32(b + 8, 6144);
+		return 12;
+	case 3:
+		ct_le32(b, 107);
+		ct_le32(b + 8, 0xffffffff);
+		return 16;
+	case 4:
+		ct_le32(b, 108);
+		ct_le32(b + 4, 1);
+		return 8;
+	case 5:
+		ct_le32(b, 128);
+		ct_le32(b + 4, 1);
+		return 12;
+	case 6:
+		ct_le32(b, 133);
+		ct_le32(b + 4, 1);
+		ct_le32(b + 8, 3);
+		return 12;
+	case 7:
+		ct_send_table(b, 76, 12, 12);
+		return 76;
+	case 8:
+		ct_send_table(b, 104, 40, 40);
+		return 104;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A valid host message of each kind for the fuzzer's seed corpus, in @b
+ * (256 bytes); its length, 0 past the last index.
+ */
+static u32 ct_rndis_seed(u32 idx, u8 *b)
+{
+	u32 len;
+
+	memset(b, 0, 256);
+	switch (idx) {
+	case 0:
+		return ct_init_c(b, 1);
+	case 1:
+		return ct_query_c(b, 2, 0, 6);
+	case 2:
+		ct_le32(b, 0x80000005);
+		ct_le32(b + 4, 16);
+		ct_le32(b + 8, 3);
+		return 16;
+	case 3:
+		ct_le32(b, 7);
+		ct_le32(b + 4, 24);
+		ct_le32(b + 8, 0x40010013);
+		ct_le32(b + 12, 4);
+		ct_le32(b + 16, 12);
+		ct_le32(b + 20, 100000);
+		return 24;
+	case 4:
+		len = ct_packet(b, 64, 60);
+		ct_ppi(ct_ppi(ct_ppi(ct_ppi(b + 44, 0, 0x28), 6, 0x643), 8,
+			      0x1234), 0x80000001, 0x00070001);
+		return len;
+	case 5:
+		return ct_packet(b, 0, 60);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A stream of guest messages for the fuzzer's seed corpus (each padded to
+ * 8 bytes) in @b (512 bytes): its length, 0 past the last index.
+ */
+static u32 ct_rndis_dev_seed(u32 idx, u8 *b)
+{
+	struct hvg_rndis_tx_ppi ppi = {
+		.present = HVG_RNDIS_PI_CSUM | HVG_RNDIS_PI_HASH,
+		.csum = HVG_RNDIS_TXCSUM_IPV4 | HVG_RNDIS_TXCSUM_TCP |
+			(34 << HVG_RNDIS_TXCSUM_TCP_OFF_SHIFT),
+		.hash = 7,
+	};
+	struct hvg_ndis_offload_params p = { .tcp_ipv4_csum = 4 };
+	static const u32 table[4] = { 0, 1, 0, 1 };
+	u8 info[200] = { 0 };
+	u32 v = 0x0d, len = 0;
+	int n;
+
+	memset(b, 0, 512);
+	len = hvg_rndis_build_init(b, 512, 1);
+	switch (idx) {
+	case 0:
+		return len;
+	case 1:
+		n = hvg_ndis_build_offload_query(info, 200, 0x00060001);
+		len += hvg_rndis_build_query(b + len, 512 - len, 2,
+				HVG_OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES,
+				info, n);
+		return len;
+	case 2:
+		len += hvg_rndis_build_set(b + len, 512 - len, 2,
+					   HVG_OID_GEN_CURRENT_PACKET_FILTER,
+					   &v, 4);
+		n = hvg_ndis_build_offload_params(info, 200, 0x00060001, &p);
+		len += hvg_rndis_build_set(b + len, 512 - len, 3,
+					   HVG_OID_TCP_OFFLOAD_PARAMETERS,
+					   info, n);
+		return len;
+	case 3:
+		n = hvg_ndis_build_rss_params(info, 200, 0, 0x1701, table, 4,
+					      info + 150);
+		len += hvg_rndis_build_set(b + len, 512 - len, 2,
+					   HVG_OID_GEN_RECEIVE_SCALE_PARAMETERS,
+					   info, n);
+		return len;
+	case 4:
+		n = hvg_rndis_build_mac_param(info, 200, ct_dev_mac);
+		len += hvg_rndis_build_set(b + len, 512 - len, 2,
+					   HVG_OID_GEN_RNDIS_CONFIG_PARAMETER,
+					   info, n);
+		len = (len + 7) & ~7u;
+		len += hvg_rndis_build_keepalive(b + len, 512 - len, 3);
+		len = (len + 7) & ~7u;
+		len += hvg_rndis_build_halt(b + len, 512 - len, 4);
+		return len;
+	case 5:
+		n = hvg_rndis_build_packet(b + len, 512 - len, &ppi, 60);
+		return len + n + 64;
+	default:
+		return 0;
+	}
+}
+
 /* A valid NDIS object for each of the object parsers, in @b. */
 static u32 ct_object_seed(unsigned int i, u8 *b)
 {
