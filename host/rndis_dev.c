@@ -405,6 +405,29 @@ int hvg_rndis_dev_set_link(struct hvg_rndis_dev *dev, bool up, void *buf,
 	return sizeof(ind);
 }
 
+static bool hvg_rndis_dev_rx_on(u8 param)
+{
+	return param == HVG_NDIS_OFFLOAD_PARAM_RX_ENABLED_TX_DISABLED ||
+		param == HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED;
+}
+
+u32 hvg_rndis_dev_rx_csum(const struct hvg_rndis_dev *dev, bool ipv6,
+			  u8 proto)
+{
+	const struct hvg_ndis_offload_params *o = &dev->offload;
+	u32 flags = 0;
+
+	if (!ipv6 && hvg_rndis_dev_rx_on(o->ipv4_csum))
+		flags |= HVG_RNDIS_RXCSUM_IP_OK;
+	if (proto == 6 &&
+	    hvg_rndis_dev_rx_on(ipv6 ? o->tcp_ipv6_csum : o->tcp_ipv4_csum))
+		flags |= HVG_RNDIS_RXCSUM_TCP_OK;
+	if (proto == 17 &&
+	    hvg_rndis_dev_rx_on(ipv6 ? o->udp_ipv6_csum : o->udp_ipv4_csum))
+		flags |= HVG_RNDIS_RXCSUM_UDP_OK;
+	return flags;
+}
+
 int hvg_rndis_dev_parse_tx(const struct hvg_rndis_dev *dev, const void *buf,
 			   u32 len, struct hvg_rndis_dev_tx *tx)
 {

@@ -103,6 +103,24 @@ int hvg_rndis_dev_request(struct hvg_rndis_dev *dev, const void *req,
 int hvg_rndis_dev_set_link(struct hvg_rndis_dev *dev, bool up, void *buf,
 			   u32 cap);
 
+/**
+ * hvg_rndis_dev_rx_csum() - the receive checksum flags for a frame
+ * @dev: the receiving device
+ * @ipv6: an IPv6 frame (else IPv4)
+ * @proto: its L4 protocol (6 TCP, 17 UDP, anything else: none)
+ *
+ * The host verifies checksums for the guest only where the guest enabled
+ * receive checksum offload (offload parameters RX_ENABLED_TX_DISABLED or
+ * TX_RX_ENABLED) for that protocol; the caller has checked the checksums
+ * (or knows them good, for a frame from a local sender).
+ *
+ * Return: HVG_RNDIS_RXCSUM_* succeeded bits (IP_OK for IPv4 when enabled,
+ * TCP_OK or UDP_OK), 0 when nothing is enabled: then no TCPIP_CHKSUM
+ * per-packet info is sent.
+ */
+u32 hvg_rndis_dev_rx_csum(const struct hvg_rndis_dev *dev, bool ipv6,
+			  u8 proto);
+
 /* A transmitted frame, checked. */
 struct hvg_rndis_dev_tx {
 	u32 msg_len;		/* the next message starts after it, aligned */

@@ -484,3 +484,138 @@ static void ct_case_build_subchannel(struct ct *t)
 	      -EOPNOTSUPP);
 	CT_EQ(t, hvg_nvsp_build_switch_data_path(&msg, CT_N4, 2), -EINVAL);
 }
+
+static int ct_nvsp_guest(const u8 *msg, u32 len, u32 version,
+			 struct hvg_nvsp_guest_msg *out)
+{
+	u8 *copy = ct_dup(msg, len);
+	int ret;
+
+	if (!copy)
+		return -ENOMEM;
+	ret = hvg_nvsp_parse_guest(copy, len, version, out);
+	ct_free(copy);
+	return ret;
+}
+
+/* The host's parser reads back what the guest's builders write. */
+static void ct_case_guest_round_trip(struct ct *t)
+{
+	struct hvg_nvsp_guest_msg g;
+	struct hvg_nvsp_buf msg;
+
+	hvg_nvsp_build_init(&msg, CT_N61);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, 0, &g), 0);
+	CT_EQ(t, g.init.min_ver, CT_N61);
+	CT_EQ(t, g.init.max_ver, CT_N61);
+	hvg_nvsp_build_ndis_config(&msg, CT_N61, 9014, 0x88);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N61, &g), 0);
+	CT_EQ(t, g.ndis_config.mtu, 9014);
+	CT_EQ(t, g.ndis_config.capability, 0x88);
+	hvg_nvsp_build_ndis_version(&msg, CT_N5);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N5, &g), 0);
+	CT_EQ(t, g.ndis_version.minor, 30);
+	hvg_nvsp_build_recv_buf(&msg, 0xe1e10, 0xcafe);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N1, &g), 0);
+	CT_EQ(t, g.buf.gpadl, 0xe1e10);
+	CT_EQ(t, g.buf.id, 0xcafe);
+	hvg_nvsp_build_revoke_send_buf(&msg, 7);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N1, &g), 0);
+	CT_EQ(t, g.revoke.id, 7);
+	hvg_nvsp_build_rndis_pkt(&msg, 0, 3, 1500);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N1, &g), 0);
+	CT_EQ(t, g.rndis_pkt.section_index, 3);
+	CT_EQ(t, g.rndis_pkt.section_size, 1500);
+	hvg_nvsp_build_rndis_pkt_complete(&msg, 1);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 8, CT_N1, &g), 0);
+	CT_EQ(t, g.rndis_pkt_complete.status, 1);
+	hvg_nvsp_build_subchannel(&msg, CT_N5, 7);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N5, &g), 0);
+	CT_EQ(t, g.subchannel.num_subchannels, 7);
+	hvg_nvsp_build_switch_data_path(&msg, CT_N4, 1);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N4, &g), 0);
+	CT_EQ(t, g.switch_data_path.datapath, 1);
+}
+
+static void ct_case_guest_malformed(struct ct *t)
+{
+	struct hvg_nvsp_guest_msg g;
+	u8 b[40] = { 0 };
+
+	CT_EQ(t, ct_nvsp_guest(b, 3, 0, &g), -HVG_NVSP_E_NOHDR);
+	/* Only INIT before a version; shorter than 32 bytes ignored. */
+	ct_le32(b, 1);
+	ct_le32(b + 4, CT_N5);
+	ct_le32(b + 8, CT_N61);
+	CT_EQ(t, ct_nvsp_guest(b, 32, 0, &g), 0);
+	CT_EQ(t, ct_nvsp_guest(b, 31, 0, &g), -HVG_NVSP_E_SHORT);
+	ct_le32(b + 4, CT_N61 + 1);
+	CT_EQ(t, ct_nvsp_guest(b, 32, 0, &g), -HVG_NVSP_E_RANGE);
+	ct_le32(b, 101);
+	CT_EQ(t, ct_nvsp_guest(b, 40, 0, &g), -HVG_NVSP_E_VERSION);
+	/* A GPADL handle of 0. */
+	memset(b + 4, 0, 36);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N1, &g), -HVG_NVSP_E_RANGE);
+	/* Host types, unknown types. */
+	ct_le32(b, 102);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N61, &g), -HVG_NVSP_E_TYPE);
+	ct_le32(b, 2);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N61, &g), -HVG_NVSP_E_TYPE);
+	ct_le32(b, 134);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N61, &g), -HVG_NVSP_E_TYPE);
+	/* NDIS config below 2, switch below 4, sub-channels below 5. */
+	ct_le32(b, 125);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N1, &g), -HVG_NVSP_E_VERSION);
+	ct_le32(b, 129);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N2, &g), -HVG_NVSP_E_VERSION);
+	ct_le32(b + 4, 2);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N4, &g), -HVG_NVSP_E_RANGE);
+	ct_le32(b, 133);
+	ct_le32(b + 4, 1);
+	ct_le32(b + 8, 64);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N4, &g), -HVG_NVSP_E_VERSION);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N5, &g), -HVG_NVSP_E_RANGE);
+	ct_le32(b + 8, 0);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N5, &g), -HVG_NVSP_E_RANGE);
+	ct_le32(b + 4, 2);
+	ct_le32(b + 8, 1);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N5, &g), -HVG_NVSP_E_RANGE);
+	/* Packets: channel type 2; a section without size and the reverse. */
+	ct_le32(b, 107);
+	ct_le32(b + 4, 2);
+	ct_le32(b + 8, 0xffffffff);
+	ct_le32(b + 12, 0);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N61, &g), -HVG_NVSP_E_RANGE);
+	ct_le32(b + 4, 1);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N61, &g), 0);
+	ct_le32(b + 12, 4);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N61, &g), -HVG_NVSP_E_RANGE);
+	ct_le32(b + 8, 5);
+	ct_le32(b + 12, 0);
+	CT_EQ(t, ct_nvsp_guest(b, 40, CT_N61, &g), -HVG_NVSP_E_RANGE);
+	/* A completion of 7 bytes, or with status 0. */
+	ct_le32(b, 108);
+	ct_le32(b + 4, 1);
+	CT_EQ(t, ct_nvsp_guest(b, 7, CT_N61, &g), -HVG_NVSP_E_SHORT);
+	ct_le32(b + 4, 0);
+	CT_EQ(t, ct_nvsp_guest(b, 8, CT_N61, &g), -HVG_NVSP_E_RANGE);
+}
+
+static void ct_case_guest_section(struct ct *t)
+{
+	struct hvg_nvsp_guest_msg g;
+	struct hvg_nvsp_buf msg;
+
+	hvg_nvsp_build_rndis_pkt(&msg, 0, 169, 6144);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N61, &g), 0);
+	CT_EQ(t, hvg_nvsp_check_section(&g, 170, 6144), 0);
+	CT_EQ(t, hvg_nvsp_check_section(&g, 169, 6144), -HVG_NVSP_E_RANGE);
+	CT_EQ(t, hvg_nvsp_check_section(&g, 170, 6143), -HVG_NVSP_E_RANGE);
+	CT_EQ(t, hvg_nvsp_check_section(&g, 0, 0), -HVG_NVSP_E_RANGE);
+	hvg_nvsp_build_rndis_pkt(&msg, 1, 0xffffffff, 0);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N61, &g), 0);
+	CT_EQ(t, hvg_nvsp_check_section(&g, 0, 0), 0);
+	hvg_nvsp_build_init(&msg, CT_N61);
+	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N61, &g), 0);
+	CT_EQ(t, hvg_nvsp_check_section(&g, 170, 6144), -HVG_NVSP_E_TYPE);
+}

@@ -548,3 +548,40 @@ static void ct_case_dev_tx(struct ct *t)
 out:
 	ct_free(dev);
 }
+
+static void ct_case_dev_rx_csum(struct ct *t)
+{
+	struct hvg_ndis_offload_params p = { 0 };
+	struct hvg_rndis_dev *dev;
+	u8 info[32];
+	int len;
+
+	dev = ct_alloc(sizeof(*dev));
+	if (!dev) {
+		CT_FAIL(t, "no memory");
+		return;
+	}
+	if (!ct_dev_up(t, dev, 0x00060001)) {
+		CT_FAIL(t, "device did not initialise");
+		goto out;
+	}
+	/* Nothing enabled at first. */
+	CT_EQ(t, hvg_rndis_dev_rx_csum(dev, false, 6), 0);
+	CT_EQ(t, hvg_rndis_dev_rx_csum(dev, true, 17), 0);
+	/* IPv4 header and TCP both ways, UDP/IPv6 receive only. */
+	p.ipv4_csum = HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED;
+	p.tcp_ipv4_csum = HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED;
+	p.udp_ipv6_csum = HVG_NDIS_OFFLOAD_PARAM_RX_ENABLED_TX_DISABLED;
+	p.tcp_ipv6_csum = HVG_NDIS_OFFLOAD_PARAM_TX_ENABLED_RX_DISABLED;
+	len = hvg_ndis_build_offload_params(info, 32, 0x00060001, &p);
+	CT_EQ(t, ct_dev_set(dev, HVG_OID_TCP_OFFLOAD_PARAMETERS, info, len),
+	      0);
+	CT_EQ(t, hvg_rndis_dev_rx_csum(dev, false, 6),
+	      HVG_RNDIS_RXCSUM_IP_OK | HVG_RNDIS_RXCSUM_TCP_OK);
+	CT_EQ(t, hvg_rndis_dev_rx_csum(dev, false, 17), HVG_RNDIS_RXCSUM_IP_OK);
+	CT_EQ(t, hvg_rndis_dev_rx_csum(dev, false, 1), HVG_RNDIS_RXCSUM_IP_OK);
+	CT_EQ(t, hvg_rndis_dev_rx_csum(dev, true, 17), HVG_RNDIS_RXCSUM_UDP_OK);
+	CT_EQ(t, hvg_rndis_dev_rx_csum(dev, true, 6), 0);
+out:
+	ct_free(dev);
+}

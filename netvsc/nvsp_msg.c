@@ -327,6 +327,158 @@ static bool hvg_nvsp_version_known(u32 version)
 	return false;
 }
 
+/* ---------------------------------------------------------------------
+ * The host's side: what the guest sends. Every request body fits in the
+ * 32 bytes a request must have.
+ */
+static_assert(sizeof(struct hvg_nvsp_ndis_config) <= HVG_NVSP_MIN_REQUEST);
+static_assert(sizeof(struct hvg_nvsp_rndis_pkt) <= HVG_NVSP_MIN_REQUEST);
+
+static int hvg_nvsp_guest_body(u32 type, const u8 *buf,
+			       struct hvg_nvsp_guest_msg *out)
+{
+	union {
+		struct hvg_nvsp_init init;
+		struct hvg_nvsp_ndis_version ver;
+		struct hvg_nvsp_ndis_config cfg;
+		struct hvg_nvsp_send_buf buf;
+		struct hvg_nvsp_revoke_buf revoke;
+		struct hvg_nvsp_rndis_pkt pkt;
+		struct hvg_nvsp_rndis_pkt_complete done;
+		struct hvg_nvsp_subchannel_req sub;
+		struct hvg_nvsp_switch_data_path path;
+	} m;
+	bool none;
+
+	switch (type) {
+	case HVG_NVSP_MSG_INIT:
+		memcpy(&m.init, buf, sizeof(m.init));
+		if (m.init.min_protocol_ver > m.init.max_protocol_ver)
+			return -HVG_NVSP_E_RANGE;
+		out->init.min_ver = m.init.min_protocol_ver;
+		out->init.max_ver = m.init.max_protocol_ver;
+		return 0;
+	case HVG_NVSP_MSG1_SEND_NDIS_VER:
+		memcpy(&m.ver, buf, sizeof(m.ver));
+		out->ndis_version.major = m.ver.major;
+		out->ndis_version.minor = m.ver.minor;
+		return 0;
+	case HVG_NVSP_MSG2_SEND_NDIS_CONFIG:
+		memcpy(&m.cfg, buf, sizeof(m.cfg));
+		out->ndis_config.mtu = m.cfg.mtu;
+		out->ndis_config.capability = m.cfg.capability;
+		return 0;
+	case HVG_NVSP_MSG1_SEND_RECV_BUF:
+	case HVG_NVSP_MSG1_SEND_SEND_BUF:
+		memcpy(&m.buf, buf, sizeof(m.buf));
+		if (!m.buf.gpadl_handle)
+			return -HVG_NVSP_E_RANGE;
+		out->buf.gpadl = m.buf.gpadl_handle;
+		out->buf.id = m.buf.id;
+		return 0;
+	case HVG_NVSP_MSG1_REVOKE_RECV_BUF:
+	case HVG_NVSP_MSG1_REVOKE_SEND_BUF:
+		memcpy(&m.revoke, buf, sizeof(m.revoke));
+		out->revoke.id = m.revoke.id;
+		return 0;
+	case HVG_NVSP_MSG1_SEND_RNDIS_PKT:
+		memcpy(&m.pkt, buf, sizeof(m.pkt));
+		none = m.pkt.section_index == HVG_NVSP_NO_SECTION;
+		if (m.pkt.channel_type > HVG_NVSP_CHANNEL_CONTROL ||
+		    none != !m.pkt.section_size)
+			return -HVG_NVSP_E_RANGE;
+		out->rndis_pkt.channel_type = m.pkt.channel_type;
+		out->rndis_pkt.section_index = m.pkt.section_index;
+		out->rndis_pkt.section_size = m.pkt.section_size;
+		return 0;
+	case HVG_NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE:
+		memcpy(&m.done, buf, sizeof(m.done));
+		if (m.done.status != HVG_NVSP_STAT_SUCCESS &&
+		    m.done.status != HVG_NVSP_STAT_FAIL)
+			return -HVG_NVSP_E_RANGE;
+		out->rndis_pkt_complete.status = m.done.status;
+		return 0;
+	case HVG_NVSP_MSG5_SUBCHANNEL:
+		memcpy(&m.sub, buf, sizeof(m.sub));
+		if (m.sub.op != HVG_NVSP_SUBCHANNEL_ALLOCATE ||
+		    !m.sub.num_subchannels ||
+		    m.sub.num_subchannels >= HVG_NVSP_VRSS_CHANNEL_MAX)
+			return -HVG_NVSP_E_RANGE;
+		out->subchannel.num_subchannels = m.sub.num_subchannels;
+		return 0;
+	case HVG_NVSP_MSG4_SWITCH_DATA_PATH:
+		memcpy(&m.path, buf, sizeof(m.path));
+		if (m.path.active_datapath > HVG_NVSP_DATAPATH_VF)
+			return -HVG_NVSP_E_RANGE;
+		out->switch_data_path.datapath = m.path.active_datapath;
+		return 0;
+	default:
+		return -HVG_NVSP_E_TYPE;
+	}
+}
+
+/* The oldest version with each guest type; 0 for none. */
+static u32 hvg_nvsp_guest_since(u32 type)
+{
+	switch (type) {
+	case HVG_NVSP_MSG_INIT:
+		return 0;
+	case HVG_NVSP_MSG1_SEND_NDIS_VER:
+	case HVG_NVSP_MSG1_SEND_RECV_BUF:
+	case HVG_NVSP_MSG1_REVOKE_RECV_BUF:
+	case HVG_NVSP_MSG1_SEND_SEND_BUF:
+	case HVG_NVSP_MSG1_REVOKE_SEND_BUF:
+	case HVG_NVSP_MSG1_SEND_RNDIS_PKT:
+	case HVG_NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE:
+		return HVG_NVSP_VERSION_1;
+	case HVG_NVSP_MSG2_SEND_NDIS_CONFIG:
+		return HVG_NVSP_VERSION_2;
+	case HVG_NVSP_MSG4_SWITCH_DATA_PATH:
+		return HVG_NVSP_VERSION_4;
+	case HVG_NVSP_MSG5_SUBCHANNEL:
+		return HVG_NVSP_VERSION_5;
+	default:
+		return (u32)-1;
+	}
+}
+
+int hvg_nvsp_parse_guest(const void *buf, u32 len, u32 version,
+			 struct hvg_nvsp_guest_msg *out)
+{
+	u32 type, since, min;
+
+	if (len < sizeof(type))
+		return -HVG_NVSP_E_NOHDR;
+	memcpy(&type, buf, sizeof(type));
+	since = hvg_nvsp_guest_since(type);
+	if (since == (u32)-1)
+		return -HVG_NVSP_E_TYPE;
+	if (version < since)
+		return -HVG_NVSP_E_VERSION;
+	min = type == HVG_NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE ?
+		sizeof(struct hvg_nvsp_rndis_pkt_complete) :
+		HVG_NVSP_MIN_REQUEST;
+	if (len < min)
+		return -HVG_NVSP_E_SHORT;
+	memset(out, 0, sizeof(*out));
+	out->type = type;
+	out->len = len;
+	return hvg_nvsp_guest_body(type, buf, out);
+}
+
+int hvg_nvsp_check_section(const struct hvg_nvsp_guest_msg *m,
+			   u32 num_sections, u32 section_size)
+{
+	if (m->type != HVG_NVSP_MSG1_SEND_RNDIS_PKT)
+		return -HVG_NVSP_E_TYPE;
+	if (m->rndis_pkt.section_index == HVG_NVSP_NO_SECTION)
+		return 0;
+	if (m->rndis_pkt.section_index >= num_sections ||
+	    m->rndis_pkt.section_size > section_size)
+		return -HVG_NVSP_E_RANGE;
+	return 0;
+}
+
 /* Zero the message, set its type: the common start of every builder. */
 static int hvg_nvsp_start(struct hvg_nvsp_buf *msg, u32 type)
 {

@@ -184,6 +184,80 @@ const char *hvg_nvsp_type_name(u32 type);
  */
 u32 hvg_nvsp_version_next(u32 version);
 
+/* A guest-to-host NVSP message, parsed (the loopback host's side). */
+struct hvg_nvsp_guest_msg {
+	u32 type;
+	u32 len;
+	union {
+		struct {
+			u32 min_ver;
+			u32 max_ver;	/* >= min_ver */
+		} init;
+		struct {
+			u32 major;
+			u32 minor;
+		} ndis_version;
+		struct {
+			u32 mtu;
+			u64 capability;
+		} ndis_config;
+		struct {			/* SEND_RECV_BUF, SEND_SEND_BUF */
+			u32 gpadl;	/* not 0 */
+			u16 id;
+		} buf;
+		struct {			/* REVOKE_RECV_BUF, _SEND_BUF */
+			u16 id;
+		} revoke;
+		struct {
+			u32 channel_type;	/* 0 or 1 */
+			u32 section_index;	/* or HVG_NVSP_NO_SECTION */
+			u32 section_size;	/* 0 iff no section */
+		} rndis_pkt;
+		struct {
+			u32 status;		/* SUCCESS or FAIL */
+		} rndis_pkt_complete;
+		struct {
+			u32 num_subchannels;	/* 1 .. 63 */
+		} subchannel;
+		struct {
+			u32 datapath;		/* HVG_NVSP_DATAPATH_* */
+		} switch_data_path;
+	};
+};
+
+/**
+ * hvg_nvsp_parse_guest() - validate and parse one NVSP message from the guest
+ * @buf: private copy of the packet payload; @len bytes readable
+ * @len: payload bytes (not trusted)
+ * @version: the negotiated version; 0 before INIT succeeded (then only
+ *	INIT parses)
+ * @out: the parsed message
+ *
+ * For the loopback host. Requests shorter than HVG_NVSP_MIN_REQUEST (32)
+ * bytes are refused as Hyper-V ignores them; the guest's receive
+ * completion (SEND_RNDIS_PKT_COMPLETE in a VM_PKT_COMP) is 8 bytes and
+ * accepted at that length. Value checks: INIT min <= max; a GPADL handle
+ * not 0; channel type 0 or 1; a send-buffer section with a size, or none
+ * with size 0; completion status SUCCESS or FAIL; SUBCHANNEL op ALLOCATE
+ * for 1 .. 63; data path 0 or 1. Anything else -HVG_NVSP_E_RANGE.
+ *
+ * Return: 0, or a negative HVG_NVSP_E_* error.
+ */
+int hvg_nvsp_parse_guest(const void *buf, u32 len, u32 version,
+			 struct hvg_nvsp_guest_msg *out);
+
+/**
+ * hvg_nvsp_check_section() - a SEND_RNDIS_PKT's section, against the buffer
+ * @m: a parsed SEND_RNDIS_PKT from the guest
+ * @num_sections: sections in the send buffer (0: no send buffer)
+ * @section_size: their size
+ *
+ * Return: 0 when it names no section or one below @num_sections with at
+ * most @section_size bytes; -HVG_NVSP_E_TYPE or -HVG_NVSP_E_RANGE.
+ */
+int hvg_nvsp_check_section(const struct hvg_nvsp_guest_msg *m,
+			   u32 num_sections, u32 section_size);
+
 /* ---------------------------------------------------------------------
  * Builders: each writes one guest-to-host message of HVG_NVSP_MSG_SIZE
  * bytes (the rest zero) into @msg and returns that length, or -EINVAL for

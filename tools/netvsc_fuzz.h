@@ -3,9 +3,11 @@
  * The input formats of tools/nvsp_fuzz and tools/rndis_fuzz, shared with
  * the seed corpus writer (netvsc_msg_test --corpus).
  *
- * nvsp_fuzz:  [version u8][message]: the message is one NVSP packet
+ * nvsp_fuzz:  [mode u8][message]: the message is one NVSP packet
  *             payload of the rest's length, parsed under version
- *             FZ_NVSP_VERSIONS[version % 7] (index 0: INIT outstanding).
+ *             FZ_NVSP_VERSIONS[(mode & 0x7f) % 7] (index 0: before INIT
+ *             succeeded), as the host's (the guest's parser) or, with
+ *             FZ_NVSP_GUEST set, as the guest's (the loopback host's).
  * rndis_fuzz: [mode u8][request id u8][bytes]: by mode % FZ_RNDIS_MODES,
  *             the bytes are an RNDIS message from the host, checked
  *             against a request of every type; the information buffer of
@@ -22,6 +24,7 @@
 	HVG_NVSP_VERSION_5, HVG_NVSP_VERSION_6, HVG_NVSP_VERSION_61 }
 #define FZ_NVSP_V5	4
 #define FZ_NVSP_V61	6
+#define FZ_NVSP_GUEST	0x80
 
 #define FZ_RNDIS_HOST		0
 #define FZ_RNDIS_OBJECT		1

@@ -164,6 +164,40 @@ static u32 ct_rndis_seed(u32 idx, u8 *b)
 	}
 }
 
+/* A message the guest sends, built by the guest's builders, in @b. */
+static u32 ct_nvsp_guest_seed(u32 idx, u8 *b)
+{
+	struct hvg_nvsp_buf msg;
+	int n;
+
+	switch (idx) {
+	case 0:
+		n = hvg_nvsp_build_init(&msg, HVG_NVSP_VERSION_61);
+		break;
+	case 1:
+		n = hvg_nvsp_build_ndis_config(&msg, HVG_NVSP_VERSION_61, 1514,
+					       0x88);
+		break;
+	case 2:
+		n = hvg_nvsp_build_recv_buf(&msg, 0xe1e10, 0xcafe);
+		break;
+	case 3:
+		n = hvg_nvsp_build_rndis_pkt(&msg, 0, 3, 1500);
+		break;
+	case 4:
+		n = hvg_nvsp_build_rndis_pkt_complete(&msg, 1);
+		memcpy(b, msg.data, 8);
+		return 8;
+	case 5:
+		n = hvg_nvsp_build_subchannel(&msg, HVG_NVSP_VERSION_61, 3);
+		break;
+	default:
+		return 0;
+	}
+	memcpy(b, msg.data, n);
+	return n;
+}
+
 /*
  * A stream of guest messages for the fuzzer's seed corpus (each padded to
  * 8 bytes) in @b (512 bytes): its length, 0 past the last index.
@@ -273,6 +307,12 @@ static int ct_write_corpus(const char *dir)
 		memcpy(rec + 1, b, len);
 		rc |= ct_write_seed(dir, "nvsp_fuzz", n++, rec, len + 1);
 		rec[0] = FZ_NVSP_V5;
+		rc |= ct_write_seed(dir, "nvsp_fuzz", n++, rec, len + 1);
+	}
+	/* What the guest sends, for the loopback host's parser. */
+	for (i = 0; (len = ct_nvsp_guest_seed(i, b)); i++) {
+		rec[0] = FZ_NVSP_GUEST | FZ_NVSP_V61;
+		memcpy(rec + 1, b, len);
 		rc |= ct_write_seed(dir, "nvsp_fuzz", n++, rec, len + 1);
 	}
 	n = 0;

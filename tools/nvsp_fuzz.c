@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the NVSP parser and checks (netvsc/nvsp_msg.c): the
+ * libFuzzer target for the NVSP parsers and checks (netvsc/nvsp_msg.c): the
  * fuzzer plays the host and sends one NVSP message of any type, length and
- * content under any negotiated version. The message is parsed from a heap
+ * content under any negotiated version (or, by the mode bit, plays the
+ * guest against the loopback host's parser). The message is parsed from a heap
  * copy of exactly its length, so ASan reports any read past it; what
  * parses is checked against every completion check with buffers of several
  * sizes, and the invariants each check promises are asserted. The same
@@ -145,6 +146,52 @@ static void fz_builders(const u8 *data, size_t size)
 	}
 }
 
+/* The loopback host's parser of guest messages. */
+static void fz_guest(const u8 *copy, u32 len, u32 version)
+{
+	struct hvg_nvsp_guest_msg g;
+	u32 n;
+	int ret;
+
+	ret = hvg_nvsp_parse_guest(copy, len, version, &g);
+	FZ_ASSERT(ret <= 0);
+	FZ_ASSERT(strcmp(hvg_nvsp_errname(ret), "unknown-error"));
+	if (ret)
+		return;
+	FZ_ASSERT(g.len == len);
+	FZ_ASSERT(len >= HVG_NVSP_MIN_REQUEST ||
+		  (g.type == HVG_NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE && len >= 8));
+	switch (g.type) {
+	case HVG_NVSP_MSG_INIT:
+		FZ_ASSERT(g.init.min_ver <= g.init.max_ver);
+		break;
+	case HVG_NVSP_MSG1_SEND_RECV_BUF:
+	case HVG_NVSP_MSG1_SEND_SEND_BUF:
+		FZ_ASSERT(g.buf.gpadl);
+		break;
+	case HVG_NVSP_MSG1_SEND_RNDIS_PKT:
+		FZ_ASSERT(g.rndis_pkt.channel_type <= 1);
+		FZ_ASSERT((g.rndis_pkt.section_index == HVG_NVSP_NO_SECTION) ==
+			  !g.rndis_pkt.section_size);
+		for (n = 0; n < 300; n += 17) {
+			if (hvg_nvsp_check_section(&g, n, 6144))
+				continue;
+			FZ_ASSERT(g.rndis_pkt.section_index ==
+				  HVG_NVSP_NO_SECTION ||
+				  (g.rndis_pkt.section_index < n &&
+				   g.rndis_pkt.section_size <= 6144));
+		}
+		break;
+	case HVG_NVSP_MSG5_SUBCHANNEL:
+		FZ_ASSERT(version >= HVG_NVSP_VERSION_5);
+		FZ_ASSERT(g.subchannel.num_subchannels >= 1 &&
+			  g.subchannel.num_subchannels < 64);
+		break;
+	default:
+		break;
+	}
+}
+
 int nvsp_fuzz_one(const u8 *data, size_t size);
 
 int nvsp_fuzz_one(const u8 *data, size_t size)
@@ -156,11 +203,16 @@ int nvsp_fuzz_one(const u8 *data, size_t size)
 
 	if (!size)
 		return 0;
-	version = fz_versions[data[0] % 7];
+	version = fz_versions[(data[0] & 0x7f) % 7];
 	len = size - 1 > 0x10000 ? 0x10000 : size - 1;
 	copy = malloc(len ? len : 1);
 	FZ_ASSERT(copy);
 	memcpy(copy, data + 1, len);
+	if (data[0] & FZ_NVSP_GUEST) {
+		fz_guest(copy, len, version);
+		free(copy);
+		return 0;
+	}
 	memset(&a, 0, sizeof(a));
 	ra = hvg_nvsp_parse(copy, len, version, &a);
 	FZ_ASSERT(ra <= 0);

@@ -244,6 +244,11 @@ static void fz_device(u8 sel, const u8 *buf, u32 len)
 			else
 				FZ_ASSERT(m.type == HVG_RNDIS_MSG_HALT);
 		}
+		/* The receive checksum flags follow what the guest set. */
+		FZ_ASSERT(!(hvg_rndis_dev_rx_csum(dev, m.msg_len & 1,
+						  m.msg_len & 2 ? 6 : 17) &
+			    ~(HVG_RNDIS_RXCSUM_IP_OK | HVG_RNDIS_RXCSUM_TCP_OK |
+			      HVG_RNDIS_RXCSUM_UDP_OK)));
 		/* A link change between messages, now and then. */
 		if (m.msg_len & 0x100) {
 			n = hvg_rndis_dev_set_link(dev, !dev->link_up, resp,
