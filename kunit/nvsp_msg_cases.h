@@ -619,3 +619,78 @@ static void ct_case_guest_section(struct ct *t)
 	CT_EQ(t, ct_nvsp_guest(msg.data, 40, CT_N61, &g), 0);
 	CT_EQ(t, hvg_nvsp_check_section(&g, 170, 6144), -HVG_NVSP_E_TYPE);
 }
+
+/* What the loopback host builds, the guest's parser and checks accept. */
+static void ct_case_host_builders(struct ct *t)
+{
+	static const u32 versions[2] = { CT_N5, CT_N61 };
+	struct hvg_nvsp_recv_geom geom;
+	struct hvg_nvsp_buf msg;
+	struct hvg_nvsp_msg m;
+	u32 table[16], i, v, len, n;
+	u8 big[80];
+
+	for (i = 0; i < 2; i++) {
+		v = versions[i];
+		len = i ? 40 : 28;
+		CT_EQ(t, hvg_nvsp_host_len(v), len);
+		CT_EQ(t, hvg_nvsp_host_init_complete(&msg, v, 1), len);
+		CT_EQ(t, ct_get32(msg.data + 4), 0xffffffff);
+		CT_EQ(t, ct_nvsp(msg.data, len, 0, &m), 0);
+		CT_EQ(t, hvg_nvsp_check_init(&m), 0);
+		CT_EQ(t, hvg_nvsp_host_init_complete(&msg, v, 0), len);
+		CT_EQ(t, ct_nvsp(msg.data, len, 0, &m), 0);
+		CT_EQ(t, hvg_nvsp_check_init(&m), -HVG_NVSP_E_STATUS);
+
+		CT_EQ(t, hvg_nvsp_host_recv_buf_complete(&msg, v, 1, 1806,
+							 9289), len);
+		CT_EQ(t, ct_nvsp(msg.data, len, v, &m), 0);
+		CT_EQ(t, hvg_nvsp_check_recv_buf(&m, 16 << 20, &geom), 0);
+		CT_EQ(t, geom.num_sub_allocs, 9289);
+		CT_EQ(t, hvg_nvsp_host_recv_buf_complete(&msg, v, 2, 0, 0),
+		      len);
+		CT_EQ(t, ct_nvsp(msg.data, len, v, &m), 0);
+		CT_EQ(t, hvg_nvsp_check_recv_buf(&m, 16 << 20, &geom),
+		      -HVG_NVSP_E_STATUS);
+
+		CT_EQ(t, hvg_nvsp_host_send_buf_complete(&msg, v, 1, 6144),
+		      len);
+		CT_EQ(t, ct_nvsp(msg.data, len, v, &m), 0);
+		CT_EQ(t, hvg_nvsp_check_send_buf(&m, 1 << 20, &n), 0);
+		CT_EQ(t, n, 170);
+
+		CT_EQ(t, hvg_nvsp_host_rndis_pkt(&msg, v, 1), len);
+		CT_EQ(t, ct_nvsp(msg.data, len, v, &m), 0);
+		CT_EQ(t, m.rndis_pkt.channel_type, 1);
+		CT_EQ(t, m.rndis_pkt.section_index, 0xffffffff);
+		CT_EQ(t, hvg_nvsp_host_rndis_pkt_complete(&msg, v, 1), len);
+		CT_EQ(t, ct_nvsp(msg.data, len, v, &m), 0);
+		CT_EQ(t, m.rndis_pkt_complete.status, 1);
+		CT_EQ(t, hvg_nvsp_host_subchannel_complete(&msg, v, 1, 3), len);
+		CT_EQ(t, ct_nvsp(msg.data, len, v, &m), 0);
+		CT_EQ(t, hvg_nvsp_check_subchannel(&m, 3), 0);
+	}
+	for (i = 0; i < 16; i++)
+		table[i] = i % 4;
+	CT_EQ(t, hvg_nvsp_host_send_table(big, 80, table), 76);
+	CT_EQ(t, ct_nvsp(big, 76, CT_N61, &m), 0);
+	CT_EQ(t, m.send_table.table[7], 3);
+	CT_EQ(t, ct_nvsp(big, 76, CT_N5, &m), 0);
+	CT_EQ(t, hvg_nvsp_host_send_table(big, 75, table), -ENOSPC);
+	table[3] = 64;
+	CT_EQ(t, hvg_nvsp_host_send_table(big, 80, table), -EINVAL);
+	/* What the guest must reject, the host never builds. */
+	CT_EQ(t, hvg_nvsp_host_recv_buf_complete(&msg, CT_N61, 1, 67, 10),
+	      -EINVAL);
+	CT_EQ(t, hvg_nvsp_host_recv_buf_complete(&msg, CT_N61, 1, 0x10000,
+						 0x10000), -EINVAL);
+	CT_EQ(t, hvg_nvsp_host_send_buf_complete(&msg, CT_N61, 1, 67),
+	      -EINVAL);
+	CT_EQ(t, hvg_nvsp_host_rndis_pkt(&msg, CT_N61, 2), -EINVAL);
+	CT_EQ(t, hvg_nvsp_host_subchannel_complete(&msg, CT_N4, 1, 1),
+	      -EINVAL);
+	CT_EQ(t, hvg_nvsp_host_init_complete(&msg, 0x00070000, 1), -EINVAL);
+	/* NVSP 1: negotiated_ver says 2. */
+	CT_EQ(t, hvg_nvsp_host_init_complete(&msg, CT_N1, 1), 28);
+	CT_EQ(t, ct_get32(msg.data + 4), 2);
+}

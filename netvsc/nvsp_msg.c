@@ -657,3 +657,123 @@ int hvg_nvsp_build_switch_data_path(struct hvg_nvsp_buf *msg, u32 version,
 	memcpy(msg->data, &m, sizeof(m));
 	return HVG_NVSP_MSG_SIZE;
 }
+
+/* ---------------------------------------------------------------------
+ * The loopback host's builders.
+ */
+
+u32 hvg_nvsp_host_len(u32 version)
+{
+	return version >= HVG_NVSP_VERSION_61 ? HVG_NVSP_MSG_SIZE : 28;
+}
+
+/* The three u32 after the type, zero padded to the host's length. */
+static int hvg_nvsp_host_msg(struct hvg_nvsp_buf *msg, u32 version, u32 type,
+			     u32 a, u32 b, u32 c)
+{
+	const u32 w[4] = { type, a, b, c };
+
+	if (!hvg_nvsp_version_known(version))
+		return -EINVAL;
+	memset(msg, 0, sizeof(*msg));
+	memcpy(msg->data, w, sizeof(w));
+	return hvg_nvsp_host_len(version);
+}
+
+int hvg_nvsp_host_init_complete(struct hvg_nvsp_buf *msg, u32 version,
+				u32 status)
+{
+	struct hvg_nvsp_init_complete m = {
+		.msg_type = HVG_NVSP_MSG_INIT_COMPLETE,
+		.negotiated_ver = version == HVG_NVSP_VERSION_1 ?
+			HVG_NVSP_VERSION_1 : 0xffffffff,
+		.max_mdl_chain_len = 34,
+		.status = status,
+	};
+	int ret;
+
+	ret = hvg_nvsp_host_msg(msg, version, m.msg_type, 0, 0, 0);
+	if (ret > 0)
+		memcpy(msg->data, &m, sizeof(m));
+	return ret;
+}
+
+int hvg_nvsp_host_recv_buf_complete(struct hvg_nvsp_buf *msg, u32 version,
+				    u32 status, u32 size, u32 count)
+{
+	struct hvg_nvsp_recv_section sec = {
+		.sub_alloc_size = size,
+		.num_sub_allocs = count,
+		.end_offset = size * count,
+	};
+	bool ok = status == HVG_NVSP_STAT_SUCCESS;
+	int ret;
+
+	if (ok && (size < HVG_NVSP_MIN_SECTION || !count ||
+		   (u64)size * count > (u32)~0u))
+		return -EINVAL;
+	ret = hvg_nvsp_host_msg(msg, version,
+				HVG_NVSP_MSG1_SEND_RECV_BUF_COMPLETE, status,
+				ok, 0);
+	if (ret > 0 && ok)
+		memcpy(msg->data + sizeof(struct hvg_nvsp_recv_buf_complete),
+		       &sec, sizeof(sec));
+	return ret;
+}
+
+int hvg_nvsp_host_send_buf_complete(struct hvg_nvsp_buf *msg, u32 version,
+				    u32 status, u32 section_size)
+{
+	if (status == HVG_NVSP_STAT_SUCCESS &&
+	    section_size < HVG_NVSP_MIN_SECTION)
+		return -EINVAL;
+	return hvg_nvsp_host_msg(msg, version,
+				 HVG_NVSP_MSG1_SEND_SEND_BUF_COMPLETE, status,
+				 section_size, 0);
+}
+
+int hvg_nvsp_host_rndis_pkt(struct hvg_nvsp_buf *msg, u32 version,
+			    u32 channel_type)
+{
+	if (channel_type > HVG_NVSP_CHANNEL_CONTROL)
+		return -EINVAL;
+	return hvg_nvsp_host_msg(msg, version, HVG_NVSP_MSG1_SEND_RNDIS_PKT,
+				 channel_type, HVG_NVSP_NO_SECTION, 0);
+}
+
+int hvg_nvsp_host_rndis_pkt_complete(struct hvg_nvsp_buf *msg, u32 version,
+				     u32 status)
+{
+	return hvg_nvsp_host_msg(msg, version,
+				 HVG_NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE, status,
+				 0, 0);
+}
+
+int hvg_nvsp_host_subchannel_complete(struct hvg_nvsp_buf *msg, u32 version,
+				      u32 status, u32 num)
+{
+	if (version < HVG_NVSP_VERSION_5 || num >= HVG_NVSP_VRSS_CHANNEL_MAX)
+		return -EINVAL;
+	return hvg_nvsp_host_msg(msg, version, HVG_NVSP_MSG5_SUBCHANNEL,
+				 status, num, 0);
+}
+
+int hvg_nvsp_host_send_table(void *buf, u32 cap, const u32 *table)
+{
+	struct hvg_nvsp_send_indirection_table m = {
+		.msg_type = HVG_NVSP_MSG5_SEND_INDIRECTION_TABLE,
+		.count = HVG_NVSP_SEND_TABLE_ENTRIES,
+		.offset = sizeof(m),
+	};
+	u32 i;
+
+	if (cap < HVG_NVSP_SEND_TABLE_MSG_SIZE)
+		return -ENOSPC;
+	for (i = 0; i < HVG_NVSP_SEND_TABLE_ENTRIES; i++)
+		if (table[i] >= HVG_NVSP_VRSS_CHANNEL_MAX)
+			return -EINVAL;
+	memcpy(buf, &m, sizeof(m));
+	memcpy((u8 *)buf + sizeof(m), table,
+	       HVG_NVSP_SEND_TABLE_ENTRIES * sizeof(u32));
+	return HVG_NVSP_SEND_TABLE_MSG_SIZE;
+}

@@ -297,4 +297,39 @@ int hvg_nvsp_build_subchannel(struct hvg_nvsp_buf *msg, u32 version,
 int hvg_nvsp_build_switch_data_path(struct hvg_nvsp_buf *msg, u32 version,
 				    u32 datapath);
 
+/* ---------------------------------------------------------------------
+ * The loopback host's builders: what a host sends, as Hyper-V and OpenVMM
+ * send it. A message is 28 bytes below NVSP 6.1 and 40 bytes at 6.1
+ * (hvg_nvsp_host_len()); each builder returns that length, or -EINVAL for
+ * a value the guest must reject (the host never sends one).
+ */
+
+/* The length of the host's messages under @version. */
+u32 hvg_nvsp_host_len(u32 version);
+
+/*
+ * INIT_COMPLETE for the version the guest asked for: status SUCCESS or a
+ * refusal (any other status); negotiated_ver 0xffffffff (2 for NVSP 1),
+ * max_mdl_chain_len 34.
+ */
+int hvg_nvsp_host_init_complete(struct hvg_nvsp_buf *msg, u32 version,
+				u32 status);
+/* One section {0, @size, @count, @size x @count} on success, none else. */
+int hvg_nvsp_host_recv_buf_complete(struct hvg_nvsp_buf *msg, u32 version,
+				    u32 status, u32 size, u32 count);
+int hvg_nvsp_host_send_buf_complete(struct hvg_nvsp_buf *msg, u32 version,
+				    u32 status, u32 section_size);
+/* A receive: SEND_RNDIS_PKT with no section. */
+int hvg_nvsp_host_rndis_pkt(struct hvg_nvsp_buf *msg, u32 version,
+			    u32 channel_type);
+int hvg_nvsp_host_rndis_pkt_complete(struct hvg_nvsp_buf *msg, u32 version,
+				     u32 status);
+int hvg_nvsp_host_subchannel_complete(struct hvg_nvsp_buf *msg, u32 version,
+				      u32 status, u32 num);
+
+/* SEND_INDIRECTION_TABLE as OpenVMM sends it: the table at offset 12. */
+#define HVG_NVSP_SEND_TABLE_MSG_SIZE	\
+	(12 + 4 * HVG_NVSP_SEND_TABLE_ENTRIES)
+int hvg_nvsp_host_send_table(void *buf, u32 cap, const u32 *table);
+
 #endif /* _HVGUEST_NVSP_MSG_H */

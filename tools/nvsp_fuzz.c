@@ -114,6 +114,17 @@ static void fz_parsed(const struct hvg_nvsp_msg *m, u32 len, u32 version)
 	}
 }
 
+static void fz_host_built(struct hvg_nvsp_buf *msg, u32 version, int len)
+{
+	struct hvg_nvsp_msg m;
+
+	FZ_ASSERT(len == -EINVAL || len == (int)hvg_nvsp_host_len(version));
+	if (len > 0) {
+		FZ_ASSERT(hvg_nvsp_parse(msg->data, len, version, &m) == 0);
+		fz_checks(&m);
+	}
+}
+
 /* The builders, with arguments taken from the input. */
 static void fz_builders(const u8 *data, size_t size)
 {
@@ -144,6 +155,16 @@ static void fz_builders(const u8 *data, size_t size)
 		FZ_ASSERT(hvg_nvsp_parse(msg.data, ret, v, &m) ==
 			  -HVG_NVSP_E_TYPE);
 	}
+	if (!v)
+		return;
+	/* What the loopback host builds, the guest parses. */
+	fz_host_built(&msg, v, hvg_nvsp_host_recv_buf_complete(&msg, v,
+							       a & 3, b, a));
+	fz_host_built(&msg, v, hvg_nvsp_host_send_buf_complete(&msg, v,
+							       a & 3, b));
+	fz_host_built(&msg, v, hvg_nvsp_host_subchannel_complete(&msg, v,
+								 a & 3, b));
+	fz_host_built(&msg, v, hvg_nvsp_host_rndis_pkt(&msg, v, b & 3));
 }
 
 /* The loopback host's parser of guest messages. */
