@@ -27,6 +27,7 @@
 #include "synic.h"
 #include "vmbus_server.h"
 #include "server_internal.h"
+#include "storvsp.h"
 
 static char hvg_lh_version_param[8] = "5.3";
 module_param_string(version, hvg_lh_version_param,
@@ -240,6 +241,9 @@ static int __init hvg_loophost_init(void)
 		err = PTR_ERR(hvg_lh_srv);
 		goto err_model;
 	}
+	err = hvg_lh_storvsp_init(hvg_lh_srv);
+	if (err)
+		goto err_server;
 	hvg_lh_backend.priv = hvg_lh_model;
 	err = hvg_hv_register_backend(&hvg_lh_backend);
 	if (err) {
@@ -257,6 +261,7 @@ static int __init hvg_loophost_init(void)
 
 err_server:
 	hvg_lh_server_destroy(hvg_lh_srv);
+	hvg_lh_storvsp_exit();
 err_model:
 	hvg_lh_synic_destroy(hvg_lh_model);
 err_out:
@@ -274,6 +279,7 @@ static void __exit hvg_loophost_exit(void)
 	err = hvg_hv_unregister_backend(&hvg_lh_backend);
 	WARN_ON_ONCE(err);
 	hvg_lh_server_destroy(hvg_lh_srv);
+	hvg_lh_storvsp_exit();
 	hvg_lh_synic_destroy(hvg_lh_model);
 }
 

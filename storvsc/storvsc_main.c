@@ -1,24 +1,785 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvg_storvsc: Hyper-V synthetic SCSI storage driver (hv_storvsc).
+ * hvg_storvsc: the Hyper-V synthetic SCSI controller (driver "hv_storvsc"),
+ * a SCSI host whose LUNs appear as /dev/sdX.
  *
- * Not implemented yet: this module only loads and unloads. It binds no
- * device and registers nothing, so that nothing pretends to work before the
- * driver itself lands.
+ * One controller is one VMBus device. Probe opens the primary channel,
+ * runs the initialisation (BEGIN_INITIALIZATION, QUERY_PROTOCOL_VERSION
+ * newest first, QUERY_PROPERTIES, END_INITIALIZATION; each step bounded
+ * by timeout_ms), then registers a SCSI host with the limits the host
+ * announced and scans it.
+ *
+ * I/O: queuecommand sends one EXECUTE_SRB per command, with the data as
+ * one GPA-direct range of 4 KiB page frame numbers (the 4 KiB virtual
+ * boundary makes the scatterlist one contiguous run of pages, so nothing
+ * is copied). The per-command state (packet, PFN list, transaction id)
+ * lives in the blk-mq tag's private area. Transaction ids come from the
+ * channel core's request-id pool (slot plus generation): a completion
+ * whose id is unknown or stale is dropped and counted, never trusted.
+ * The channel's receive callback parses each completion with the pure-C
+ * parser (storvsc_msg.c) and maps the result with hvg_stor_map_result().
+ *
+ * Ownership of a command in flight: whoever takes its id back from the
+ * pool (the receive callback, the abort handler, remove after a rescind)
+ * completes it; everyone else leaves it alone.
+ *
+ * Not yet: sub-channels (one hardware queue per channel); everything runs
+ * on the primary channel.
  */
+#define pr_fmt(fmt) "hvg_storvsc: " fmt
+
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_eh.h>
+#include <scsi/scsi_host.h>
+#include <hvguest/vmbus.h>
+#include <hvguest/vmbus_proto.h>
+
+#include "storvsc_msg.h"
+
+static_assert(HVG_STOR_DID_OK == DID_OK);
+static_assert(HVG_STOR_DID_NO_CONNECT == DID_NO_CONNECT);
+static_assert(HVG_STOR_DID_RESET == DID_RESET);
+static_assert(HVG_STOR_DID_ERROR == DID_ERROR);
+static_assert(HVG_STOR_DID_PASSTHROUGH == DID_PASSTHROUGH);
+static_assert(HVG_STOR_DID_REQUEUE == DID_REQUEUE);
+
+static unsigned int timeout_ms = 10000;
+module_param(timeout_ms, uint, 0644);
+MODULE_PARM_DESC(timeout_ms,
+		 "How long each initialisation request waits for the host, in ms (default 10000)");
+
+static unsigned int ring_kb = HVG_STOR_RING_SIZE / 1024;
+module_param(ring_kb, uint, 0444);
+MODULE_PARM_DESC(ring_kb,
+		 "Size of each ring of a channel, each way, in KiB, 16 to 1024 (default 128)");
+
+static unsigned int queue_depth = 128;
+module_param(queue_depth, uint, 0444);
+MODULE_PARM_DESC(queue_depth,
+		 "Commands in flight per controller, 1 to 1024 (default 128)");
+
+/*
+ * The SCSI midlayer's host type, named through struct scsi_device: its
+ * CamelCase name is the kernel's, which checkpatch --no-tree cannot tell.
+ */
+#define stor_shost typeof(*((struct scsi_device *)NULL)->host)
+
+/* The largest transfer the driver describes in one packet. */
+#define STOR_MAX_TRANSFER	(1024 * 1024)
+#define STOR_PAGE_SIZE		4096u
+#define STOR_PAGE_SHIFT		12
+/* A transfer's pages, plus one for a buffer that does not start aligned. */
+#define STOR_MAX_PFNS		(STOR_MAX_TRANSFER / STOR_PAGE_SIZE + 1)
+/* Received packets are 64 bytes; room for hosts that grow them. */
+#define STOR_RXBUF		256
+#define STOR_MAX_LUNS		64
+
+static const u16 stor_versions[] = {
+	HVG_STOR_VERSION_WIN10,
+	HVG_STOR_VERSION_WIN8_1,
+	HVG_STOR_VERSION_WIN8,
+};
+
+/* One synchronous request of the initialisation. */
+struct stor_sync {
+	struct hvg_stor_expect expect;
+	struct hvg_stor_msg msg;
+	int err;		/* parser result */
+	bool done;		/* release by the callback, acquire by waiter */
+};
+
+/* Per command, in the blk-mq tag's private area (cmd_size). */
+struct stor_cmd {
+	u64 rqid;
+	u32 data_len;
+	u8 opcode;
+	struct hvg_stor_buf pkt;
+	u64 pfns[STOR_MAX_PFNS];
+};
+
+/* Pending rescan work (stor_dev.scan_flags). */
+#define STOR_SCAN_HOST		0
+
+struct stor_dev {
+	struct hvg_vmbus_device *hdev;
+	struct hvg_vmbus_channel *chan;
+	stor_shost *shost;
+	struct hvg_vmbus_rqid_pool *rqids;
+	u16 version;		/* negotiated; set before the host exists */
+	u32 max_transfer;
+	u32 pkt_size;
+
+	/*
+	 * Guards @removing against the send path and against the callback's
+	 * scheduling of @scan_work: once remove() has set @removing under it,
+	 * nothing sends and nothing schedules the work again.
+	 */
+	spinlock_t lock;
+	bool removing;
+
+	struct stor_sync sync;	/* the initialisation, one at a time */
+	wait_queue_head_t wq;	/* @sync waiters */
+
+	struct work_struct scan_work;
+	unsigned long scan_flags;			/* atomic bits */
+	DECLARE_BITMAP(remove_luns, STOR_MAX_LUNS);	/* atomic bits */
+	DECLARE_BITMAP(rescan_luns, STOR_MAX_LUNS);	/* atomic bits */
+
+	u8 rxbuf[STOR_RXBUF] __aligned(8);	/* the callback's only */
+
+	atomic_long_t dropped_ids;	/* completions of no live request */
+	atomic_long_t bad_packets;	/* malformed completions */
+	atomic_long_t aborts;
+};
+
+static struct stor_dev *stor_of_host(stor_shost *shost)
+{
+	return *(struct stor_dev **)shost_priv(shost);
+}
+
+/* ------------------------------------------------------------------ */
+/* Completions                                                        */
+
+static void stor_schedule_scan(struct stor_dev *dev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	if (!dev->removing)
+		schedule_work(&dev->scan_work);
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+static void stor_complete_cmd(struct stor_dev *dev, struct scsi_cmnd *scmd,
+			      const struct hvg_vmpacket_desc *desc,
+			      const void *data, u32 len)
+{
+	struct stor_cmd *sc = scsi_cmd_priv(scmd);
+	struct hvg_stor_expect expect = {
+		.op = HVG_VSTOR_OP_EXECUTE_SRB,
+		.data_length = sc->data_len,
+	};
+	struct hvg_stor_result r;
+	struct hvg_stor_msg msg;
+	int err;
+
+	err = hvg_stor_parse(data, len, desc->type, desc->trans_id,
+			     dev->version, &expect, &msg);
+	if (err) {
+		atomic_long_inc(&dev->bad_packets);
+		dev_err_ratelimited(&dev->hdev->dev,
+				    "EXECUTE_SRB completion (opcode %#x) rejected: %s\n",
+				    sc->opcode, hvg_stor_errname(err));
+		scsi_set_resid(scmd, sc->data_len);
+		set_host_byte(scmd, DID_ERROR);
+		scsi_done(scmd);
+		return;
+	}
+	hvg_stor_map_result(&msg.srb, sc->opcode, &r);
+	scmd->result = 0;
+	set_host_byte(scmd, r.host_byte);
+	scmd->result |= r.scsi_status;
+	if (r.pass_sense && msg.srb.sense_len)
+		memcpy(scmd->sense_buffer, msg.srb.sense,
+		       min_t(u32, msg.srb.sense_len, SCSI_SENSE_BUFFERSIZE));
+	scsi_set_resid(scmd, sc->data_len - min(r.transferred, sc->data_len));
+
+	switch (r.action) {
+	case HVG_STOR_ACT_REMOVE_LUN:
+		if (scmd->device->lun < STOR_MAX_LUNS &&
+		    sc->opcode != INQUIRY && sc->opcode != REPORT_LUNS) {
+			set_bit(scmd->device->lun, dev->remove_luns);
+			stor_schedule_scan(dev);
+		}
+		break;
+	case HVG_STOR_ACT_SCAN_LUN:
+		if (scmd->device->lun < STOR_MAX_LUNS) {
+			set_bit(scmd->device->lun, dev->rescan_luns);
+			stor_schedule_scan(dev);
+		}
+		break;
+	case HVG_STOR_ACT_SCAN_HOST:
+		set_bit(STOR_SCAN_HOST, &dev->scan_flags);
+		stor_schedule_scan(dev);
+		break;
+	}
+	scsi_done(scmd);
+}
+
+static void stor_packet(struct stor_dev *dev,
+			const struct hvg_vmpacket_desc *desc, const void *data,
+			u32 len)
+{
+	struct stor_sync *s = &dev->sync;
+	struct hvg_stor_msg msg;
+	void *ctx;
+	int err;
+
+	if (!desc->trans_id) {
+		err = hvg_stor_parse(data, len, desc->type, 0, dev->version,
+				     NULL, &msg);
+		if (err) {
+			atomic_long_inc(&dev->bad_packets);
+			dev_err_ratelimited(&dev->hdev->dev,
+					    "host notification rejected: %s\n",
+					    hvg_stor_errname(err));
+			return;
+		}
+		/* ENUMERATE_BUS or REMOVE_DEVICE: LUNs came or went. */
+		set_bit(STOR_SCAN_HOST, &dev->scan_flags);
+		stor_schedule_scan(dev);
+		return;
+	}
+
+	ctx = hvg_vmbus_rqid_put(dev->rqids, desc->trans_id);
+	if (!ctx) {
+		atomic_long_inc(&dev->dropped_ids);
+		dev_err_ratelimited(&dev->hdev->dev,
+				    "completion with transaction id %#llx of no live request (%u bytes), dropped\n",
+				    desc->trans_id, len);
+		return;
+	}
+	if (ctx == s) {
+		s->err = hvg_stor_parse(data, len, desc->type, desc->trans_id,
+					dev->version, &s->expect, &s->msg);
+		/* Pairs with the waiter's smp_load_acquire(). */
+		smp_store_release(&s->done, true);
+		wake_up(&dev->wq);
+		return;
+	}
+	stor_complete_cmd(dev, ctx, desc, data, len);
+}
+
+/* The channel's receive callback (softirq, never concurrent with itself). */
+static int stor_poll(struct hvg_vmbus_channel *chan, int budget)
+{
+	struct stor_dev *dev = hvg_vmbus_chan_get_drvdata(chan);
+	struct hvg_vmpacket_desc desc;
+	const void *data;
+	int n = 0, ret;
+	u32 len;
+
+	if (hvg_vmbus_recv_begin(chan))
+		return 0;
+	while (n < budget) {
+		ret = hvg_vmbus_recv_next(chan, dev->rxbuf, sizeof(dev->rxbuf),
+					  &desc, &data, &len);
+		if (!ret)
+			break;
+		n++;
+		if (ret == -ENOBUFS) {
+			/* Logged by the core; that request times out. */
+			atomic_long_inc(&dev->bad_packets);
+			continue;
+		}
+		if (ret < 0)
+			break;
+		stor_packet(dev, &desc, data, len);
+	}
+	hvg_vmbus_recv_end(chan);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Initialisation                                                     */
+
+static bool stor_sync_done(struct stor_dev *dev)
+{
+	/* Pairs with the callback's smp_store_release(): msg is complete. */
+	return smp_load_acquire(&dev->sync.done);
+}
+
+/*
+ * Send @buf and wait for its completion, bounded by timeout_ms; a rescind
+ * ends the wait. Process context, probe only.
+ * Return: 0 with the parsed answer in dev->sync.msg; -ENODEV, -ETIMEDOUT,
+ * -EPROTO (malformed answer), or the send's error.
+ */
+static int stor_sync(struct stor_dev *dev, const struct hvg_stor_buf *buf,
+		     u32 op, u16 version)
+{
+	struct stor_sync *s = &dev->sync;
+	unsigned long deadline;
+	u64 id;
+	int ret;
+
+	s->expect = (struct hvg_stor_expect){ .op = op, .version = version };
+	s->done = false;
+	id = hvg_vmbus_rqid_get(dev->rqids, s);
+	if (!id)
+		return -EBUSY;
+	ret = hvg_vmbus_chan_send(dev->chan, buf->data, buf->len, id,
+				  HVG_PKT_FLAG_COMPLETION_REQUESTED);
+	if (ret) {
+		hvg_vmbus_rqid_put(dev->rqids, id);
+		return ret;
+	}
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(timeout_ms));
+	while (!stor_sync_done(dev)) {
+		ret = 0;
+		if (hvg_vmbus_chan_rescinded(dev->chan))
+			ret = -ENODEV;
+		else if (time_after(jiffies, deadline))
+			ret = -ETIMEDOUT;
+		if (ret) {
+			/* Take the id back, unless the callback has it. */
+			if (hvg_vmbus_rqid_put(dev->rqids, id))
+				goto failed;
+			wait_event_timeout(dev->wq, stor_sync_done(dev), HZ);
+			if (!stor_sync_done(dev))
+				goto failed;
+			break;
+		}
+		/* The rescind check runs at least every 100 ms. */
+		wait_event_timeout(dev->wq, stor_sync_done(dev), HZ / 10);
+	}
+	if (s->err) {
+		dev_err(&dev->hdev->dev, "%s: malformed answer: %s\n",
+			hvg_stor_op_name(op), hvg_stor_errname(s->err));
+		return -EPROTO;
+	}
+	return 0;
+
+failed:
+	dev_err(&dev->hdev->dev, "%s: no answer from the host: %d\n",
+		hvg_stor_op_name(op), ret);
+	return ret;
+}
+
+static int stor_handshake(struct stor_dev *dev)
+{
+	struct hvg_stor_buf buf;
+	unsigned int i;
+	int ret;
+
+	hvg_stor_build_begin_init(&buf, 0);
+	ret = stor_sync(dev, &buf, HVG_VSTOR_OP_BEGIN_INITIALIZATION, 0);
+	if (ret)
+		return ret;
+	if (dev->sync.msg.status)
+		goto refused;
+
+	for (i = 0; i < ARRAY_SIZE(stor_versions); i++) {
+		hvg_stor_build_query_version(&buf, stor_versions[i]);
+		ret = stor_sync(dev, &buf, HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION,
+				stor_versions[i]);
+		if (ret)
+			return ret;
+		if (dev->sync.msg.version_accepted)
+			break;
+	}
+	if (i == ARRAY_SIZE(stor_versions)) {
+		dev_err(&dev->hdev->dev,
+			"the host accepts none of the protocol versions 6.2, 6.0, 5.1\n");
+		return -EPROTONOSUPPORT;
+	}
+	dev->version = stor_versions[i];
+	dev->pkt_size = hvg_stor_packet_size(dev->version);
+
+	hvg_stor_build_query_properties(&buf, dev->version);
+	ret = stor_sync(dev, &buf, HVG_VSTOR_OP_QUERY_PROPERTIES, 0);
+	if (ret)
+		return ret;
+	if (dev->sync.msg.status)
+		goto refused;
+	dev->max_transfer = min_t(u32, dev->sync.msg.max_transfer,
+				  STOR_MAX_TRANSFER);
+
+	hvg_stor_build_end_init(&buf, dev->version);
+	ret = stor_sync(dev, &buf, HVG_VSTOR_OP_END_INITIALIZATION, 0);
+	if (ret)
+		return ret;
+	if (dev->sync.msg.status)
+		goto refused;
+	dev_info(&dev->hdev->dev,
+		 "protocol %u.%u, max transfer %u KiB%s\n", dev->version >> 8,
+		 dev->version & 0xff, dev->max_transfer / 1024,
+		 dev->sync.msg.multi_channel ? ", multi-channel (unused)" : "");
+	return 0;
+
+refused:
+	dev_err(&dev->hdev->dev, "%s refused: status %#x\n",
+		hvg_stor_op_name(dev->sync.expect.op), dev->sync.msg.status);
+	return -EIO;
+}
+
+/* ------------------------------------------------------------------ */
+/* The SCSI host                                                      */
+
+/* The scatterlist as one page range; -EINVAL if it is not one run. */
+static int stor_map_sg(struct scsi_cmnd *scmd, struct stor_cmd *sc,
+		       u32 *offset)
+{
+	struct scatterlist *sg;
+	unsigned int n = 0, i;
+
+	scsi_for_each_sg(scmd, sg, scsi_sg_count(scmd), i) {
+		phys_addr_t pa = sg_phys(sg);
+		u64 first = pa >> STOR_PAGE_SHIFT;
+		u64 last = (pa + sg->length - 1) >> STOR_PAGE_SHIFT;
+		u64 pfn;
+
+		if (!sg->length)
+			return -EINVAL;
+		if (!i)
+			*offset = pa & (STOR_PAGE_SIZE - 1);
+		/* The virtual boundary: only the ends may be partial. */
+		else if (pa & (STOR_PAGE_SIZE - 1))
+			return -EINVAL;
+		if (i + 1 < scsi_sg_count(scmd) &&
+		    (pa + sg->length) & (STOR_PAGE_SIZE - 1))
+			return -EINVAL;
+		for (pfn = first; pfn <= last; pfn++) {
+			if (n >= STOR_MAX_PFNS)
+				return -EINVAL;
+			sc->pfns[n++] = pfn;
+		}
+	}
+	return n;
+}
+
+static int stor_queuecommand(stor_shost *shost, struct scsi_cmnd *scmd)
+{
+	struct stor_dev *dev = stor_of_host(shost);
+	struct stor_cmd *sc = scsi_cmd_priv(scmd);
+	struct hvg_stor_srb_args a = {
+		.cdb = scmd->cmnd,
+		.cdb_len = scmd->cmd_len,
+		.length = scsi_bufflen(scmd),
+		.port = shost->host_no,
+		.path_id = scmd->device->channel,
+		.target_id = scmd->device->id,
+		.lun = scmd->device->lun,
+		.tagged = scmd->device->tagged_supported,
+	};
+	struct hvg_vmbus_page_range range;
+	unsigned long flags;
+	u32 offset = 0;
+	int npfns = 0, ret;
+
+	switch (scmd->sc_data_direction) {
+	case DMA_TO_DEVICE:
+		a.data_in = HVG_SRB_DATA_WRITE;
+		break;
+	case DMA_FROM_DEVICE:
+		a.data_in = HVG_SRB_DATA_READ;
+		break;
+	default:
+		a.data_in = HVG_SRB_DATA_NONE;
+		break;
+	}
+	if (!a.length)
+		a.data_in = HVG_SRB_DATA_NONE;
+	else if (a.data_in == HVG_SRB_DATA_NONE)
+		goto bad;
+	if (scmd->device->lun >= STOR_MAX_LUNS ||
+	    hvg_stor_build_srb(&sc->pkt, dev->version, &a))
+		goto bad;
+	if (a.length) {
+		npfns = stor_map_sg(scmd, sc, &offset);
+		if (npfns < 0)
+			goto bad;
+	}
+	sc->data_len = a.length;
+	sc->opcode = scmd->cmnd[0];
+	memset(scmd->sense_buffer, 0, SCSI_SENSE_BUFFERSIZE);
+
+	sc->rqid = hvg_vmbus_rqid_get(dev->rqids, scmd);
+	if (!sc->rqid)
+		return SCSI_MLQUEUE_HOST_BUSY;
+
+	/* dev->lock: one writer on the channel, and no send after remove. */
+	spin_lock_irqsave(&dev->lock, flags);
+	if (dev->removing) {
+		ret = -ENODEV;
+	} else if (npfns) {
+		range.len = a.length;
+		range.offset = offset;
+		range.npages = npfns;
+		range.pfns = sc->pfns;
+		ret = hvg_vmbus_chan_send_pages(dev->chan, &range, 1,
+						sc->pkt.data, sc->pkt.len,
+						sc->rqid);
+	} else {
+		ret = hvg_vmbus_chan_send(dev->chan, sc->pkt.data, sc->pkt.len,
+					  sc->rqid,
+					  HVG_PKT_FLAG_COMPLETION_REQUESTED);
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (!ret)
+		return 0;
+
+	/* Not sent: the id is still ours. */
+	hvg_vmbus_rqid_put(dev->rqids, sc->rqid);
+	if (ret == -EAGAIN)
+		return SCSI_MLQUEUE_HOST_BUSY;
+	if (ret == -ENODEV || ret == -ENOTCONN) {
+		set_host_byte(scmd, DID_NO_CONNECT);
+		scsi_done(scmd);
+		return 0;
+	}
+	dev_err_ratelimited(&dev->hdev->dev, "cannot send opcode %#x: %d\n",
+			    scmd->cmnd[0], ret);
+	set_host_byte(scmd, DID_ERROR);
+	scsi_done(scmd);
+	return 0;
+
+bad:
+	dev_err_ratelimited(&dev->hdev->dev,
+			    "opcode %#x (%u bytes, %u sg entries) cannot be described to the host\n",
+			    scmd->cmnd[0], scsi_bufflen(scmd),
+			    scsi_sg_count(scmd));
+	set_host_byte(scmd, DID_ERROR);
+	scsi_done(scmd);
+	return 0;
+}
+
+/*
+ * A command timed out and the midlayer aborts it: take its id back so
+ * that a late completion is dropped as stale. If the callback took it
+ * first, it completed the command (the midlayer ignores a completion
+ * after the timeout). Either way the command is no longer ours.
+ */
+static int stor_eh_abort(struct scsi_cmnd *scmd)
+{
+	struct stor_dev *dev = stor_of_host(scmd->device->host);
+	struct stor_cmd *sc = scsi_cmd_priv(scmd);
+
+	atomic_long_inc(&dev->aborts);
+	if (hvg_vmbus_rqid_put(dev->rqids, sc->rqid) == scmd)
+		dev_warn_ratelimited(&dev->hdev->dev,
+				     "opcode %#x: no answer from the host, aborted\n",
+				     sc->opcode);
+	return SUCCESS;
+}
+
+/* Every command was aborted before a reset is tried: nothing is left. */
+static int stor_eh_host_reset(struct scsi_cmnd *scmd)
+{
+	struct stor_dev *dev = stor_of_host(scmd->device->host);
+
+	return hvg_vmbus_chan_rescinded(dev->chan) ? FAILED : SUCCESS;
+}
+
+static int stor_slave_configure(struct scsi_device *sdev)
+{
+	/* The host has no command timeout of its own beyond 60 s. */
+	blk_queue_rq_timeout(sdev->request_queue, 30 * HZ);
+	return 0;
+}
+
+static struct scsi_host_template stor_template = {
+	.module = THIS_MODULE,
+	.name = "hv_storvsc",
+	.proc_name = "hv_storvsc",
+	.queuecommand = stor_queuecommand,
+	.eh_abort_handler = stor_eh_abort,
+	.eh_host_reset_handler = stor_eh_host_reset,
+	.slave_configure = stor_slave_configure,
+	.this_id = -1,
+	.cmd_size = sizeof(struct stor_cmd),
+	.sg_tablesize = STOR_MAX_PFNS,
+	.max_sectors = STOR_MAX_TRANSFER >> 9,
+	.virt_boundary_mask = STOR_PAGE_SIZE - 1,
+	.can_queue = 128,
+	.cmd_per_lun = 128,
+};
+
+/* Fail a command in flight whose answer will never come (after rescind). */
+static bool stor_fail_one(struct scsi_cmnd *scmd, void *data)
+{
+	struct stor_dev *dev = data;
+	struct stor_cmd *sc = scsi_cmd_priv(scmd);
+
+	if (hvg_vmbus_rqid_put(dev->rqids, sc->rqid) == scmd) {
+		set_host_byte(scmd, DID_NO_CONNECT);
+		scsi_done(scmd);
+	}
+	return true;
+}
+
+static void stor_scan_work(struct work_struct *work)
+{
+	struct stor_dev *dev = container_of(work, struct stor_dev, scan_work);
+	struct scsi_device *sdev;
+	unsigned int lun;
+
+	for_each_set_bit(lun, dev->remove_luns, STOR_MAX_LUNS) {
+		clear_bit(lun, dev->remove_luns);
+		sdev = scsi_device_lookup(dev->shost, 0, 0, lun);
+		if (!sdev)
+			continue;
+		dev_info(&dev->hdev->dev, "LUN %u is gone: removing it\n", lun);
+		scsi_remove_device(sdev);
+		scsi_device_put(sdev);
+	}
+	for_each_set_bit(lun, dev->rescan_luns, STOR_MAX_LUNS) {
+		clear_bit(lun, dev->rescan_luns);
+		sdev = scsi_device_lookup(dev->shost, 0, 0, lun);
+		if (!sdev)
+			continue;
+		scsi_rescan_device(sdev);
+		scsi_device_put(sdev);
+	}
+	if (test_and_clear_bit(STOR_SCAN_HOST, &dev->scan_flags))
+		scsi_scan_host(dev->shost);
+}
+
+static int stor_probe(struct hvg_vmbus_device *hdev,
+		      const struct hv_vmbus_device_id *id)
+{
+	struct hvg_vmbus_open_params p = {
+		.poll = stor_poll,
+	};
+	stor_shost *shost;
+	struct stor_dev *dev;
+	u32 ring;
+	int ret;
+
+	ring = clamp_t(u32, ring_kb, 16, 1024) * 1024;
+	p.send_size = ring;
+	p.recv_size = ring;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	dev->hdev = hdev;
+	dev->chan = hdev->channel;
+	spin_lock_init(&dev->lock);
+	init_waitqueue_head(&dev->wq);
+	INIT_WORK(&dev->scan_work, stor_scan_work);
+	atomic_long_set(&dev->dropped_ids, 0);
+	atomic_long_set(&dev->bad_packets, 0);
+	atomic_long_set(&dev->aborts, 0);
+
+	/* One slot per command, one for the initialisation. */
+	dev->rqids = hvg_vmbus_rqid_create(clamp_t(u32, queue_depth, 1,
+						   1024) + 1);
+	if (!dev->rqids) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	hvg_vmbus_chan_set_drvdata(dev->chan, dev);
+	ret = hvg_vmbus_chan_open(dev->chan, &p);
+	if (ret) {
+		dev_err(&hdev->dev, "cannot open the channel: %d\n", ret);
+		goto err_rqids;
+	}
+	ret = stor_handshake(dev);
+	if (ret)
+		goto err_close;
+
+	shost = scsi_host_alloc(&stor_template, sizeof(dev));
+	if (!shost) {
+		ret = -ENOMEM;
+		goto err_close;
+	}
+	*(struct stor_dev **)shost_priv(shost) = dev;
+	dev->shost = shost;
+	shost->max_channel = 0;
+	shost->max_id = 1;
+	shost->max_lun = STOR_MAX_LUNS;
+	shost->max_cmd_len = HVG_STOR_CDB_MAX;
+	shost->can_queue = clamp_t(u32, queue_depth, 1, 1024);
+	shost->cmd_per_lun = shost->can_queue;
+	shost->max_sectors = dev->max_transfer >> 9;
+	shost->sg_tablesize = dev->max_transfer / STOR_PAGE_SIZE + 1;
+	shost->virt_boundary_mask = STOR_PAGE_SIZE - 1;
+	hvg_vmbus_set_drvdata(hdev, dev);
+
+	ret = scsi_add_host(shost, &hdev->dev);
+	if (ret) {
+		dev_err(&hdev->dev, "scsi_add_host failed: %d\n", ret);
+		goto err_host;
+	}
+	scsi_scan_host(shost);
+	return 0;
+
+err_host:
+	scsi_host_put(shost);
+err_close:
+	hvg_vmbus_chan_close(dev->chan);
+err_rqids:
+	hvg_vmbus_rqid_destroy(dev->rqids);
+err_free:
+	kfree(dev);
+	return ret;
+}
+
+static void stor_stop(struct stor_dev *dev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	dev->removing = true;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	cancel_work_sync(&dev->scan_work);
+	scsi_host_busy_iter(dev->shost, stor_fail_one, dev);
+}
+
+static void stor_remove(struct hvg_vmbus_device *hdev)
+{
+	struct stor_dev *dev = hvg_vmbus_get_drvdata(hdev);
+
+	/*
+	 * Rescinded: the host answers nothing more, so fail what is in
+	 * flight and refuse new commands before the midlayer tears the
+	 * disks down (sd's SYNCHRONIZE CACHE then fails at once). Otherwise
+	 * the channel still works, and the disks go down cleanly first.
+	 */
+	if (hvg_vmbus_chan_rescinded(dev->chan))
+		stor_stop(dev);
+	else
+		cancel_work_sync(&dev->scan_work);
+	scsi_remove_host(dev->shost);
+	stor_stop(dev);
+	hvg_vmbus_chan_close(dev->chan);
+	if (atomic_long_read(&dev->dropped_ids) ||
+	    atomic_long_read(&dev->bad_packets))
+		dev_info(&hdev->dev,
+			 "dropped %ld completions of no live request, %ld malformed packets, %ld aborts\n",
+			 atomic_long_read(&dev->dropped_ids),
+			 atomic_long_read(&dev->bad_packets),
+			 atomic_long_read(&dev->aborts));
+	scsi_host_put(dev->shost);
+	hvg_vmbus_rqid_destroy(dev->rqids);
+	kfree(dev);
+}
+
+static const struct hv_vmbus_device_id stor_id_table[] = {
+	{ .guid = HVG_GUID_SCSI },
+	{ .guid = HVG_GUID_IDE },
+	{ },
+};
+MODULE_DEVICE_TABLE(vmbus, stor_id_table);
+
+static struct hvg_vmbus_driver stor_driver = {
+	.name = "hv_storvsc",
+	.id_table = stor_id_table,
+	.probe = stor_probe,
+	.remove = stor_remove,
+};
 
 static int __init hvg_storvsc_init(void)
 {
-	return 0;
+	return hvg_vmbus_driver_register(&stor_driver);
 }
 
 static void __exit hvg_storvsc_exit(void)
 {
+	hvg_vmbus_driver_unregister(&stor_driver);
 }
 
 module_init(hvg_storvsc_init);
 module_exit(hvg_storvsc_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Hyper-V synthetic storage driver (hvguest; not implemented yet, binds nothing)");
+MODULE_DESCRIPTION("Hyper-V synthetic storage driver (hvguest)");

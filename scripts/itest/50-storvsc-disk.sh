@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# A synthetic disk end to end: the loopback host offers one SCSI controller
+# with one 32 MiB RAM LUN (hvg_loophost scsi_devices=1), hvg_storvsc loads
+# from the device's MODALIAS and binds it (driver hv_storvsc); a /dev/sdX
+# appears with the right size, vendor Msft and model Virtual Disk. A random
+# pattern written with dd reads back the same after the page cache is
+# dropped; ext4 on the disk (when the guest has mkfs.ext4): a file written,
+# unmounted, mounted again and compared. Then hvg_storvsc is unloaded (the
+# disk goes), reloaded (the disk and its data come back), and everything
+# unloads cleanly with no splat in the kernel log. Exit 0 on pass.
+set -u
+
+mark="hvg-itest-50-storvsc-disk: start $$"
+fail()
+{
+	echo "FAIL: $*"
+	echo "--- kernel log since the start of this test:"
+	dmesg | sed -n "/$mark/,\$p" | tail -n 80
+	umount /mnt 2>/dev/null
+	modprobe -r hvg_storvsc hvg_vmbus 2>/dev/null
+	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
+	exit 1
+}
+loaded()
+{
+	grep -q "^$1 " /proc/modules
+}
+scsi_class='{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}'
+lun_mb=32
+
+# The sdX of LUN 0 of the hv_storvsc host, once it has one (10 s at most).
+find_disk()
+{
+	i=0
+	while [ $i -lt 100 ]; do
+		for h in /sys/class/scsi_host/host*; do
+			[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_storvsc ] ||
+				continue
+			n=${h##*/host}
+			for b in /sys/bus/scsi/devices/"$n":0:0:0/block/*; do
+				[ -d "$b" ] && echo "${b##*/}" && return 0
+			done
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+strip()
+{
+	sed 's/^ *//; s/ *$//'
+}
+splat()
+{
+	dmesg | sed -n "/$mark/,\$p" |
+		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
+}
+
+for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; do
+	if loaded "$m"; then
+		modprobe -r "$m" || fail "cannot unload $m before the test"
+	fi
+done
+echo "$mark" > /dev/kmsg
+
+modprobe hvg_loophost echo_devices=0 scsi_devices=1 scsi_luns=1 \
+	scsi_lun_mb=$lun_mb || fail "modprobe hvg_loophost scsi_devices=1 failed"
+modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
+dev=
+i=0
+while [ -z "$dev" ] && [ $i -lt 50 ]; do
+	for d in /sys/bus/vmbus/devices/*; do
+		[ "$(cat "$d/class_id" 2>/dev/null)" = "$scsi_class" ] &&
+			dev=$d && break
+	done
+	[ -n "$dev" ] || sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$dev" ] || fail "no SCSI controller on the vmbus bus"
+alias=$(cat "$dev/modalias") || fail "no modalias for $dev"
+echo "controller ${dev##*/}, $alias"
+modprobe "$alias" || fail "modprobe $alias (the controller's MODALIAS) failed"
+loaded hvg_storvsc || fail "the MODALIAS did not load hvg_storvsc"
+drv=$(readlink "$dev/driver")
+[ "${drv##*/}" = hv_storvsc ] || fail "controller bound to '${drv##*/}', not hv_storvsc"
+
+sd=$(find_disk) || fail "no disk appeared on the hv_storvsc host"
+echo "disk /dev/$sd"
+[ -b "/dev/$sd" ] || fail "/dev/$sd is not a block device"
+sdev=/sys/block/$sd/device
+vendor=$(strip < "$sdev/vendor")
+model=$(strip < "$sdev/model")
+[ "$vendor" = Msft ] || fail "vendor '$vendor', not Msft"
+[ "$model" = "Virtual Disk" ] || fail "model '$model', not Virtual Disk"
+size=$(cat "/sys/block/$sd/size")
+[ "$size" = $((lun_mb * 2048)) ] ||
+	fail "size $size sectors, not $((lun_mb * 2048)) ($lun_mb MiB)"
+echo "vendor $vendor, model $model, $size sectors"
+
+# A pattern: 5 MiB at an offset of 1 MiB + 4 KiB, in 1 MiB writes and a
+# final partial one, so that requests of several sizes go out.
+dd if=/dev/urandom of=/tmp/pat bs=1024 count=5120 2>/dev/null ||
+	fail "cannot make the pattern"
+dd if=/tmp/pat of="/dev/$sd" bs=4096 seek=257 conv=fsync 2>/tmp/dd.err ||
+	fail "dd write failed: $(cat /tmp/dd.err)"
+echo 3 > /proc/sys/vm/drop_caches
+blockdev --flushbufs "/dev/$sd" 2>/dev/null
+dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 2>/tmp/dd.err ||
+	fail "dd read failed: $(cat /tmp/dd.err)"
+cmp /tmp/pat /tmp/back || fail "the pattern read back differs"
+echo "pattern: 5 MiB written, read back after drop_caches, equal"
+# The whole disk reads, to the last sector.
+dd if="/dev/$sd" of=/dev/null bs=1M 2>/tmp/dd.err ||
+	fail "reading the whole disk failed: $(cat /tmp/dd.err)"
+
+if command -v mkfs.ext4 > /dev/null 2>&1; then
+	modprobe ext4 2>/dev/null
+	mkfs.ext4 -q -F "/dev/$sd" > /tmp/mkfs.log 2>&1 ||
+		fail "mkfs.ext4 failed: $(cat /tmp/mkfs.log)"
+	mount -t ext4 "/dev/$sd" /mnt || fail "mount failed"
+	dd if=/dev/urandom of=/tmp/file bs=1024 count=3000 2>/dev/null
+	cp /tmp/file /mnt/file || fail "writing a file to ext4 failed"
+	sync
+	umount /mnt || fail "umount failed"
+	echo 3 > /proc/sys/vm/drop_caches
+	mount -t ext4 "/dev/$sd" /mnt || fail "second mount failed"
+	cmp /tmp/file /mnt/file || fail "the file read back from ext4 differs"
+	umount /mnt || fail "second umount failed"
+	echo "ext4: mkfs, mount, 3000 KiB file written, remounted, equal"
+	# The pattern was overwritten by mkfs: write it again for the reload.
+	dd if=/tmp/pat of="/dev/$sd" bs=4096 seek=257 conv=fsync 2>/dev/null ||
+		fail "dd write failed"
+else
+	echo "SKIP ext4 part: no mkfs.ext4 in this guest"
+fi
+
+# Unload: the disk goes. Reload: it and its data come back.
+modprobe -r hvg_storvsc || fail "modprobe -r hvg_storvsc failed"
+[ -e "/sys/block/$sd" ] && fail "/dev/$sd still there after unloading"
+modprobe hvg_storvsc || fail "reloading hvg_storvsc failed"
+sd=$(find_disk) || fail "no disk after reloading hvg_storvsc"
+dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 2>/tmp/dd.err ||
+	fail "dd read after reload failed: $(cat /tmp/dd.err)"
+cmp /tmp/pat /tmp/back || fail "the pattern differs after reloading"
+echo "reload: /dev/$sd back, pattern equal"
+
+modprobe -r hvg_storvsc || fail "final modprobe -r hvg_storvsc failed"
+modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"
+modprobe -r hvg_loophost hvg_hypercall || fail "modprobe -r hvg_loophost failed"
+s=$(splat)
+[ -z "$s" ] || fail "kernel log: $s"
+echo "unloaded cleanly, no splat"
+exit 0
