@@ -63,6 +63,8 @@ for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; d
 	fi
 done
 echo "$mark" > /dev/kmsg
+# No udev in the guest to load the disk driver for the LUN: load it first.
+modprobe sd_mod 2>/dev/null
 
 modprobe hvg_loophost echo_devices=0 scsi_devices=1 scsi_luns=1 \
 	scsi_lun_mb=$lun_mb || fail "modprobe hvg_loophost scsi_devices=1 failed"
