@@ -64,6 +64,32 @@ module_param_named(scsi_max_subchannels, storvsp_max_subchannels, uint,
 MODULE_PARM_DESC(scsi_max_subchannels,
 		 "Sub-channels one SCSI controller offers at most, 0 to 64; 0 (default): no MULTI_CHANNEL property");
 
+static atomic_t storvsp_drop_srbs = ATOMIC_INIT(0);
+
+static int storvsp_drop_set(const char *val, const struct kernel_param *kp)
+{
+	int n, ret = kstrtoint(val, 0, &n);
+
+	if (ret)
+		return ret;
+	atomic_set(&storvsp_drop_srbs, n);
+	return 0;
+}
+
+static int storvsp_drop_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&storvsp_drop_srbs));
+}
+
+static const struct kernel_param_ops storvsp_drop_ops = {
+	.set = storvsp_drop_set,
+	.get = storvsp_drop_get,
+};
+
+module_param_cb(scsi_fault_drop_srbs, &storvsp_drop_ops, NULL, 0644);
+MODULE_PARM_DESC(scsi_fault_drop_srbs,
+		 "Fault injection: leave the next N EXECUTE_SRB requests unanswered (a host that never answers); -1: all of them until reset to 0 (default 0)");
+
 #define STORVSP_MAX_DEVICES	8
 #define STORVSP_MAX_LUNS	16
 #define STORVSP_MAX_LUN_MB	4096
@@ -100,6 +126,7 @@ struct storvsp_chan {
 	atomic64_t bytes;
 	atomic64_t errors;	/* SRBs answered with an error status */
 	atomic64_t bad;		/* malformed requests */
+	atomic64_t dropped;	/* left unanswered: scsi_fault_drop_srbs */
 };
 
 static struct storvsp_disk **storvsp_disks;
@@ -119,6 +146,20 @@ static bool storvsp_version_ok(u16 v)
 {
 	return (v == HVG_STOR_VERSION_WIN8 || v == HVG_STOR_VERSION_WIN8_1 ||
 		v == HVG_STOR_VERSION_WIN10) && v <= storvsp_version;
+}
+
+/* Take one from the drop fault: -1 drops all, N > 0 the next N. */
+static bool storvsp_drop(void)
+{
+	int n = atomic_read(&storvsp_drop_srbs);
+
+	while (n) {
+		if (n < 0)
+			return true;
+		if (atomic_try_cmpxchg(&storvsp_drop_srbs, &n, n - 1))
+			return true;
+	}
+	return false;
 }
 
 static int storvsp_complete(struct hvg_lh_channel *ch, u64 tid,
@@ -346,6 +387,10 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 		hvg_lh_request_subchannels(ch, p.sub_channel_count, tid, 0);
 		return 0;
 	case HVG_VSTOR_OP_EXECUTE_SRB:
+		if (storvsp_drop()) {
+			atomic64_inc(&sc->dropped);
+			return 0;
+		}
 		storvsp_srb(ch, pkt, buf, &p);
 		break;
 	case HVG_VSTOR_OP_RESET_LUN:
@@ -412,13 +457,14 @@ static void storvsp_show(struct hvg_lh_channel *ch, struct seq_file *m)
 {
 	struct storvsp_chan *sc = storvsp_of(ch);
 
-	seq_printf(m, " version=%#06x luns=%u srbs=%lld bytes=%lld errors=%lld bad_requests=%lld",
+	seq_printf(m, " version=%#06x luns=%u srbs=%lld bytes=%lld errors=%lld bad_requests=%lld dropped=%lld",
 		   READ_ONCE(storvsp_of(ch->primary)->version),
 		   sc->disk ? sc->disk->nr_luns : 0,
 		   (long long)atomic64_read(&sc->srbs),
 		   (long long)atomic64_read(&sc->bytes),
 		   (long long)atomic64_read(&sc->errors),
-		   (long long)atomic64_read(&sc->bad));
+		   (long long)atomic64_read(&sc->bad),
+		   (long long)atomic64_read(&sc->dropped));
 }
 
 const struct hvg_lh_service hvg_lh_storvsp_service = {

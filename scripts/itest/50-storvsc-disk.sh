@@ -138,7 +138,9 @@ else
 fi
 
 # Unload: the disk goes. Reload: it and its data come back.
-modprobe -r hvg_storvsc || fail "modprobe -r hvg_storvsc failed"
+# rmmod, not modprobe -r: hvg_vmbus stays, with the controller unbound.
+rmmod hvg_storvsc || fail "rmmod hvg_storvsc failed"
+[ -L "$dev/driver" ] && fail "the controller is still bound after rmmod"
 [ -e "/sys/block/$sd" ] && fail "/dev/$sd still there after unloading"
 modprobe hvg_storvsc || fail "reloading hvg_storvsc failed"
 sd=$(find_disk) || fail "no disk after reloading hvg_storvsc"
