@@ -1082,10 +1082,14 @@ static void server_faults(struct kunit *test)
 {
 	struct hvg_chmsg_open op = { .hdr.msgtype = HVG_CHMSG_OPENCHANNEL };
 	struct hvg_chmsg_relid *rel;
-	u8 buf[HVG_MSG_PAYLOAD_MAX];
 	struct page **pages;
 	u32 relid, conn, h, i, len;
+	/* Off the stack: KASAN's redzones make the frame too large. */
+	u8 *buf = kunit_kzalloc(test, HVG_MSG_PAYLOAD_MAX, GFP_KERNEL);
+	u8 *msg = kunit_kzalloc(test, HVG_MSG_PAYLOAD_MAX, GFP_KERNEL);
 
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
 	lhs_connect(test);
 	pages = kunit_kcalloc(test, 30, sizeof(*pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
@@ -1117,7 +1121,6 @@ static void server_faults(struct kunit *test)
 	lhs_arm(HVG_LH_FAULT_DROP_NEXT_REPLY);
 	h = lhs.next_gpadl++;
 	{
-		u8 msg[HVG_MSG_PAYLOAD_MAX];
 		struct hvg_chmsg_gpadl_header *gh = (void *)msg;
 
 		len = lhg_header(msg, 1, 1);
