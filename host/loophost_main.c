@@ -212,7 +212,7 @@ static int __init hvg_loophost_init(void)
 {
 	struct hvg_lh_synic_config cfg = {
 		.nr_vps = nr_cpu_ids,
-		.slot_depth = 16,
+		.slot_depth = 64,
 		.rx_depth = 64,
 	};
 	struct hvg_lh_server_config srv_cfg = {

@@ -589,7 +589,8 @@ int hvg_lh_synic_add_connection(struct hvg_lh_synic *s, u32 connection_id,
 	return err;
 }
 
-void hvg_lh_synic_remove_connection(struct hvg_lh_synic *s, u32 connection_id)
+void hvg_lh_synic_remove_connection_nowait(struct hvg_lh_synic *s,
+					   u32 connection_id)
 {
 	struct hvg_lh_conn *c;
 	unsigned long flags;
@@ -599,15 +600,27 @@ void hvg_lh_synic_remove_connection(struct hvg_lh_synic *s, u32 connection_id)
 	if (c)
 		memset(c, 0, sizeof(*c));
 	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+void hvg_lh_synic_flush(struct hvg_lh_synic *s)
+{
 	/*
-	 * A callback that looked the connection up before the removal may
-	 * still run; it ends within this flush. Later runs no longer find the
-	 * connection and drop its messages. From inside a callback (the
-	 * receive work itself) no other callback runs, and flushing would
-	 * wait for ourselves.
+	 * From inside a callback (the receive work itself) no other callback
+	 * runs, and flushing would wait for ourselves.
 	 */
 	if (current_work() != &s->rx_work)
 		flush_work(&s->rx_work);
+}
+
+void hvg_lh_synic_remove_connection(struct hvg_lh_synic *s, u32 connection_id)
+{
+	hvg_lh_synic_remove_connection_nowait(s, connection_id);
+	/*
+	 * A callback that looked the connection up before the removal may
+	 * still run; it ends within this flush. Later runs no longer find the
+	 * connection and drop its messages.
+	 */
+	hvg_lh_synic_flush(s);
 }
 
 /*

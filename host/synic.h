@@ -187,6 +187,17 @@ void hvg_lh_synic_remove_connection(struct hvg_lh_synic *s,
 				    u32 connection_id);
 
 /*
+ * The two halves of a removal, for a caller that holds a lock a callback
+ * may take: _nowait() removes at once (a callback that found the
+ * connection before may still be running, so whatever its context points
+ * to must stay valid), hvg_lh_synic_flush() waits until no callback runs
+ * (a no-op from inside a callback). Process context.
+ */
+void hvg_lh_synic_remove_connection_nowait(struct hvg_lh_synic *s,
+					   u32 connection_id);
+void hvg_lh_synic_flush(struct hvg_lh_synic *s);
+
+/*
  * Guest side: the hypercalls, returning a TLFS status (HVG_STATUS_*). Any
  * context, never sleep, never call a host callback or the guest's handler
  * inline.

@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) "hvg_loophost: " fmt
 
 #include <linux/kernel.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -35,6 +36,8 @@
 #define HVG_LH_MAX_CHANNELS	(HVG_LH_MAX_CONNECTIONS - 16)
 /* GPADLs one channel may have at once (created or being created). */
 #define HVG_LH_MAX_GPADLS	256
+/* Waits of 100-200 us for a full slot queue, per message. */
+#define HVG_LH_POST_TRIES	1000
 /* The monitor page poll period: bounded rate, one jiffy. */
 #define HVG_LH_MONITOR_PERIOD	1
 
@@ -111,13 +114,24 @@ void hvg_lh_srv_count(struct hvg_lh_server *srv, enum hvg_lh_srv_stat stat)
 	atomic_long_inc(&srv->stats[stat]);
 }
 
-/* Post a control message to (@vp, @sint); count a refusal. */
+/*
+ * Post a control message to (@vp, @sint); count a refusal. A full slot
+ * queue (a burst of offers) is waited out for a bounded time: the guest
+ * empties its slot from its interrupt handler, not from anything we hold.
+ */
 static void hvg_lh_srv_post(struct hvg_lh_server *srv, u32 vp, u8 sint,
 			    const void *msg, u32 len, const char *what)
 {
-	int err = hvg_lh_synic_post(srv->synic, vp, sint,
-				    HVG_VMBUS_MESSAGE_TYPE, msg, len);
+	unsigned int tries = 0;
+	int err;
 
+	for (;;) {
+		err = hvg_lh_synic_post(srv->synic, vp, sint,
+					HVG_VMBUS_MESSAGE_TYPE, msg, len);
+		if (err != -ENOBUFS || ++tries > HVG_LH_POST_TRIES)
+			break;
+		usleep_range(100, 200);
+	}
 	if (err) {
 		hvg_lh_srv_count(srv, HVG_LH_SRV_REPLY_FAILED);
 		pr_err_ratelimited("cannot post %s to VP %u SINT %u: %d\n",
@@ -190,9 +204,22 @@ static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 	ch->state = HVG_LH_CH_PENDING;
 	hvg_lh_chan_init(ch);
 	if (primary) {
+		struct hvg_lh_channel *other;
+		u16 index = 1;
+
+		/* The lowest index no sub-channel of this primary has. */
+again:
+		list_for_each_entry(other, &srv->channels, node) {
+			if (other->primary == primary && other != primary &&
+			    other->sub_index == index) {
+				index++;
+				goto again;
+			}
+		}
 		ch->primary = primary;
 		ch->instance = primary->instance;
-		ch->sub_index = ++primary->nr_subs;
+		ch->sub_index = index;
+		primary->nr_subs++;
 	} else {
 		ch->primary = ch;
 		guid_gen(&ch->instance);
@@ -300,8 +327,14 @@ static void hvg_lh_chan_forget(struct hvg_lh_server *srv,
 	hvg_lh_chan_drop_gpadls(ch);
 	ch->sub_pending = false;
 	if (ch->conn_added) {
-		/* No flush deadlock: see hvg_lh_synic_remove_connection(). */
-		hvg_lh_synic_remove_connection(srv->synic, ch->conn_id);
+		/*
+		 * Without waiting for the model's callbacks: one may wait for
+		 * srv->lock, which we hold. The event callback's context is
+		 * the server, and it finds the channel only through by_relid
+		 * (cleared before the channel is freed); the server's
+		 * destruction waits for the callbacks (hvg_lh_synic_flush()).
+		 */
+		hvg_lh_synic_remove_connection_nowait(srv->synic, ch->conn_id);
 		ch->conn_added = false;
 	}
 }
@@ -1202,6 +1235,8 @@ static void hvg_lh_server_destroy_channels(struct hvg_lh_server *srv)
 		hvg_lh_chan_destroy(srv, ch);
 	srv->version = 0;
 	mutex_unlock(&srv->lock);
+	/* No event callback still holds the server; no sub-channel work. */
+	hvg_lh_synic_flush(srv->synic);
 	cancel_work_sync(&srv->sub_work);
 }
 

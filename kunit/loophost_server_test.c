@@ -320,11 +320,19 @@ static u32 lhs_recv_ms(void *buf, u32 *len, unsigned int ms)
 			return 0;
 		usleep_range(200, 400);
 	}
+	/*
+	 * message_type before the rest of the slot: pairs with the model's
+	 * smp_wmb() before it writes message_type (hvg_lh_slot_fill()).
+	 */
 	virt_rmb();
 	size = min_t(u32, slot->header.payload_size, HVG_MSG_PAYLOAD_MAX);
 	memcpy(buf, slot->payload, size);
 	*len = size;
 	WRITE_ONCE(slot->header.message_type, HVG_MSGTYPE_NONE);
+	/*
+	 * The freed slot before message_flags is read: pairs with the
+	 * model's smp_mb() after it sets message_pending on a busy slot.
+	 */
 	virt_mb();
 	flags = READ_ONCE(slot->header.message_flags);
 	if (flags & HVG_MSGFLAG_PENDING)
@@ -776,6 +784,7 @@ static void server_echo_round_trip(struct kunit *test)
 /* Fill the inbound ring without reading: the host parks and resumes. */
 static void server_echo_backpressure(struct kunit *test)
 {
+	struct hvg_lh_channel *ch;
 	struct hvg_ring_pkt pkt;
 	struct lhs_chan c = {};
 	u8 *buf;
@@ -827,8 +836,10 @@ static void server_echo_backpressure(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, pkt.desc.trans_id, (u64)got);
 		got++;
 	}
-	KUNIT_EXPECT_GT(test, atomic_long_read(&hvg_lh_srv_find(lhs.srv,
-			lhs.relid)->stats[HVG_LH_CH_RING_FULL]), 0L);
+	ch = hvg_lh_srv_find(lhs.srv, lhs.relid);
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&ch->stats[HVG_LH_CH_RING_FULL]),
+			0L);
 	lhs_close(test, &c);
 }
 
