@@ -117,7 +117,7 @@ for f in unknown_type short_payload relid_out_of_range duplicate_offer \
 	unknown_type) want='hvg_vmbus: malformed control message.*unknown-type' ;;
 	short_payload) want='hvg_vmbus: malformed control message.*shorter-than-type' ;;
 	relid_out_of_range) want='hvg_vmbus: malformed control message.*relid-out-of-range' ;;
-	duplicate_offer) want='hvg_vmbus: .*duplicate offer' ;;
+	duplicate_offer) want='hvg_vmbus: .*\(duplicate offer\|relid is in use\)' ;;
 	gpadl_created_unknown) want='hvg_vmbus: .*unexpected GPADL_CREATED' ;;
 	drop_next_reply) want='hvg_vmbus: .*no GPADL_CREATED .*within' ;;
 	*) want='hvg_vmbus: .*VERSION_RESPONSE' ;;
