@@ -8,7 +8,10 @@
 # dropped; ext4 on the disk (when the guest has mkfs.ext4): a file written,
 # unmounted, mounted again and compared. Then hvg_storvsc is unloaded (the
 # disk goes), reloaded (the disk and its data come back), and everything
-# unloads cleanly with no splat in the kernel log. Exit 0 on pass.
+# unloads cleanly with no splat in the kernel log. A host that leaves
+# every request unanswered (scsi_fault_drop_srbs=-1): a read ends in an
+# I/O error after the abort and reset handlers, not in a hang, and the disk
+# works again once the host answers. Exit 0 on pass.
 set -u
 
 mark="hvg-itest-50-storvsc-disk: start $$"
@@ -148,6 +151,31 @@ dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 2>/tmp/dd.err ||
 	fail "dd read after reload failed: $(cat /tmp/dd.err)"
 cmp /tmp/pat /tmp/back || fail "the pattern differs after reloading"
 echo "reload: /dev/$sd back, pattern equal"
+
+# A host that never answers: the read ends in an error, not a hang, and
+# the disk works again once the host answers.
+drop=/sys/module/hvg_loophost/parameters/scsi_fault_drop_srbs
+sdev=/sys/block/$sd/device
+echo 2 > "$sdev/timeout" || fail "cannot set $sdev/timeout"
+[ -w "$sdev/eh_timeout" ] && echo 2 > "$sdev/eh_timeout"
+echo -1 > "$drop" || fail "cannot arm scsi_fault_drop_srbs"
+t0=$(cut -d. -f1 /proc/uptime)
+timeout 150 dd if="/dev/$sd" of=/dev/null bs=4096 count=1 skip=300 \
+	iflag=direct 2>/tmp/dd.err
+rc=$?
+t1=$(cut -d. -f1 /proc/uptime)
+echo 0 > "$drop"
+[ $rc = 124 ] && fail "a read the host never answers hung for 150 s"
+[ $rc = 0 ] && fail "a read the host never answers succeeded"
+dmesg | sed -n "/$mark/,\$p" | grep -q 'no answer from the host, aborted' ||
+	fail "no abort logged for the unanswered read"
+echo "unanswered read: failed after $((t1 - t0)) s (dd exit $rc), state $(cat "$sdev/state")"
+[ "$(cat "$sdev/state")" = running ] || echo running > "$sdev/state"
+echo 30 > "$sdev/timeout"
+dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 iflag=direct \
+	2>/tmp/dd.err || fail "read after the host answers again failed: $(cat /tmp/dd.err)"
+cmp /tmp/pat /tmp/back || fail "the pattern differs after the unanswered read"
+echo "the host answers again: pattern equal"
 
 modprobe -r hvg_storvsc || fail "final modprobe -r hvg_storvsc failed"
 modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"
