@@ -457,7 +457,7 @@ static void storvsp_show(struct hvg_lh_channel *ch, struct seq_file *m)
 {
 	struct storvsp_chan *sc = storvsp_of(ch);
 
-	seq_printf(m, " version=%#06x luns=%u srbs=%lld bytes=%lld errors=%lld bad_requests=%lld dropped=%lld",
+	seq_printf(m, " version=%#06x luns=%u srbs=%lld bytes=%lld errors=%lld bad_requests=%lld unanswered=%lld",
 		   READ_ONCE(storvsp_of(ch->primary)->version),
 		   sc->disk ? sc->disk->nr_luns : 0,
 		   (long long)atomic64_read(&sc->srbs),

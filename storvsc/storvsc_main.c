@@ -23,8 +23,12 @@
  * pool (the receive callback, the abort handler, remove after a rescind)
  * completes it; everyone else leaves it alone.
  *
- * Not yet: sub-channels (one hardware queue per channel); everything runs
- * on the primary channel.
+ * Sub-channels: when the host has MULTI_CHANNEL, probe asks for one per
+ * online CPU besides the first (capped by max_sub_channels and the host's
+ * count) with CREATE_SUB_CHANNELS, opens those that are offered within
+ * timeout_ms, and gives the SCSI host one hardware queue per open channel;
+ * each command goes out on its queue's channel, and its completion comes
+ * back there. Fewer channels than asked for is not an error.
  */
 #define pr_fmt(fmt) "hvg_storvsc: " fmt
 
@@ -61,10 +65,15 @@ module_param(ring_kb, uint, 0444);
 MODULE_PARM_DESC(ring_kb,
 		 "Size of each ring of a channel, each way, in KiB, 16 to 1024 (default 128)");
 
+static unsigned int max_sub_channels = 8;
+module_param(max_sub_channels, uint, 0444);
+MODULE_PARM_DESC(max_sub_channels,
+		 "Sub-channels asked for per controller at most (one per online CPU besides the first), 0 to 15 (default 8)");
+
 static unsigned int queue_depth = 128;
 module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth,
-		 "Commands in flight per controller, 1 to 1024 (default 128)");
+		 "Commands in flight per hardware queue (channel), 1 to 1024 (default 128)");
 
 /*
  * The SCSI midlayer's host type, named through struct scsi_device: its
@@ -81,6 +90,8 @@ MODULE_PARM_DESC(queue_depth,
 /* Received packets are 64 bytes; room for hosts that grow them. */
 #define STOR_RXBUF		256
 #define STOR_MAX_LUNS		64
+/* The primary channel and at most 15 sub-channels. */
+#define STOR_MAX_CHANNELS	16
 
 static const u16 stor_versions[] = {
 	HVG_STOR_VERSION_WIN10,
@@ -105,6 +116,22 @@ struct stor_cmd {
 	u64 pfns[STOR_MAX_PFNS];
 };
 
+struct stor_dev;
+
+/*
+ * One open channel: a hardware queue. @lock serialises the channel's
+ * writers (queuecommand on any CPU) and orders them against remove():
+ * once remove() has set dev->removing under every channel's lock, no
+ * send starts.
+ */
+struct stor_chan {
+	struct stor_dev *dev;
+	struct hvg_vmbus_channel *chan;
+	spinlock_t lock;	/* this channel's writers; see above */
+	bool open;
+	u8 rxbuf[STOR_RXBUF] __aligned(8);	/* the callback's only */
+};
+
 /* Pending rescan work (stor_dev.scan_flags). */
 #define STOR_SCAN_HOST		0
 
@@ -116,11 +143,24 @@ struct stor_dev {
 	u16 version;		/* negotiated; set before the host exists */
 	u32 max_transfer;
 	u32 pkt_size;
+	bool multi_channel;
+	u16 max_channel_cnt;
 
 	/*
-	 * Guards @removing against the send path and against the callback's
-	 * scheduling of @scan_work: once remove() has set @removing under it,
-	 * nothing sends and nothing schedules the work again.
+	 * The channels; [0] is the primary. Fixed once the SCSI host is
+	 * added: @nr_chans open ones, each a hardware queue.
+	 */
+	struct stor_chan chans[STOR_MAX_CHANNELS];
+	unsigned int nr_chans;
+	/* Sub-channels handed over by the core, by index; @sub_lock. */
+	struct hvg_vmbus_channel *subs[STOR_MAX_CHANNELS];
+	struct mutex sub_lock;	/* guards @subs against the handler */
+	wait_queue_head_t subwq;
+
+	/*
+	 * Guards the callback's scheduling of @scan_work against remove():
+	 * once @removing is set under it (and under every channel's lock),
+	 * nothing schedules the work and nothing sends.
 	 */
 	spinlock_t lock;
 	bool removing;
@@ -132,8 +172,6 @@ struct stor_dev {
 	unsigned long scan_flags;			/* atomic bits */
 	DECLARE_BITMAP(remove_luns, STOR_MAX_LUNS);	/* atomic bits */
 	DECLARE_BITMAP(rescan_luns, STOR_MAX_LUNS);	/* atomic bits */
-
-	u8 rxbuf[STOR_RXBUF] __aligned(8);	/* the callback's only */
 
 	atomic_long_t dropped_ids;	/* completions of no live request */
 	atomic_long_t bad_packets;	/* malformed completions */
@@ -261,7 +299,8 @@ static void stor_packet(struct stor_dev *dev,
 /* The channel's receive callback (softirq, never concurrent with itself). */
 static int stor_poll(struct hvg_vmbus_channel *chan, int budget)
 {
-	struct stor_dev *dev = hvg_vmbus_chan_get_drvdata(chan);
+	struct stor_chan *sc = hvg_vmbus_chan_get_drvdata(chan);
+	struct stor_dev *dev = sc->dev;
 	struct hvg_vmpacket_desc desc;
 	const void *data;
 	int n = 0, ret;
@@ -270,7 +309,7 @@ static int stor_poll(struct hvg_vmbus_channel *chan, int budget)
 	if (hvg_vmbus_recv_begin(chan))
 		return 0;
 	while (n < budget) {
-		ret = hvg_vmbus_recv_next(chan, dev->rxbuf, sizeof(dev->rxbuf),
+		ret = hvg_vmbus_recv_next(chan, sc->rxbuf, sizeof(sc->rxbuf),
 					  &desc, &data, &len);
 		if (!ret)
 			break;
@@ -316,6 +355,7 @@ static int stor_sync(struct stor_dev *dev, const struct hvg_stor_buf *buf,
 	id = hvg_vmbus_rqid_get(dev->rqids, s);
 	if (!id)
 		return -EBUSY;
+	/* Probe is the only sender while the SCSI host does not exist. */
 	ret = hvg_vmbus_chan_send(dev->chan, buf->data, buf->len, id,
 				  HVG_PKT_FLAG_COMPLETION_REQUESTED);
 	if (ret) {
@@ -392,6 +432,8 @@ static int stor_handshake(struct stor_dev *dev)
 		goto refused;
 	dev->max_transfer = min_t(u32, dev->sync.msg.max_transfer,
 				  STOR_MAX_TRANSFER);
+	dev->multi_channel = dev->sync.msg.multi_channel;
+	dev->max_channel_cnt = dev->sync.msg.max_channel_cnt;
 
 	hvg_stor_build_end_init(&buf, dev->version);
 	ret = stor_sync(dev, &buf, HVG_VSTOR_OP_END_INITIALIZATION, 0);
@@ -402,7 +444,7 @@ static int stor_handshake(struct stor_dev *dev)
 	dev_info(&dev->hdev->dev,
 		 "protocol %u.%u, max transfer %u KiB%s\n", dev->version >> 8,
 		 dev->version & 0xff, dev->max_transfer / 1024,
-		 dev->sync.msg.multi_channel ? ", multi-channel (unused)" : "");
+		 dev->multi_channel ? ", multi-channel" : "");
 	return 0;
 
 refused:
@@ -450,6 +492,8 @@ static int stor_queuecommand(stor_shost *shost, struct scsi_cmnd *scmd)
 {
 	struct stor_dev *dev = stor_of_host(shost);
 	struct stor_cmd *sc = scsi_cmd_priv(scmd);
+	u32 hwq = blk_mq_unique_tag_to_hwq(blk_mq_unique_tag(scsi_cmd_to_rq(scmd)));
+	struct stor_chan *ch = &dev->chans[hwq < dev->nr_chans ? hwq : 0];
 	struct hvg_stor_srb_args a = {
 		.cdb = scmd->cmnd,
 		.cdb_len = scmd->cmd_len,
@@ -496,24 +540,24 @@ static int stor_queuecommand(stor_shost *shost, struct scsi_cmnd *scmd)
 	if (!sc->rqid)
 		return SCSI_MLQUEUE_HOST_BUSY;
 
-	/* dev->lock: one writer on the channel, and no send after remove. */
-	spin_lock_irqsave(&dev->lock, flags);
-	if (dev->removing) {
+	/* ch->lock: one writer on the channel, and no send after remove. */
+	spin_lock_irqsave(&ch->lock, flags);
+	if (READ_ONCE(dev->removing)) {
 		ret = -ENODEV;
 	} else if (npfns) {
 		range.len = a.length;
 		range.offset = offset;
 		range.npages = npfns;
 		range.pfns = sc->pfns;
-		ret = hvg_vmbus_chan_send_pages(dev->chan, &range, 1,
+		ret = hvg_vmbus_chan_send_pages(ch->chan, &range, 1,
 						sc->pkt.data, sc->pkt.len,
 						sc->rqid);
 	} else {
-		ret = hvg_vmbus_chan_send(dev->chan, sc->pkt.data, sc->pkt.len,
+		ret = hvg_vmbus_chan_send(ch->chan, sc->pkt.data, sc->pkt.len,
 					  sc->rqid,
 					  HVG_PKT_FLAG_COMPLETION_REQUESTED);
 	}
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_unlock_irqrestore(&ch->lock, flags);
 	if (!ret)
 		return 0;
 
@@ -633,20 +677,136 @@ static void stor_scan_work(struct work_struct *work)
 		scsi_scan_host(dev->shost);
 }
 
-static int stor_probe(struct hvg_vmbus_device *hdev,
-		      const struct hv_vmbus_device_id *id)
+/* Open @chan as channel @i of @dev (its receive callback is stor_poll). */
+static int stor_chan_open(struct stor_dev *dev, unsigned int i,
+			  struct hvg_vmbus_channel *chan)
 {
+	struct stor_chan *ch = &dev->chans[i];
 	struct hvg_vmbus_open_params p = {
 		.poll = stor_poll,
 	};
-	stor_shost *shost;
-	struct stor_dev *dev;
-	u32 ring;
 	int ret;
 
-	ring = clamp_t(u32, ring_kb, 16, 1024) * 1024;
-	p.send_size = ring;
-	p.recv_size = ring;
+	p.send_size = clamp_t(u32, ring_kb, 16, 1024) * 1024;
+	p.recv_size = p.send_size;
+	ch->dev = dev;
+	ch->chan = chan;
+	spin_lock_init(&ch->lock);
+	hvg_vmbus_chan_set_drvdata(chan, ch);
+	ret = hvg_vmbus_chan_open(chan, &p);
+	if (ret) {
+		dev_err(&dev->hdev->dev, "cannot open channel %u (relid %u): %d\n",
+			i, hvg_vmbus_chan_relid(chan), ret);
+		return ret;
+	}
+	ch->open = true;
+	return 0;
+}
+
+/*
+ * The core hands over each sub-channel the host offers (process context);
+ * probe opens them. Only recorded here.
+ */
+static void stor_subchan(struct hvg_vmbus_channel *sub)
+{
+	struct hvg_vmbus_device *hdev = hvg_vmbus_chan_device(sub);
+	struct stor_dev *dev = hvg_vmbus_get_drvdata(hdev);
+	u16 idx = hvg_vmbus_chan_subchan_index(sub);
+
+	if (!dev)
+		return;
+	mutex_lock(&dev->sub_lock);
+	if (!idx || idx >= STOR_MAX_CHANNELS || dev->subs[idx])
+		dev_warn(&hdev->dev, "sub-channel index %u (relid %u) not used\n",
+			 idx, hvg_vmbus_chan_relid(sub));
+	else
+		dev->subs[idx] = sub;
+	mutex_unlock(&dev->sub_lock);
+	wake_up(&dev->subwq);
+}
+
+static bool stor_have_subs(struct stor_dev *dev, unsigned int n)
+{
+	unsigned int i;
+	bool all = true;
+
+	mutex_lock(&dev->sub_lock);
+	for (i = 1; i <= n; i++)
+		if (!dev->subs[i])
+			all = false;
+	mutex_unlock(&dev->sub_lock);
+	return all;
+}
+
+/*
+ * Sub-channels: ask for them (when the host can), wait for their offers,
+ * open them. Fewer than asked for, or none, is not an error: the
+ * controller works on the channels it has. Sets dev->nr_chans.
+ */
+static void stor_open_subchans(struct stor_dev *dev)
+{
+	struct hvg_stor_buf buf;
+	unsigned int want, i;
+	int ret;
+
+	dev->nr_chans = 1;
+	want = min3(num_online_cpus() - 1, (unsigned int)dev->max_channel_cnt,
+		    min_t(unsigned int, max_sub_channels,
+			  STOR_MAX_CHANNELS - 1));
+	if (!dev->multi_channel || !want)
+		return;
+	if (!stor_have_subs(dev, want)) {
+		ret = hvg_stor_build_create_sub_channels(&buf, dev->version,
+							 want);
+		if (!ret)
+			ret = stor_sync(dev, &buf,
+					HVG_VSTOR_OP_CREATE_SUB_CHANNELS, 0);
+		if (!ret && dev->sync.msg.status)
+			ret = -EIO;
+		if (!ret)
+			ret = hvg_vmbus_wait_subchans(dev->chan, want);
+		if (!ret &&
+		    !wait_event_timeout(dev->subwq, stor_have_subs(dev, want),
+					msecs_to_jiffies(READ_ONCE(timeout_ms))))
+			ret = -ETIMEDOUT;
+		if (ret)
+			dev_warn(&dev->hdev->dev,
+				 "asked for %u sub-channels: %d; using those offered\n",
+				 want, ret);
+	}
+	/* Open them in order; stop at the first missing or failing one. */
+	for (i = 1; i <= want; i++) {
+		struct hvg_vmbus_channel *sub;
+
+		mutex_lock(&dev->sub_lock);
+		sub = dev->subs[i];
+		mutex_unlock(&dev->sub_lock);
+		if (!sub || stor_chan_open(dev, i, sub))
+			break;
+		dev->nr_chans = i + 1;
+	}
+}
+
+static void stor_close_chans(struct stor_dev *dev)
+{
+	int i;
+
+	/* Sub-channels before their primary. */
+	for (i = STOR_MAX_CHANNELS - 1; i >= 0; i--) {
+		if (!dev->chans[i].open)
+			continue;
+		hvg_vmbus_chan_close(dev->chans[i].chan);
+		dev->chans[i].open = false;
+	}
+}
+
+static int stor_probe(struct hvg_vmbus_device *hdev,
+		      const struct hv_vmbus_device_id *id)
+{
+	stor_shost *shost;
+	struct stor_dev *dev;
+	u32 depth = clamp_t(u32, queue_depth, 1, 1024);
+	int ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
@@ -654,28 +814,32 @@ static int stor_probe(struct hvg_vmbus_device *hdev,
 	dev->hdev = hdev;
 	dev->chan = hdev->channel;
 	spin_lock_init(&dev->lock);
+	mutex_init(&dev->sub_lock);
 	init_waitqueue_head(&dev->wq);
+	init_waitqueue_head(&dev->subwq);
 	INIT_WORK(&dev->scan_work, stor_scan_work);
 	atomic_long_set(&dev->dropped_ids, 0);
 	atomic_long_set(&dev->bad_packets, 0);
 	atomic_long_set(&dev->aborts, 0);
 
-	/* One slot per command, one for the initialisation. */
-	dev->rqids = hvg_vmbus_rqid_create(clamp_t(u32, queue_depth, 1,
-						   1024) + 1);
+	/*
+	 * One slot per command of every hardware queue, one for the
+	 * initialisation; the pool is shared by the channels.
+	 */
+	dev->rqids = hvg_vmbus_rqid_create(depth * STOR_MAX_CHANNELS + 1);
 	if (!dev->rqids) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	hvg_vmbus_chan_set_drvdata(dev->chan, dev);
-	ret = hvg_vmbus_chan_open(dev->chan, &p);
-	if (ret) {
-		dev_err(&hdev->dev, "cannot open the channel: %d\n", ret);
+	hvg_vmbus_set_drvdata(hdev, dev);
+	hvg_vmbus_set_subchan_handler(dev->chan, stor_subchan);
+	ret = stor_chan_open(dev, 0, dev->chan);
+	if (ret)
 		goto err_rqids;
-	}
 	ret = stor_handshake(dev);
 	if (ret)
 		goto err_close;
+	stor_open_subchans(dev);
 
 	shost = scsi_host_alloc(&stor_template, sizeof(dev));
 	if (!shost) {
@@ -688,28 +852,34 @@ static int stor_probe(struct hvg_vmbus_device *hdev,
 	shost->max_id = 1;
 	shost->max_lun = STOR_MAX_LUNS;
 	shost->max_cmd_len = HVG_STOR_CDB_MAX;
-	shost->can_queue = clamp_t(u32, queue_depth, 1, 1024);
-	shost->cmd_per_lun = shost->can_queue;
+	shost->nr_hw_queues = dev->nr_chans;
+	shost->can_queue = depth;
+	shost->cmd_per_lun = depth;
 	shost->max_sectors = dev->max_transfer >> 9;
 	shost->sg_tablesize = dev->max_transfer / STOR_PAGE_SIZE + 1;
 	shost->virt_boundary_mask = STOR_PAGE_SIZE - 1;
-	hvg_vmbus_set_drvdata(hdev, dev);
 
 	ret = scsi_add_host(shost, &hdev->dev);
 	if (ret) {
 		dev_err(&hdev->dev, "scsi_add_host failed: %d\n", ret);
 		goto err_host;
 	}
+	if (dev->nr_chans > 1)
+		dev_info(&hdev->dev, "%u channels, one hardware queue each\n",
+			 dev->nr_chans);
 	scsi_scan_host(shost);
 	return 0;
 
 err_host:
 	scsi_host_put(shost);
 err_close:
-	hvg_vmbus_chan_close(dev->chan);
+	stor_close_chans(dev);
 err_rqids:
+	hvg_vmbus_set_subchan_handler(dev->chan, NULL);
+	hvg_vmbus_set_drvdata(hdev, NULL);
 	hvg_vmbus_rqid_destroy(dev->rqids);
 err_free:
+	mutex_destroy(&dev->sub_lock);
 	kfree(dev);
 	return ret;
 }
@@ -717,10 +887,16 @@ err_free:
 static void stor_stop(struct stor_dev *dev)
 {
 	unsigned long flags;
+	unsigned int i;
 
 	spin_lock_irqsave(&dev->lock, flags);
-	dev->removing = true;
+	WRITE_ONCE(dev->removing, true);
 	spin_unlock_irqrestore(&dev->lock, flags);
+	/* A sender in progress finishes; later ones see @removing. */
+	for (i = 0; i < dev->nr_chans; i++) {
+		spin_lock_irqsave(&dev->chans[i].lock, flags);
+		spin_unlock_irqrestore(&dev->chans[i].lock, flags);
+	}
 	cancel_work_sync(&dev->scan_work);
 	scsi_host_busy_iter(dev->shost, stor_fail_one, dev);
 }
@@ -741,16 +917,20 @@ static void stor_remove(struct hvg_vmbus_device *hdev)
 		cancel_work_sync(&dev->scan_work);
 	scsi_remove_host(dev->shost);
 	stor_stop(dev);
-	hvg_vmbus_chan_close(dev->chan);
+	hvg_vmbus_set_subchan_handler(dev->chan, NULL);
+	stor_close_chans(dev);
 	if (atomic_long_read(&dev->dropped_ids) ||
-	    atomic_long_read(&dev->bad_packets))
+	    atomic_long_read(&dev->bad_packets) ||
+	    atomic_long_read(&dev->aborts))
 		dev_info(&hdev->dev,
 			 "dropped %ld completions of no live request, %ld malformed packets, %ld aborts\n",
 			 atomic_long_read(&dev->dropped_ids),
 			 atomic_long_read(&dev->bad_packets),
 			 atomic_long_read(&dev->aborts));
 	scsi_host_put(dev->shost);
+	hvg_vmbus_set_drvdata(hdev, NULL);
 	hvg_vmbus_rqid_destroy(dev->rqids);
+	mutex_destroy(&dev->sub_lock);
 	kfree(dev);
 }
 

@@ -70,7 +70,8 @@ echo "$mark" > /dev/kmsg
 modprobe sd_mod 2>/dev/null
 
 modprobe hvg_loophost echo_devices=0 scsi_devices=1 scsi_luns=1 \
-	scsi_lun_mb=$lun_mb || fail "modprobe hvg_loophost scsi_devices=1 failed"
+	scsi_lun_mb=$lun_mb scsi_max_subchannels=4 ||
+	fail "modprobe hvg_loophost scsi_devices=1 failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
 dev=
 i=0
@@ -102,6 +103,30 @@ size=$(cat "/sys/block/$sd/size")
 [ "$size" = $((lun_mb * 2048)) ] ||
 	fail "size $size sectors, not $((lun_mb * 2048)) ($lun_mb MiB)"
 echo "vendor $vendor, model $model, $size sectors"
+
+# One hardware queue per channel: a sub-channel per online CPU besides
+# the first (at most 4, the host's limit here).
+cpus=$(nproc)
+want=$((cpus - 1))
+[ $want -gt 4 ] && want=4
+queues=$(ls "/sys/block/$sd/mq" | wc -l)
+[ "$queues" = $((want + 1)) ] ||
+	fail "$queues hardware queues on $cpus CPUs, not $((want + 1))"
+echo "$queues hardware queues (channels) on $cpus CPUs"
+# Reads from every CPU: each hardware queue's channel carries I/O.
+c=0
+while [ $c -lt "$cpus" ]; do
+	taskset -c $c dd if="/dev/$sd" of=/dev/null bs=64k count=64 \
+		iflag=direct 2>/dev/null || fail "direct read on CPU $c failed"
+	c=$((c + 1))
+done
+grep 'class=scsi ' /sys/kernel/debug/hvguest/loophost_ctl/devices |
+	sed 's/^/host: /'
+if [ "$queues" -gt 1 ]; then
+	grep 'class=scsi ' /sys/kernel/debug/hvguest/loophost_ctl/devices |
+		grep -c ' srbs=[1-9]' | grep -qx "$queues" ||
+		fail "not every channel carried I/O"
+fi
 
 # A pattern: 5 MiB at an offset of 1 MiB + 4 KiB, in 1 MiB writes and a
 # final partial one, so that requests of several sizes go out.
@@ -150,6 +175,9 @@ sd=$(find_disk) || fail "no disk after reloading hvg_storvsc"
 dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 2>/tmp/dd.err ||
 	fail "dd read after reload failed: $(cat /tmp/dd.err)"
 cmp /tmp/pat /tmp/back || fail "the pattern differs after reloading"
+queues=$(ls "/sys/block/$sd/mq" | wc -l)
+[ "$queues" = $((want + 1)) ] ||
+	fail "after reloading: $queues hardware queues, not $((want + 1))"
 echo "reload: /dev/$sd back, pattern equal"
 
 # A host that never answers: the read ends in an error, not a hang, and
