@@ -154,7 +154,7 @@ struct stor_dev {
 	unsigned int nr_chans;
 	/* Sub-channels handed over by the core, by index; @sub_lock. */
 	struct hvg_vmbus_channel *subs[STOR_MAX_CHANNELS];
-	struct mutex sub_lock;	/* guards @subs against the handler */
+	struct mutex sub_lock;	/* serialises the handler's writes of @subs */
 	wait_queue_head_t subwq;
 
 	/*
@@ -720,22 +720,24 @@ static void stor_subchan(struct hvg_vmbus_channel *sub)
 		dev_warn(&hdev->dev, "sub-channel index %u (relid %u) not used\n",
 			 idx, hvg_vmbus_chan_relid(sub));
 	else
-		dev->subs[idx] = sub;
+		WRITE_ONCE(dev->subs[idx], sub);
 	mutex_unlock(&dev->sub_lock);
 	wake_up(&dev->subwq);
 }
 
+/*
+ * Sub-channels 1..@n handed over? Lockless, as a wait_event() condition
+ * must not sleep: each pointer is set once, by stor_subchan(), whose
+ * wake_up() after the store orders it against the waiter's check.
+ */
 static bool stor_have_subs(struct stor_dev *dev, unsigned int n)
 {
 	unsigned int i;
-	bool all = true;
 
-	mutex_lock(&dev->sub_lock);
 	for (i = 1; i <= n; i++)
-		if (!dev->subs[i])
-			all = false;
-	mutex_unlock(&dev->sub_lock);
-	return all;
+		if (!READ_ONCE(dev->subs[i]))
+			return false;
+	return true;
 }
 
 /*
