@@ -11,7 +11,9 @@
 # unloads cleanly with no splat in the kernel log. A host that leaves
 # every request unanswered (scsi_fault_drop_srbs=-1): a read ends in an
 # I/O error after the abort and reset handlers, not in a hang, and the disk
-# works again once the host answers. Exit 0 on pass.
+# works again once the host answers. Last, the host rescinds the
+# controller while ext4 on it is mounted and written: the writer ends,
+# the controller and the disk go, the filesystem unmounts. Exit 0 on pass.
 set -u
 
 mark="hvg-itest-50-storvsc-disk: start $$"
@@ -204,6 +206,45 @@ dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 iflag=direct \
 	2>/tmp/dd.err || fail "read after the host answers again failed: $(cat /tmp/dd.err)"
 cmp /tmp/pat /tmp/back || fail "the pattern differs after the unanswered read"
 echo "the host answers again: pattern equal"
+
+# The host rescinds the controller while a filesystem on it is mounted and
+# being written: the writes fail, the controller goes, the filesystem
+# unmounts, no splat.
+relid=$(sed -n 's/^relid=\([0-9]*\) class=scsi .* sub=0 .*/\1/p' \
+	/sys/kernel/debug/hvguest/loophost_ctl/devices)
+[ -n "$relid" ] || fail "no relid for the SCSI controller in loophost_ctl/devices"
+if command -v mkfs.ext4 > /dev/null 2>&1; then
+	mkfs.ext4 -q -F "/dev/$sd" > /tmp/mkfs.log 2>&1 ||
+		fail "mkfs.ext4 failed: $(cat /tmp/mkfs.log)"
+	mount -t ext4 "/dev/$sd" /mnt || fail "mount before the rescind failed"
+	target=/mnt/big
+else
+	target=/dev/$sd
+fi
+dd if=/dev/zero of="$target" bs=64k count=2000 conv=fsync 2>/tmp/dd.err &
+ddpid=$!
+sleep 1
+echo "$relid" > /sys/kernel/debug/hvguest/loophost_ctl/rescind ||
+	fail "rescind of relid $relid failed"
+i=0
+while [ -e "$dev" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -e "$dev" ] && fail "the controller is still there 30 s after its rescind"
+i=0
+while kill -0 $ddpid 2>/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -0 $ddpid 2>/dev/null && fail "a writer still runs 30 s after the rescind"
+wait $ddpid
+ddrc=$?
+if [ "$target" = /mnt/big ]; then
+	umount /mnt || fail "umount after the rescind failed"
+fi
+[ -e "/sys/block/$sd" ] && fail "/dev/$sd still there after the rescind"
+echo "rescind under I/O: controller and /dev/$sd gone, writer exit $ddrc, unmounted"
 
 modprobe -r hvg_storvsc || fail "final modprobe -r hvg_storvsc failed"
 modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"
