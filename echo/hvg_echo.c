@@ -193,7 +193,7 @@ struct echo_dev {
 	struct hvg_vmbus_device *hdev;
 	struct dentry *dir;
 	struct mutex run_lock;		/* one run at a time; @result */
-	struct mutex lock;		/* @chans[].chan, @nsub */
+	struct mutex lock;		/* writers of @chans[].chan, @nsub */
 	wait_queue_head_t subwq;
 	unsigned int nsub;		/* sub-channels handed over */
 	int stop;
@@ -296,10 +296,12 @@ static void echo_reply(struct echo_chan *ec,
 		goto done;
 	}
 	if (r->op == HVG_ECHO_OP_ECHO) {
-		if (len != ECHO_HDR_LEN + r->len || h.len != r->len) {
+		/* the ring pads each packet to 8 bytes: up to 7 more */
+		if (len < ECHO_HDR_LEN + r->len ||
+		    len - (ECHO_HDR_LEN + r->len) >= 8 || h.len != r->len) {
 			ec->rx.err_len++;
 			dev_err_ratelimited(&ed->hdev->dev,
-					    "channel %u: echo of seq %u: packet %u bytes, header len %u; sent %u after the header\n",
+					    "channel %u: echo of seq %u: packet %u bytes (padded to 8), header len %u; sent %u after the header\n",
 					    ec->index, r->seq, len, h.len, r->len);
 			goto done;
 		}
@@ -634,23 +636,27 @@ static void echo_subchan(struct hvg_vmbus_channel *sub)
 			 idx && idx < ECHO_MAX_CHANNELS ? "offered twice" :
 			 "out of range");
 	} else {
-		ed->chans[idx].chan = sub;
+		WRITE_ONCE(ed->chans[idx].chan, sub);
 		ed->nsub++;
 	}
 	mutex_unlock(&ed->lock);
 	wake_up(&ed->subwq);
 }
 
+/*
+ * Sub-channels 1..@n handed over? Lockless (a wait_event() condition may
+ * not sleep): each pointer is set once, by echo_subchan(), and only read
+ * here; the wake_up() after the store and the waiter's prepare_to_wait()
+ * order it.
+ */
 static bool echo_have_subs(struct echo_dev *ed, unsigned int n)
 {
 	unsigned int i;
-	bool ok = true;
 
-	mutex_lock(&ed->lock);
 	for (i = 1; i <= n; i++)
-		ok &= !!ed->chans[i].chan;
-	mutex_unlock(&ed->lock);
-	return ok;
+		if (!READ_ONCE(ed->chans[i].chan))
+			return false;
+	return true;
 }
 
 /*

@@ -152,6 +152,7 @@ static void hvg_rqid_concurrent(struct kunit *test)
 	unsigned int n = num_online_cpus() * 2, i, slots;
 	struct hvg_vmbus_rqid_pool *pool;
 	struct task_struct *task;
+	unsigned long got = 0;
 	struct rq_thread *t;
 	u64 id;
 
@@ -173,8 +174,10 @@ static void hvg_rqid_concurrent(struct kunit *test)
 	for (i = 0; i < n; i++) {
 		wait_for_completion(&t[i].done);
 		KUNIT_EXPECT_EQ(test, t[i].errors, 0ul);
-		KUNIT_EXPECT_GT(test, t[i].got, 0ul);
+		/* One thread may starve while the others hold every slot. */
+		got += t[i].got;
 	}
+	KUNIT_EXPECT_GT(test, got, 0ul);
 	/* Everything was given back: the whole pool is free again. */
 	for (i = 0; i < slots; i++)
 		KUNIT_EXPECT_NE(test, hvg_vmbus_rqid_get(pool, &ctx_of[0]), 0ull);

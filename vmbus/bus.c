@@ -63,13 +63,16 @@
 
 /*
  * A device as the bus keeps it. @driver_override is replaced under the
- * device lock; @channels and @removed are guarded by hvg_bus_lock.
+ * device lock; @channels is set once at device add and dropped at removal
+ * (both on the bus workqueue, or at module exit after it was flushed).
+ * Whether the device was removed is the primary channel's DEV_GONE bit,
+ * set under hvg_bus_lock, so that it can be tested without touching a
+ * device that may already be freed.
  */
 struct hvg_bus_dev {
 	struct hvg_vmbus_device pub;
 	char *driver_override;
 	struct kobject *channels;	/* "channels" directory */
-	bool removed;
 };
 
 #define to_hvg_bus_dev(d) container_of(to_hvg_vmbus_device(d), \
@@ -78,7 +81,8 @@ struct hvg_bus_dev {
 /*
  * hvg_bus_lock (mutex, process context) guards hvg_bus_chans (every
  * channel whose relid is not given back yet), hvg_bus_stopping and the
- * @removed flags. Never held across a driver call or a wait for the host.
+ * setting of DEV_GONE. Never held across a driver call or a wait for the
+ * host.
  */
 static DEFINE_MUTEX(hvg_bus_lock);
 static LIST_HEAD(hvg_bus_chans);
@@ -341,6 +345,79 @@ static ssize_t driver_override_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(driver_override);
 
+/*
+ * Upstream's debugging attributes of the primary channel's rings, "%d";
+ * -EINVAL while the channel is not open, as upstream.
+ */
+#define HVG_BUS_RING_ATTR(name, inbound, field)				\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct hvg_chan_ring_info ri;					\
+	int err;							\
+									\
+	err = hvg_chan_ring_info(to_hvg_vmbus_device(dev)->channel,	\
+				 inbound, &ri);				\
+	if (err)							\
+		return err;						\
+	return sysfs_emit(buf, "%d\n", (int)ri.field);			\
+}									\
+static DEVICE_ATTR_RO(name)
+
+HVG_BUS_RING_ATTR(out_intr_mask, false, mask);
+HVG_BUS_RING_ATTR(out_read_index, false, read_index);
+HVG_BUS_RING_ATTR(out_write_index, false, write_index);
+HVG_BUS_RING_ATTR(out_read_bytes_avail, false, to_read);
+HVG_BUS_RING_ATTR(out_write_bytes_avail, false, to_write);
+HVG_BUS_RING_ATTR(in_intr_mask, true, mask);
+HVG_BUS_RING_ATTR(in_read_index, true, read_index);
+HVG_BUS_RING_ATTR(in_write_index, true, write_index);
+HVG_BUS_RING_ATTR(in_read_bytes_avail, true, to_read);
+HVG_BUS_RING_ATTR(in_write_bytes_avail, true, to_write);
+
+/*
+ * Upstream's monitor attributes of the primary channel: "server" is the
+ * host-to-guest monitor page (monitor_page1), "client" the guest-to-host
+ * one; each shows the channel's pending bit, latency and connection id.
+ */
+static ssize_t hvg_bus_monitor_show(struct device *dev, char *buf,
+				    bool client, int what)
+{
+	const struct hvg_chmsg_offer_info *o =
+		hvg_chan_offer(to_hvg_vmbus_device(dev)->channel);
+	struct hvg_monitor_page *m = client ? hvg_vmbus_monitor_out() :
+					      hvg_vmbus_monitor_in();
+	unsigned int grp = o->monitor_id / HVG_MONITOR_BITS;
+	unsigned int bit = o->monitor_id % HVG_MONITOR_BITS;
+
+	if (!m)
+		return -EINVAL;
+	if (what == 0)
+		return sysfs_emit(buf, "%d\n",
+				  !!(READ_ONCE(m->trigger_group[grp].pending) &
+				     BIT(bit)));
+	if (what == 1)
+		return sysfs_emit(buf, "%d\n",
+				  READ_ONCE(m->latency[grp][bit]));
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(m->parameter[grp][bit].connection_id));
+}
+
+#define HVG_BUS_MONITOR_ATTR(name, client, what)			\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	return hvg_bus_monitor_show(dev, buf, client, what);		\
+}									\
+static DEVICE_ATTR_RO(name)
+
+HVG_BUS_MONITOR_ATTR(server_monitor_pending, false, 0);
+HVG_BUS_MONITOR_ATTR(client_monitor_pending, true, 0);
+HVG_BUS_MONITOR_ATTR(server_monitor_latency, false, 1);
+HVG_BUS_MONITOR_ATTR(client_monitor_latency, true, 1);
+HVG_BUS_MONITOR_ATTR(server_monitor_conn_id, false, 2);
+HVG_BUS_MONITOR_ATTR(client_monitor_conn_id, true, 2);
+
 static struct attribute *hvg_bus_dev_attrs[] = {
 	&dev_attr_id.attr,
 	&dev_attr_state.attr,
@@ -353,17 +430,39 @@ static struct attribute *hvg_bus_dev_attrs[] = {
 	&dev_attr_vendor.attr,
 	&dev_attr_device.attr,
 	&dev_attr_driver_override.attr,
+	&dev_attr_out_intr_mask.attr,
+	&dev_attr_out_read_index.attr,
+	&dev_attr_out_write_index.attr,
+	&dev_attr_out_read_bytes_avail.attr,
+	&dev_attr_out_write_bytes_avail.attr,
+	&dev_attr_in_intr_mask.attr,
+	&dev_attr_in_read_index.attr,
+	&dev_attr_in_write_index.attr,
+	&dev_attr_in_read_bytes_avail.attr,
+	&dev_attr_in_write_bytes_avail.attr,
+	&dev_attr_server_monitor_pending.attr,
+	&dev_attr_client_monitor_pending.attr,
+	&dev_attr_server_monitor_latency.attr,
+	&dev_attr_client_monitor_latency.attr,
+	&dev_attr_server_monitor_conn_id.attr,
+	&dev_attr_client_monitor_conn_id.attr,
 	NULL,
 };
 
-/* monitor_id only for a monitored primary, as upstream. */
+/* The monitor attributes only for a monitored primary, as upstream. */
 static umode_t hvg_bus_dev_attr_visible(struct kobject *kobj,
 					struct attribute *a, int n)
 {
 	struct device *dev = kobj_to_dev(kobj);
 
-	if (a == &dev_attr_monitor_id.attr &&
-	    !to_hvg_vmbus_device(dev)->channel->offer.monitor_allocated)
+	if (!to_hvg_vmbus_device(dev)->channel->offer.monitor_allocated &&
+	    (a == &dev_attr_monitor_id.attr ||
+	     a == &dev_attr_server_monitor_pending.attr ||
+	     a == &dev_attr_client_monitor_pending.attr ||
+	     a == &dev_attr_server_monitor_latency.attr ||
+	     a == &dev_attr_client_monitor_latency.attr ||
+	     a == &dev_attr_server_monitor_conn_id.attr ||
+	     a == &dev_attr_client_monitor_conn_id.attr))
 		return 0;
 	return a->mode;
 }
@@ -552,8 +651,10 @@ static void hvg_bus_dev_release(struct device *dev)
 	spin_unlock(&primary->sub_lock);
 	list_for_each_entry_safe(s, tmp, &subs, sub_node) {
 		list_del_init(&s->sub_node);
+		WRITE_ONCE(s->dev, NULL);
 		hvg_chan_put(s);	/* the device's reference */
 	}
+	WRITE_ONCE(primary->dev, NULL);
 	hvg_chan_put(primary);		/* the device's reference */
 	kfree(bd->driver_override);
 	kfree(bd);
@@ -586,9 +687,9 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 		pr_err("relid %u: device {%pUl} not added: %d\n",
 		       chan->offer.child_relid, &chan->offer.if_instance, err);
 		mutex_lock(&hvg_bus_lock);
-		bd->removed = true;
+		set_bit(HVG_CHAN_F_DEV_GONE, &chan->flags);
 		mutex_unlock(&hvg_bus_lock);
-		put_device(&bd->pub.dev);
+		put_device(&bd->pub.dev);	/* clears chan->dev */
 		hvg_bus_release(chan, true);
 		return;
 	}
@@ -599,7 +700,11 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 	hvg_chan_debugfs_add(chan, hvg_bus_debugfs);
 }
 
-/* Remove the device of @primary (once): driver remove, sysfs, debugfs. */
+/*
+ * Remove the device of @primary (once): driver remove, sysfs, debugfs.
+ * The caller holds a reference on @primary; the device is alive until
+ * DEV_GONE is set here (only this function drops its references).
+ */
 static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 {
 	struct hvg_vmbus_device *hd = primary->dev;
@@ -610,11 +715,10 @@ static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 		return;
 	bd = container_of(hd, struct hvg_bus_dev, pub);
 	mutex_lock(&hvg_bus_lock);
-	if (bd->removed) {
+	if (test_and_set_bit(HVG_CHAN_F_DEV_GONE, &primary->flags)) {
 		mutex_unlock(&hvg_bus_lock);
 		return;
 	}
-	bd->removed = true;
 	mutex_unlock(&hvg_bus_lock);
 
 	get_device(&hd->dev);
@@ -622,15 +726,14 @@ static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 	hvg_bus_close_all(primary);	/* also when no driver was bound */
 
 	/*
-	 * Sub-channel directories go with the device's "channels";
-	 * hvg_bus_lock keeps the sub-channel list from growing meanwhile.
+	 * Sub-channel directories go with the device's "channels". The list
+	 * is stable here: hvg_bus_add_sub() adds nothing once DEV_GONE is
+	 * set, and entries leave it only when the device is released.
 	 */
-	mutex_lock(&hvg_bus_lock);
 	list_for_each_entry(s, &primary->subs, sub_node) {
 		hvg_chan_sysfs_del(s);
 		hvg_chan_debugfs_del(s);
 	}
-	mutex_unlock(&hvg_bus_lock);
 	hvg_chan_sysfs_del(primary);
 	hvg_chan_debugfs_del(primary);
 	kobject_put(bd->channels);
@@ -647,12 +750,10 @@ static void hvg_bus_add_sub(struct hvg_vmbus_channel *sub)
 	bool ok;
 
 	mutex_lock(&hvg_bus_lock);
-	ok = primary->dev && !test_bit(HVG_CHAN_F_RELEASED, &primary->flags);
+	ok = primary->dev && !test_bit(HVG_CHAN_F_RELEASED, &primary->flags) &&
+	     !test_bit(HVG_CHAN_F_DEV_GONE, &primary->flags);
 	if (ok) {
 		bd = container_of(primary->dev, struct hvg_bus_dev, pub);
-		ok = !bd->removed;
-	}
-	if (ok) {
 		sub->dev = primary->dev;
 		hvg_chan_get(sub);	/* the device's reference */
 		spin_lock(&primary->sub_lock);
@@ -742,8 +843,21 @@ static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
 		hvg_chan_put(chan);
 		return;
 	}
+	/*
+	 * The relid first: a second offer of a live relid must not make us
+	 * release it (it belongs to the live channel).
+	 */
+	err = hvg_chan_publish(chan);
+	if (err) {
+		mutex_unlock(&hvg_bus_lock);
+		pr_warn_ratelimited("duplicate offer of relid %u ({%pUl}) ignored: the relid is in use\n",
+				    o->child_relid, &o->if_instance);
+		hvg_chan_put(chan);
+		return;
+	}
 	primary = hvg_bus_find_primary(o);
 	if (o->sub_channel_index && !primary) {
+		hvg_chan_unpublish(chan);
 		mutex_unlock(&hvg_bus_lock);
 		pr_warn_ratelimited("relid %u: sub-channel %u of {%pUl} without a primary: released\n",
 				    o->child_relid, o->sub_channel_index,
@@ -753,21 +867,13 @@ static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
 		return;
 	}
 	if (!o->sub_channel_index && primary) {
+		hvg_chan_unpublish(chan);
 		mutex_unlock(&hvg_bus_lock);
 		pr_warn_ratelimited("relid %u: duplicate offer of device {%pUl} (relid %u has it): released\n",
 				    o->child_relid, &o->if_instance,
 				    primary->offer.child_relid);
 		hvg_chan_put(chan);
 		hvg_bus_post_relid_released(o->child_relid);
-		return;
-	}
-	err = hvg_chan_publish(chan);
-	if (err) {
-		mutex_unlock(&hvg_bus_lock);
-		/* The relid belongs to the live channel: nothing to give back. */
-		pr_warn_ratelimited("offer of relid %u ignored: the relid is in use\n",
-				    o->child_relid);
-		hvg_chan_put(chan);
 		return;
 	}
 	if (primary) {
@@ -869,12 +975,8 @@ void hvg_bus_remove_all(void)
 		next = NULL;
 		mutex_lock(&hvg_bus_lock);
 		list_for_each_entry(c, &hvg_bus_chans, all_node) {
-			struct hvg_bus_dev *bd;
-
-			if (c->primary || !c->dev)
-				continue;
-			bd = container_of(c->dev, struct hvg_bus_dev, pub);
-			if (bd->removed)
+			if (c->primary || !READ_ONCE(c->dev) ||
+			    test_bit(HVG_CHAN_F_DEV_GONE, &c->flags))
 				continue;
 			next = c;
 			hvg_chan_get(c);

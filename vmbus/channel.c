@@ -76,9 +76,12 @@ static unsigned int hvg_timeout_jiffies(void)
 	return msecs_to_jiffies(READ_ONCE(hvg_vmbus_timeout_ms));
 }
 
+/* For log messages; the device may be gone already (then NULL). */
 static const char *hvg_chan_name(struct hvg_vmbus_channel *c)
 {
-	return c->dev ? dev_name(&c->dev->dev) : "(no device)";
+	struct hvg_vmbus_device *dev = READ_ONCE(c->dev);
+
+	return dev ? dev_name(&dev->dev) : "(no device)";
 }
 
 /* ---------------------------------------------------------------------
@@ -1143,6 +1146,12 @@ static u32 hvg_get_write_avail(struct hvg_vmbus_channel *c)
 	return c->rings.out.size - hvg_ring_hdr_used(&c->rings.out);
 }
 
+/* Not in upstream's ABI: the outbound ring's pending_send_sz. */
+static u32 hvg_get_pending_sz(struct hvg_vmbus_channel *c)
+{
+	return READ_ONCE(hvg_ring_hdr(&c->rings.out)->pending_send_sz);
+}
+
 #define HVG_CHAN_RING_ATTR(name)					\
 static ssize_t hvg_chan_##name##_show(struct hvg_vmbus_channel *c,	\
 				      char *buf)			\
@@ -1156,6 +1165,7 @@ HVG_CHAN_RING_ATTR(in_mask);
 HVG_CHAN_RING_ATTR(out_mask);
 HVG_CHAN_RING_ATTR(read_avail);
 HVG_CHAN_RING_ATTR(write_avail);
+HVG_CHAN_RING_ATTR(pending_sz);
 
 #define HVG_CHAN_STAT_ATTR(name, stat)					\
 static ssize_t hvg_chan_##name##_show(struct hvg_vmbus_channel *c,	\
@@ -1251,6 +1261,7 @@ static struct attribute *hvg_chan_attrs[] = {
 	&hvg_chan_attr_out_mask.attr,
 	&hvg_chan_attr_read_avail.attr,
 	&hvg_chan_attr_write_avail.attr,
+	&hvg_chan_attr_pending_sz.attr,
 	&hvg_chan_attr_events.attr,
 	&hvg_chan_attr_interrupts.attr,
 	&hvg_chan_attr_intr_in_full.attr,
@@ -1330,6 +1341,28 @@ void hvg_chan_sysfs_del(struct hvg_vmbus_channel *chan)
 	kobject_put(&k->kobj);
 }
 
+int hvg_chan_ring_info(struct hvg_vmbus_channel *chan, bool inbound,
+		       struct hvg_chan_ring_info *ri)
+{
+	const struct hvg_ring_hdr *h;
+	struct hvg_ring *r;
+	int err = -EINVAL;
+
+	mutex_lock(&chan->lock);
+	if (chan->state == HVG_CHAN_OPEN) {
+		r = inbound ? &chan->rings.in : &chan->rings.out;
+		h = hvg_ring_hdr(r);
+		ri->mask = READ_ONCE(h->interrupt_mask);
+		ri->read_index = READ_ONCE(h->read_index);
+		ri->write_index = READ_ONCE(h->write_index);
+		ri->to_read = hvg_ring_hdr_used(r);
+		ri->to_write = r->size - ri->to_read;
+		err = 0;
+	}
+	mutex_unlock(&chan->lock);
+	return err;
+}
+
 ssize_t hvg_chan_vp_mapping(struct hvg_vmbus_device *dev, char *buf)
 {
 	struct hvg_vmbus_channel *p = dev->channel, *s;
@@ -1339,8 +1372,10 @@ ssize_t hvg_chan_vp_mapping(struct hvg_vmbus_device *dev, char *buf)
 		       READ_ONCE(p->target_cpu));
 	spin_lock(&p->sub_lock);
 	list_for_each_entry(s, &p->subs, sub_node)
-		n += sysfs_emit_at(buf, n, "%u:%u\n", s->offer.child_relid,
-				   READ_ONCE(s->target_cpu));
+		if (!test_bit(HVG_CHAN_F_RELEASED, &s->flags))
+			n += sysfs_emit_at(buf, n, "%u:%u\n",
+					   s->offer.child_relid,
+					   READ_ONCE(s->target_cpu));
 	spin_unlock(&p->sub_lock);
 	return n;
 }

@@ -60,6 +60,7 @@ enum hvg_chan_state {
 #define HVG_CHAN_F_HANDED	4	/* sub-channel given to the driver */
 #define HVG_CHAN_F_BROKEN	5	/* inbound ring malformed: stopped */
 #define HVG_CHAN_F_MISSED	6	/* an event came while the driver polled */
+#define HVG_CHAN_F_DEV_GONE	7	/* primary: its device was removed */
 
 /* Per-channel counters (debugfs, and sysfs where upstream has them). */
 enum hvg_chan_stat {
@@ -167,6 +168,7 @@ struct hvg_hv_backend *hvg_vmbus_backend(void);
  * (versions below 5.0), or NULL.
  */
 struct hvg_monitor_page *hvg_vmbus_monitor_out(void);
+struct hvg_monitor_page *hvg_vmbus_monitor_in(void);	/* monitor_page1 */
 unsigned long *hvg_vmbus_int_page_out(void);
 
 /* --- channel.c: what the bus and the connection use ------------------- */
@@ -233,6 +235,19 @@ void hvg_chan_sysfs_del(struct hvg_vmbus_channel *chan);
 /* debugfs: /sys/kernel/debug/hvguest/vmbus/<relid> (dir @root). */
 void hvg_chan_debugfs_add(struct hvg_vmbus_channel *chan, struct dentry *root);
 void hvg_chan_debugfs_del(struct hvg_vmbus_channel *chan);
+
+/* One ring's header as upstream's in_* and out_* device attributes show it. */
+struct hvg_chan_ring_info {
+	u32 mask;		/* interrupt_mask */
+	u32 read_index;
+	u32 write_index;
+	u32 to_read;		/* bytes between read and write index */
+	u32 to_write;		/* the rest of the data area */
+};
+
+/* Return: 0, or -EINVAL when the channel is not open (no rings). */
+int hvg_chan_ring_info(struct hvg_vmbus_channel *chan, bool inbound,
+		       struct hvg_chan_ring_info *ri);
 
 /* For bus.c's device attributes: "relid:cpu" lines (channel_vp_mapping). */
 ssize_t hvg_chan_vp_mapping(struct hvg_vmbus_device *dev, char *buf);

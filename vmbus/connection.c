@@ -8,10 +8,15 @@
  * path and queues the copy; one ordered work item parses the copies with
  * chanmsg and handles them in process context, in arrival order.
  *
+ * Before the message slot, the handler scans the CPU's event flags for
+ * channel events (channel.c). Offers and rescinds go to the bus (bus.c),
+ * channel replies to their waiters (channel.c).
+ *
  * The connect path (module load) and the disconnect path (module unload)
  * send one request at a time and wait, bounded by the timeout_ms module
  * parameter, for the one reply type they expect: VERSION_RESPONSE,
- * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE.
+ * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE. The panic and reboot notifiers
+ * send UNLOAD without sleeping and poll the message slots for the answer.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -104,6 +109,7 @@ enum hvg_vmbus_stat {
 	HVG_VMBUS_ST_OFFERS,		/* OFFERCHANNEL */
 	HVG_VMBUS_ST_RESCINDS,		/* RESCIND_CHANNELOFFER */
 	HVG_VMBUS_ST_REPLIES,		/* channel replies matched */
+	HVG_VMBUS_ST_POST_RETRIES,	/* posts retried: host out of buffers */
 	HVG_VMBUS_ST_NR
 };
 
@@ -116,6 +122,7 @@ static const char * const hvg_vmbus_stat_names[HVG_VMBUS_ST_NR] = {
 	[HVG_VMBUS_ST_OFFERS] = "offers",
 	[HVG_VMBUS_ST_RESCINDS] = "rescinds",
 	[HVG_VMBUS_ST_REPLIES] = "replies",
+	[HVG_VMBUS_ST_POST_RETRIES] = "post_retries",
 };
 
 /* One message, copied out of the slot. */
@@ -564,7 +571,8 @@ static int hvg_vmbus_offline_check(void *ctx, unsigned int cpu)
 		ret = -EBUSY;
 	mutex_unlock(&c->lock);
 	/* A channel bound to the CPU (open, opening or closing). */
-	if (!ret && c->state != HVG_VMBUS_DISCONNECTED && hvg_chan_cpu_busy(cpu))
+	if (!ret && READ_ONCE(c->state) != HVG_VMBUS_DISCONNECTED &&
+	    hvg_chan_cpu_busy(cpu))
 		ret = -EBUSY;
 	return ret;
 }
@@ -615,6 +623,13 @@ struct hvg_monitor_page *hvg_vmbus_monitor_out(void)
 	return p ? page_address(p) : NULL;
 }
 
+struct hvg_monitor_page *hvg_vmbus_monitor_in(void)
+{
+	struct page *p = READ_ONCE(hvg_vmbus_conn.monitor[0]);
+
+	return p ? page_address(p) : NULL;
+}
+
 unsigned long *hvg_vmbus_int_page_out(void)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
@@ -625,15 +640,34 @@ unsigned long *hvg_vmbus_int_page_out(void)
 	return (unsigned long *)((u8 *)page_address(c->int_page) + 2048);
 }
 
+/*
+ * The backend retries a post the host has no buffer for with its own
+ * short bounded backoff. A burst (the 293 messages of a large GPADL, many
+ * channels opening at once) can outlast it on a slow host, so the channel
+ * messages get a second, longer backoff here: sleeping, doubling from 1 ms
+ * to 64 ms, bounded by timeout_ms in all.
+ */
 int hvg_vmbus_post(const struct hvg_chmsg_buf *msg)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
+	unsigned long deadline;
+	unsigned int delay = 1;
+	int err;
 
-	if (READ_ONCE(c->state) != HVG_VMBUS_CONNECTED)
-		return -ENOTCONN;
-	return hvg_hv_post_message(c->hv, READ_ONCE(c->msg_conn_id),
-				   HVG_VMBUS_MESSAGE_TYPE, msg->data, msg->len,
-				   0);
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(hvg_vmbus_timeout_ms));
+	for (;;) {
+		if (READ_ONCE(c->state) != HVG_VMBUS_CONNECTED)
+			return -ENOTCONN;
+		err = hvg_hv_post_message(c->hv, READ_ONCE(c->msg_conn_id),
+					  HVG_VMBUS_MESSAGE_TYPE, msg->data,
+					  msg->len, 0);
+		if ((err != -ENOBUFS && err != -ENOMEM) ||
+		    time_after(jiffies, deadline))
+			return err;
+		hvg_vmbus_count(c, HVG_VMBUS_ST_POST_RETRIES);
+		msleep(delay);
+		delay = min(delay * 2, 64u);
+	}
 }
 
 /* ---------------------------------------------------------------------

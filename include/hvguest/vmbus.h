@@ -194,8 +194,8 @@ int hvg_vmbus_chan_open(struct hvg_vmbus_channel *chan,
  * tears the ring GPADL down and frees the rings. After a rescind the host
  * ignores CLOSECHANNEL and answers GPADL_TEARDOWN at once (hyperv-abi-
  * behaviour.md M9); the rings are still freed only after that answer. If
- * the teardown times out the rings are leaked, never freed (logged). Close sub-channels before their
- * primary. Process context; never fails.
+ * the teardown times out the rings are leaked, never freed (logged).
+ * Close sub-channels before their primary. Process context; never fails.
  */
 void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan);
 

@@ -112,7 +112,7 @@ else
 	echo "### a short echo run: 20000 packets of random sizes on the primary channel and 3 sub-channels"
 	echo "  echo 'packets=20000 channels=4 size_max=4096 big_every=500' > $run"
 	if echo "packets=20000 channels=4 size_max=4096 big_every=500" > "$run"; then
-		grep -E '^(status|channels|packets|bytes|errors|elapsed_ns|packets_per_s|MB_per_s|host_stats|chan) ' "$run" |
+		grep -E '^(status|channels|packets|bytes|errors|elapsed_ns|packets_per_s|MB_per_s|host_stats):|^chan ' "$run" |
 			sed 's/^/    /'
 		grep -q '^status: 0 (ok)$' "$run" || demo_fail "the echo run did not pass"
 		grep -q '^host_stats: agree$' "$run" || demo_fail "the host's counters do not agree with the guest's"
@@ -130,11 +130,11 @@ else
 	[ "$(ls "$edev/channels" | grep -c .)" = 4 ] ||
 		demo_fail "the echo device does not have 4 channels after the run"
 	echo
-	echo "### modprobe -r hvg_echo (closes the channels)"
-	if modprobe -r hvg_echo; then
+	echo "### rmmod hvg_echo (closes the channels; the device stays)"
+	if rmmod hvg_echo; then
 		echo "  unloaded; ${edev##*/} state $(cat "$edev/state")"
 	else
-		demo_fail "modprobe -r hvg_echo failed"
+		demo_fail "rmmod hvg_echo failed"
 	fi
 fi
 echo

@@ -73,12 +73,20 @@ for d in $devs; do
 	esac
 	[ "$id" -ge 1 ] && [ "$id" -lt 2048 ] || fail "$name: relid $id out of 1..2047"
 	[ -d "$d/channels/$id" ] || fail "$name: no channels/$id for the primary"
-	for a in state monitor_id vendor device channel_vp_mapping; do
+	for a in state vendor device channel_vp_mapping driver_override numa_node; do
 		[ -r "$d/$a" ] || fail "$name: no attribute $a"
 	done
+	# monitor_id only for a monitored channel, as upstream
+	if [ -r "$d/monitor_id" ]; then
+		case "$(cat "$d/monitor_id")" in
+		'' | *[!0-9]*) fail "$name: monitor_id '$(cat "$d/monitor_id")' is not a number" ;;
+		esac
+	fi
 	grep -q "^$id:[0-9][0-9]*\$" "$d/channel_vp_mapping" ||
 		fail "$name: channel_vp_mapping '$(cat "$d/channel_vp_mapping")' has no $id:<cpu>"
-	for a in cpu in_mask out_mask read_avail write_avail events interrupts pending_sz; do
+	# upstream's set; monitor_id, pending and latency only when monitored
+	for a in cpu in_mask out_mask read_avail write_avail events interrupts \
+		intr_in_full intr_out_empty out_full_first out_full_total subchannel_id; do
 		f=$d/channels/$id/$a
 		[ -r "$f" ] || fail "$name: no channels/$id/$a"
 		v=$(cat "$f")
@@ -120,20 +128,26 @@ echo "packets=400 channels=4 size_max=256" > "$run" || {
 }
 cat "$run"
 [ "$(sed -n 's/^channels: //p' "$run")" = 4 ] || fail "the run did not get 4 channels"
-nch=$(ls "$d1/channels" | grep -c .)
+nch=$(find "$d1/channels/" -mindepth 1 -maxdepth 1 | grep -c .)
 [ "$nch" = 4 ] || fail "$nch entries under channels/, not 4"
 nmap=$(grep -c ':' "$d1/channel_vp_mapping")
 [ "$nmap" = 4 ] || fail "channel_vp_mapping lists $nmap channels, not 4"
-for r in $(ls "$d1/channels"); do
+subs=
+for c in "$d1"/channels/*; do
+	r=${c##*/}
+	subs="$subs $(cat "$c/subchannel_id")"
 	ev=$(cat "$d1/channels/$r/events")
 	in=$(cat "$d1/channels/$r/interrupts")
 	echo "channel $r: cpu $(cat "$d1/channels/$r/cpu") events $ev interrupts $in"
 	[ "$ev" -gt 0 ] || fail "channel $r signalled the host 0 times after a run"
 	[ "$in" -gt 0 ] || fail "channel $r took 0 interrupts after a run"
 done
+subs=$(echo $subs | tr ' ' '\n' | sort -n | tr '\n' ' ')
+[ "$subs" = "0 1 2 3 " ] || fail "subchannel_id of the 4 channels: '$subs', not 0 1 2 3"
 
-# Unbinding by unloading the driver closes the channels.
-modprobe -r hvg_echo || fail "modprobe -r hvg_echo failed"
+# Unbinding by unloading the driver closes the channels (rmmod: modprobe -r
+# would unload hvg_vmbus too, now unused).
+rmmod hvg_echo || fail "rmmod hvg_echo failed"
 [ -e "$d1/driver" ] && fail "still bound after modprobe -r hvg_echo"
 [ "$(cat "$d1/state")" = "$state0" ] || fail "state '$(cat "$d1/state")' after close, not '$state0'"
 modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"

@@ -90,7 +90,8 @@ for f in unknown_type short_payload relid_out_of_range duplicate_offer \
 		# with ETIMEDOUT after timeout_ms, its buffer is kept.
 		d=$(echo_devs | head -n 1)
 		r=/sys/kernel/debug/hvguest/echo/${d##*/}/run
-		if echo "mode=gpadl iterations=1 pages_min=4 pages_max=4" > "$r" 2> /tmp/45.err; then
+		# busybox's echo names the errno (dash's: "I/O error")
+		if busybox echo "mode=gpadl iterations=1 pages_min=4 pages_max=4" > "$r" 2> /tmp/45.err; then
 			fail "$f: the GPADL succeeded without its reply"
 		fi
 		grep -q 'timed out' /tmp/45.err || fail "$f: the run failed with '$(cat /tmp/45.err)', not ETIMEDOUT"
@@ -111,8 +112,21 @@ for f in unknown_type short_payload relid_out_of_range duplicate_offer \
 		sleep 1
 		;;
 	esac
-	wait_for '[ -n "$(guest_errors "$fm")" ]' || fail "$f: no error line of the guest in the log"
-	echo "$f: $(guest_errors "$fm" | head -n 2 | sed 's/^\[[^]]*\] //' | tr '\n' '|')"
+	# What the guest must say, naming the fault.
+	case "$f" in
+	unknown_type) want='hvg_vmbus: malformed control message.*unknown-type' ;;
+	short_payload) want='hvg_vmbus: malformed control message.*shorter-than-type' ;;
+	relid_out_of_range) want='hvg_vmbus: malformed control message.*relid-out-of-range' ;;
+	duplicate_offer) want='hvg_vmbus: .*\(duplicate offer\|relid is in use\)' ;;
+	gpadl_created_unknown) want='hvg_vmbus: .*unexpected GPADL_CREATED' ;;
+	drop_next_reply) want='hvg_vmbus: .*no GPADL_CREATED .*within' ;;
+	*) want='hvg_vmbus: .*VERSION_RESPONSE' ;;
+	esac
+	wait_for 'guest_errors "$fm" | grep -q "$want"' || {
+		guest_errors "$fm"
+		fail "$f: no log line of the guest matching '$want'"
+	}
+	echo "$f: $(guest_errors "$fm" | grep "$want" | head -n 1 | sed 's/^\[[^]]*\] //')"
 	works "after $f"
 done
 

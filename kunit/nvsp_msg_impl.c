@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netvsc/nvsp_msg.c compiled into the test module: hvg_netvsc.ko has its own
+ * copy, and an object file may belong to one module only.
+ */
+#include "../netvsc/nvsp_msg.c"

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The storvsc packet test cases (kunit/storvsc_msg_cases.h), in the order
+ * they run. The includer defines CT_CASE(name); this file may be included
+ * more than once, so it has no include guard.
+ */
+CT_CASE(sizes_by_version)
+CT_CASE(build_init_packets)
+CT_CASE(build_query_version)
+CT_CASE(build_create_sub_channels)
+CT_CASE(build_reset)
+CT_CASE(build_srb_read)
+CT_CASE(build_srb_write_and_none)
+CT_CASE(build_srb_pre_win8)
+CT_CASE(build_srb_rules)
+CT_CASE(parse_version_completion)
+CT_CASE(parse_status_completions)
+CT_CASE(fchba_data)
+CT_CASE(parse_properties)
+CT_CASE(parse_properties_bounds)
+CT_CASE(parse_srb_success)
+CT_CASE(parse_srb_sense)
+CT_CASE(parse_srb_bounds)
+CT_CASE(parse_lengths)
+CT_CASE(parse_packet_types)
+CT_CASE(parse_wrong_operation)
+CT_CASE(parse_notifications)
+CT_CASE(parse_caller_errors)
+CT_CASE(parse_reads_only_packet)
+CT_CASE(built_requests_are_not_completions)
+CT_CASE(names)
+CT_CASE(map_success)
+CT_CASE(map_invalid_lun)
+CT_CASE(map_rescan_sense)
+CT_CASE(map_other_sense)
+CT_CASE(map_errors_without_sense)
+CT_CASE(map_forgiven_commands)
