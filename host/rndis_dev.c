@@ -405,6 +405,33 @@ int hvg_rndis_dev_set_link(struct hvg_rndis_dev *dev, bool up, void *buf,
 	return sizeof(ind);
 }
 
+int hvg_rndis_dev_indicate(struct hvg_rndis_dev *dev, u32 status, u32 speed,
+			   void *buf, u32 cap)
+{
+	struct hvg_rndis_indicate ind = {
+		.hdr = { HVG_RNDIS_MSG_INDICATE, sizeof(ind) },
+		.status = status,
+	};
+	bool with_speed = status == HVG_RNDIS_STATUS_LINK_SPEED_CHANGE;
+
+	if (!with_speed && status != HVG_RNDIS_STATUS_NETWORK_CHANGE)
+		return -EINVAL;
+	if (cap < sizeof(ind) + sizeof(speed))
+		return -ENOSPC;
+	if (with_speed) {
+		dev->link_speed = speed;
+		ind.hdr.msg_len += sizeof(speed);
+		ind.status_buflen = sizeof(speed);
+		ind.status_buf_offset = HVG_RNDIS_INDICATE_BUF_OFFSET;
+	}
+	if (!dev->initialized)
+		return 0;
+	memcpy(buf, &ind, sizeof(ind));
+	if (with_speed)
+		memcpy((u8 *)buf + sizeof(ind), &speed, sizeof(speed));
+	return ind.hdr.msg_len;
+}
+
 static bool hvg_rndis_dev_rx_on(u8 param)
 {
 	return param == HVG_NDIS_OFFLOAD_PARAM_RX_ENABLED_TX_DISABLED ||

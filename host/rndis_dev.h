@@ -104,6 +104,21 @@ int hvg_rndis_dev_set_link(struct hvg_rndis_dev *dev, bool up, void *buf,
 			   u32 cap);
 
 /**
+ * hvg_rndis_dev_indicate() - another status indication for the guest
+ * @dev: the device
+ * @status: HVG_RNDIS_STATUS_LINK_SPEED_CHANGE (the device's new link_speed
+ *	goes in a 4-byte buffer) or HVG_RNDIS_STATUS_NETWORK_CHANGE (none)
+ * @speed: for LINK_SPEED_CHANGE, 100 bps units; stored in the device
+ * @buf: where the INDICATE goes
+ * @cap: bytes at @buf (>= 24)
+ *
+ * Return: the INDICATE's length (20, or 24 with the speed), 0 if the guest
+ * has not initialised the device, -EINVAL for another status, -ENOSPC.
+ */
+int hvg_rndis_dev_indicate(struct hvg_rndis_dev *dev, u32 status, u32 speed,
+			   void *buf, u32 cap);
+
+/**
  * hvg_rndis_dev_rx_csum() - the receive checksum flags for a frame
  * @dev: the receiving device
  * @ipv6: an IPv6 frame (else IPv4)

@@ -148,6 +148,7 @@ struct hvg_lh_channel {
 	void *buf;			/* private copy of one packet */
 	u32 buflen;
 	bool stalled;			/* the work's: @stalled_pkt waits */
+	bool signal_deferred;		/* the work's: an event to send */
 	struct hvg_ring_pkt stalled_pkt;
 
 	atomic_long_t stats[HVG_LH_CH_NR_STATS];

@@ -1019,6 +1019,174 @@ static void server_hostile_messages(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, hvg_lh_srv_find(lhs.srv, lhs.relid));
 }
 
+/* M11: a 5.3 host answers MODIFYCHANNEL; replies keep flowing. */
+static void server_modifychannel(struct kunit *test)
+{
+	struct hvg_chmsg_modifychannel mc = {
+		.hdr.msgtype = HVG_CHMSG_MODIFYCHANNEL,
+	};
+	struct hvg_chmsg_modifychannel_resp *r;
+	struct hvg_echo_hdr req = { .op = HVG_ECHO_OP_STATS }, rep;
+	u8 buf[HVG_MSG_PAYLOAD_MAX];
+	struct lhs_chan c = {};
+
+	lhs_connect(test);
+	lhs_open(test, &c, lhs.relid, lhs.conn_id);
+	mc.child_relid = lhs.relid;
+	mc.target_vp = nr_cpu_ids - 1;
+	lhs_post(test, &mc, sizeof(mc));
+	KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_MODIFYCHANNEL_RESP,
+					 buf), (u32)sizeof(*r));
+	r = (void *)buf;
+	KUNIT_EXPECT_EQ(test, r->child_relid, lhs.relid);
+	KUNIT_EXPECT_EQ(test, r->status, 0U);
+	KUNIT_EXPECT_EQ(test, hvg_lh_srv_find(lhs.srv, lhs.relid)->target_vp,
+			nr_cpu_ids - 1);
+	mc.target_vp = nr_cpu_ids;
+	lhs_post(test, &mc, sizeof(mc));
+	KUNIT_ASSERT_NE(test, lhs_expect(test, HVG_CHMSG_MODIFYCHANNEL_RESP,
+					 buf), 0U);
+	KUNIT_EXPECT_NE(test, r->status, 0U);
+	lhs_echo_op(test, &c, &req, &rep);
+	KUNIT_EXPECT_EQ(test, rep.arg, 1ULL);
+	lhs_close(test, &c);
+}
+
+static void lhs_arm(enum hvg_lh_fault f)
+{
+	mutex_lock(&lhs.srv->lock);
+	lhs.srv->fault_armed[f] = true;
+	hvg_lh_faults_fire(lhs.srv);
+	mutex_unlock(&lhs.srv->lock);
+}
+
+/* A new echo device, offered now; its relid and connection id. */
+static void lhs_new_device(struct kunit *test, u32 *relid, u32 *conn)
+{
+	struct hvg_lh_channel *ch;
+	struct hvg_chmsg_offer *off;
+	u8 buf[HVG_MSG_PAYLOAD_MAX];
+
+	mutex_lock(&lhs.srv->lock);
+	ch = hvg_lh_srv_new_device(lhs.srv, &hvg_lh_echo_service);
+	mutex_unlock(&lhs.srv->lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ch));
+	KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_OFFERCHANNEL, buf),
+			(u32)sizeof(*off));
+	off = (void *)buf;
+	*relid = off->child_relid;
+	*conn = off->connection_id;
+}
+
+static void server_faults(struct kunit *test)
+{
+	struct hvg_chmsg_open op = { .hdr.msgtype = HVG_CHMSG_OPENCHANNEL };
+	struct hvg_chmsg_relid *rel;
+	struct page **pages;
+	u32 relid, conn, h, i, len;
+	/* Off the stack: KASAN's redzones make the frame too large. */
+	u8 *buf = kunit_kzalloc(test, HVG_MSG_PAYLOAD_MAX, GFP_KERNEL);
+	u8 *msg = kunit_kzalloc(test, HVG_MSG_PAYLOAD_MAX, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	lhs_connect(test);
+	pages = kunit_kcalloc(test, 30, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < 30; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+
+	/* Send faults go out at once. */
+	lhs_arm(HVG_LH_FAULT_UNKNOWN_TYPE);
+	KUNIT_EXPECT_EQ(test, lhs_recv(buf, &len), 63U);
+	lhs_arm(HVG_LH_FAULT_SHORT_PAYLOAD);
+	KUNIT_EXPECT_EQ(test, lhs_recv(buf, &len), (u32)HVG_CHMSG_OFFERCHANNEL);
+	KUNIT_EXPECT_EQ(test, len, 12U);
+	lhs_arm(HVG_LH_FAULT_RELID_OUT_OF_RANGE);
+	KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_OFFERCHANNEL, buf),
+			196U);
+	KUNIT_EXPECT_EQ(test, ((struct hvg_chmsg_offer *)buf)->child_relid,
+			4095U);
+	lhs_arm(HVG_LH_FAULT_DUPLICATE_OFFER);
+	KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_OFFERCHANNEL, buf),
+			196U);
+	KUNIT_EXPECT_EQ(test, ((struct hvg_chmsg_offer *)buf)->child_relid,
+			lhs.relid);
+	lhs_arm(HVG_LH_FAULT_GPADL_CREATED_UNKNOWN);
+	lhs_expect(test, HVG_CHMSG_GPADL_CREATED, buf);
+
+	/* drop_next_reply eats one GPADL_CREATED; teardown still works. */
+	lhs_arm(HVG_LH_FAULT_DROP_NEXT_REPLY);
+	h = lhs.next_gpadl++;
+	{
+		struct hvg_chmsg_gpadl_header *gh = (void *)msg;
+
+		len = lhg_header(msg, 1, 1);
+		gh->child_relid = lhs.relid;
+		gh->gpadl = h;
+		lhg_put64(msg + 28, page_to_pfn(pages[0]));
+		lhs_post(test, msg, len);
+	}
+	lhs_expect_quiet(test);
+	lhs_teardown(test, lhs.relid, h);
+
+	/* rescind_during_gpadl: a 30-page GPADL fails, then the rescind. */
+	lhs_new_device(test, &relid, &conn);
+	lhs_arm(HVG_LH_FAULT_RESCIND_DURING_GPADL);
+	lhs_gpadl(test, relid, pages, 30, false);
+	KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_RESCIND_CHANNELOFFER,
+					 buf), 12U);
+	rel = (void *)buf;
+	KUNIT_EXPECT_EQ(test, rel->child_relid, relid);
+	rel->hdr.msgtype = HVG_CHMSG_RELID_RELEASED;
+	lhs_post(test, rel, sizeof(*rel));
+
+	/* rescind_during_open: no result, a rescind. */
+	lhs_new_device(test, &relid, &conn);
+	h = lhs_gpadl(test, relid, pages, 4, true);
+	lhs_arm(HVG_LH_FAULT_RESCIND_DURING_OPEN);
+	op.child_relid = relid;
+	op.openid = relid;
+	op.ring_gpadl = h;
+	op.downstream_page_offset = 2;
+	lhs_post(test, &op, sizeof(op));
+	KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_RESCIND_CHANNELOFFER,
+					 buf), 12U);
+	/* After the rescind: teardown answered, then the relid released. */
+	lhs_teardown(test, relid, h);
+	rel = (void *)buf;
+	rel->hdr.msgtype = HVG_CHMSG_RELID_RELEASED;
+	rel->child_relid = relid;
+	lhs_post(test, rel, sizeof(*rel));
+	lhs_expect_quiet(test);
+	KUNIT_EXPECT_NULL(test, hvg_lh_srv_find(lhs.srv, relid));
+
+	/* bad_version_response: a garbled answer, the host disconnected. */
+	lhs_arm(HVG_LH_FAULT_BAD_VERSION_RESPONSE);
+	{
+		struct hvg_chmsg_initiate_contact ic = {
+			.hdr.msgtype = HVG_CHMSG_INITIATE_CONTACT,
+			.version_requested = HVG_VMBUS_VERSION_5_3,
+			.v5.msg_sint = 2,
+		};
+		struct hvg_chmsg_version_response *vr = (void *)buf;
+
+		lhs_post(test, &ic, sizeof(ic));
+		KUNIT_ASSERT_NE(test, lhs_expect(test,
+						 HVG_CHMSG_VERSION_RESPONSE,
+						 buf), 0U);
+		KUNIT_EXPECT_EQ(test, vr->version_supported, 7);
+		KUNIT_EXPECT_EQ(test, lhs.srv->version, 0U);
+	}
+	for (i = 0; i < HVG_LH_FAULT_NR; i++)
+		KUNIT_EXPECT_EQ_MSG(test, lhs.srv->fault_fired[i], 1UL, "%s",
+				    hvg_lh_fault_name(i));
+	for (i = 0; i < 30; i++)
+		__free_page(pages[i]);
+}
+
 static struct kunit_case hvg_loophost_server_cases[] = {
 	KUNIT_CASE(server_connect_offers_echo),
 	KUNIT_CASE(server_gpadl_create_teardown),
@@ -1028,6 +1196,8 @@ static struct kunit_case hvg_loophost_server_cases[] = {
 	KUNIT_CASE(server_rescind_open_channel),
 	KUNIT_CASE(server_unload_with_open_channel),
 	KUNIT_CASE(server_hostile_messages),
+	KUNIT_CASE(server_modifychannel),
+	KUNIT_CASE(server_faults),
 	{}
 };
 

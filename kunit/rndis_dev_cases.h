@@ -452,6 +452,22 @@ static void ct_case_dev_link(struct ct *t)
 	CT_EQ(t, hvg_rndis_dev_set_link(dev, true, buf, 32), 20);
 	CT_EQ(t, hvg_rndis_parse_host(buf, 20, &m), 0);
 	CT_EQ(t, m.indicate.status, HVG_RNDIS_STATUS_MEDIA_CONNECT);
+	/* Link speed (with its u32) and network change (without). */
+	CT_EQ(t, hvg_rndis_dev_indicate(dev, HVG_RNDIS_STATUS_LINK_SPEED_CHANGE,
+					400000, buf, 32), 24);
+	CT_EQ(t, hvg_rndis_parse_host(buf, 24, &m), 0);
+	CT_EQ(t, m.indicate.link_speed, 400000);
+	CT_EQ(t, ct_dev_query(dev, HVG_OID_GEN_LINK_SPEED, NULL, 0, ans, &n),
+	      0);
+	CT_EQ(t, ct_get32(ans), 400000);
+	CT_EQ(t, hvg_rndis_dev_indicate(dev, HVG_RNDIS_STATUS_NETWORK_CHANGE,
+					0, buf, 32), 20);
+	CT_EQ(t, hvg_rndis_parse_host(buf, 20, &m), 0);
+	CT_EQ(t, m.indicate.status, HVG_RNDIS_STATUS_NETWORK_CHANGE);
+	CT_EQ(t, hvg_rndis_dev_indicate(dev, HVG_RNDIS_STATUS_MEDIA_CONNECT,
+					0, buf, 32), -EINVAL);
+	CT_EQ(t, hvg_rndis_dev_indicate(dev, HVG_RNDIS_STATUS_NETWORK_CHANGE,
+					0, buf, 23), -ENOSPC);
 out:
 	ct_free(dev);
 }

@@ -258,6 +258,16 @@ static void fz_device(u8 sel, const u8 *buf, u32 len)
 				FZ_ASSERT(!hvg_rndis_parse_host(resp, n, &ind) &&
 					  ind.type == HVG_RNDIS_MSG_INDICATE);
 		}
+		if (m.msg_len & 0x200) {
+			const u32 st = HVG_RNDIS_STATUS_LINK_SPEED_CHANGE;
+
+			n = hvg_rndis_dev_indicate(dev, st, m.msg_len, resp,
+						   sizeof(resp));
+			FZ_ASSERT(n == 0 || n == 24);
+			if (n)
+				FZ_ASSERT(!hvg_rndis_parse_host(resp, n, &ind) &&
+					  ind.indicate.link_speed == m.msg_len);
+		}
 		/* Messages are 8-byte aligned in a send section. */
 		step = (m.msg_len + 7) & ~7u;
 		if (!step || step > rest)

@@ -850,8 +850,8 @@ static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
 	err = hvg_chan_publish(chan);
 	if (err) {
 		mutex_unlock(&hvg_bus_lock);
-		pr_warn_ratelimited("offer of relid %u ignored: the relid is in use\n",
-				    o->child_relid);
+		pr_warn_ratelimited("duplicate offer of relid %u ({%pUl}) ignored: the relid is in use\n",
+				    o->child_relid, &o->if_instance);
 		hvg_chan_put(chan);
 		return;
 	}

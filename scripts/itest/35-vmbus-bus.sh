@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The bus and its channels under different host versions: for VMBus 5.3
-# (HvSignalEvent), 4.0 with monitored channels (the guest signals through
+# (HvSignalEvent), 4.1 with monitored channels (the guest signals through
 # the monitor page) and 2.4 (no MODIFYCHANNEL, no UNLOAD), an echo device
 # appears with the upstream sysfs formats, its uevent carries the
 # MODALIAS, an echo run over the primary and sub-channels passes and moves
 # the channel counters; writing channels/<relid>/cpu moves an open channel
-# where the version allows it (5.3: confirmed by the host; 4.0: not
+# where the version allows it (5.3: confirmed by the host; 4.1: not
 # answered) and is refused below 4.1; driver_override keeps the driver
 # from binding and releasing it lets it bind again (the channel reopens);
 # the per-channel debugfs shows both rings; UNLOAD at unload (from 3.0).
@@ -113,7 +113,7 @@ round()
 	if [ "$ncpu" -gt 1 ]; then
 		cur=$(cat "$d/channels/$id/cpu")
 		to=$(((cur + 1) % ncpu))
-		if [ "$v" = 2.4 ]; then
+		if [ "$v" = 2.4 ] || [ "$v" = 3.0 ] || [ "$v" = 4.0 ]; then
 			echo "$to" > "$d/channels/$id/cpu" 2>/dev/null &&
 				fail "$v: MODIFYCHANNEL accepted below 4.1"
 			[ "$(cat "$d/channels/$id/cpu")" = "$cur" ] ||
@@ -157,6 +157,6 @@ round()
 }
 
 round 5.3 0
-round 4.0 1
+round 4.1 1
 round 2.4 0
 exit 0
