@@ -230,4 +230,57 @@ static inline void hvg_compat_unregister_syscore(struct hvg_compat_syscore *s)
 #endif
 }
 
+/*
+ * Driver-core signatures of the vmbus bus_type (vmbus/bus.c):
+ * bus_type.match takes a const driver from v6.11 ("driver core: make
+ * bus_type.match() take a const struct device_driver *"), .uevent a const
+ * device from v6.3 ("driver core: make struct bus_type.uevent() take a
+ * const *"), and .remove returns void from v5.15 ("bus: Make remove
+ * callback return void").
+ */
+#if KERNEL_VERSION(6, 11, 0) <= HVG_KVER
+#define HVG_MATCH_DRV_CONST const
+#else
+#define HVG_MATCH_DRV_CONST
+#endif
+#if KERNEL_VERSION(6, 3, 0) <= HVG_KVER
+#define HVG_UEVENT_DEV_CONST const
+#else
+#define HVG_UEVENT_DEV_CONST
+#endif
+#if KERNEL_VERSION(5, 15, 0) <= HVG_KVER
+typedef void hvg_bus_remove_ret_t;
+#define HVG_BUS_REMOVE_RETURN	return
+#else
+typedef int hvg_bus_remove_ret_t;
+#define HVG_BUS_REMOVE_RETURN	return 0
+#endif
+
+/*
+ * Headers that moved: the panic notifier list left kernel.h for
+ * <linux/panic_notifier.h> in v5.14 ("kernel.h: split out panic and oops
+ * helpers"); <asm/unaligned.h> became <linux/unaligned.h> in v6.12
+ * ("move asm/unaligned.h to linux/unaligned.h").
+ */
+#if KERNEL_VERSION(5, 14, 0) <= HVG_KVER
+#include <linux/panic_notifier.h>
+#endif
+#if KERNEL_VERSION(6, 12, 0) <= HVG_KVER
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * kmap_local_page() and kunmap_local() arrived in v5.11 ("mm/highmem:
+ * Provide kmap_local*"). Before, kmap_atomic() is the short-lived mapping
+ * with the same rules for a caller that neither sleeps nor migrates
+ * (x86-64 has no highmem: both return page_address()).
+ */
+#if KERNEL_VERSION(5, 11, 0) > HVG_KVER
+#include <linux/highmem.h>
+#define kmap_local_page(page)	kmap_atomic(page)
+#define kunmap_local(addr)	kunmap_atomic(addr)
+#endif
+
 #endif /* _HVGUEST_COMPAT_H */
