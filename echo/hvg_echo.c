@@ -197,6 +197,7 @@ struct echo_dev {
 	wait_queue_head_t subwq;
 	unsigned int nsub;		/* sub-channels handed over */
 	int stop;
+	int run_abort;			/* a run's first error; its threads */
 	u64 runs;
 	u32 max_payload;		/* largest ECHO payload after the header */
 	char *result;			/* ECHO_RESULT_SIZE bytes */
@@ -397,7 +398,8 @@ out:
 /* ------------------------------------------------------------------ */
 /* Waiting, bounded.                                                  */
 
-static int echo_stopped(struct echo_chan *ec)
+/* The device is going, or the channel was rescinded: nothing more comes. */
+static int echo_gone(struct echo_chan *ec)
 {
 	int stop = READ_ONCE(ec->ed->stop);
 
@@ -408,13 +410,20 @@ static int echo_stopped(struct echo_chan *ec)
 	return 0;
 }
 
+/* ... or another channel's thread ended the run with an error. */
+static int echo_stopped(struct echo_chan *ec)
+{
+	return echo_gone(ec) ?: READ_ONCE(ec->ed->run_abort);
+}
+
 /*
  * Wait until fewer than @limit requests are in flight. Fails with -ENODEV
- * (rescinded, or the device goes away), -EINTR (the run was killed) or
- * -ETIMEDOUT (no reply for timeout_ms). The rescind check runs at least
+ * (rescinded, or the device goes away), -EINTR (the run was killed),
+ * -ETIMEDOUT (no reply for timeout_ms), or, unless @drain, the error with
+ * which another channel's thread ended the run. The rescind check runs at least
  * every 100 ms: the core wakes its own waiters, not this queue.
  */
-static int echo_wait_inflight(struct echo_chan *ec, int limit)
+static int echo_wait_inflight(struct echo_chan *ec, int limit, bool drain)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
 	long seen = atomic_long_read(&ec->completions);
@@ -424,7 +433,7 @@ static int echo_wait_inflight(struct echo_chan *ec, int limit)
 	for (;;) {
 		if (atomic_read(&ec->inflight) < limit)
 			return 0;
-		err = echo_stopped(ec);
+		err = drain ? echo_gone(ec) : echo_stopped(ec);
 		if (err)
 			return err;
 		now = atomic_long_read(&ec->completions);
@@ -660,6 +669,30 @@ static bool echo_have_subs(struct echo_dev *ed, unsigned int n)
 }
 
 /*
+ * Close and forget the sub-channels the host rescinded on their own (the
+ * primary still there): closing one lets the core release its relid, and
+ * a later request may bring a new one with its index. ed->run_lock held.
+ */
+static void echo_drop_rescinded_subs(struct echo_dev *ed)
+{
+	unsigned int i;
+
+	for (i = 1; i < ECHO_MAX_CHANNELS; i++) {
+		struct echo_chan *ec = &ed->chans[i];
+
+		if (!ec->chan || !hvg_vmbus_chan_rescinded(ec->chan))
+			continue;
+		dev_info(&ed->hdev->dev, "sub-channel %u (relid %u) was rescinded: closed\n",
+			 i, hvg_vmbus_chan_relid(ec->chan));
+		echo_chan_close(ec);
+		mutex_lock(&ed->lock);
+		WRITE_ONCE(ec->chan, NULL);
+		ed->nsub--;
+		mutex_unlock(&ed->lock);
+	}
+}
+
+/*
  * Have channels 0 .. @want - 1 open: ask the host for sub-channels
  * (HVG_ECHO_OP_SUBCHANNELS) if there are not enough, wait for their
  * offers, open them. Return: the number of channels open from index 0 up
@@ -672,6 +705,7 @@ static int echo_channels(struct echo_dev *ed, unsigned int want)
 	unsigned int n = want - 1, i;
 	int ret;
 
+	echo_drop_rescinded_subs(ed);
 	if (n && !echo_have_subs(ed, n)) {
 		ret = echo_sync(pc, HVG_ECHO_OP_SUBCHANNELS, n, 0, &r);
 		if (ret) {
@@ -861,7 +895,7 @@ static int echo_thread(void *data)
 
 	for (i = 0; i < ec->target; i++) {
 		if (atomic_read(&ec->inflight) >= p->window) {
-			ret = echo_wait_inflight(ec, p->window);
+			ret = echo_wait_inflight(ec, p->window, false);
 			if (ret)
 				break;
 		}
@@ -874,9 +908,12 @@ static int echo_thread(void *data)
 		if (!(i & 255))
 			cond_resched();
 	}
-	/* drain, unless nothing more can come */
-	if (ret != -ENODEV && ret != -EINTR && ret != -ETIMEDOUT) {
-		int err = echo_wait_inflight(ec, 1);
+	/* the first error ends every channel's sending */
+	if (ret)
+		cmpxchg(&ec->ed->run_abort, 0, ret);
+	/* drain what is in flight, unless nothing more can come */
+	if (ret != -ETIMEDOUT) {
+		int err = echo_wait_inflight(ec, 1, true);
 
 		ret = ret ?: err;
 	}
@@ -1367,6 +1404,7 @@ static ssize_t echo_run_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		goto unlock;
 	ed->result[0] = '\0';
+	WRITE_ONCE(ed->run_abort, 0);
 	if (!strcmp(p.mode, "gpadl"))
 		ret = echo_run_gpadl(ed, &p, ed->result, ECHO_RESULT_SIZE);
 	else

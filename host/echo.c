@@ -16,6 +16,7 @@
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/seq_file.h>
+#include <hvguest/compat.h>
 #include <hvguest/echo_proto.h>
 #include <hvguest/vmbus.h>
 

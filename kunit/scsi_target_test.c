@@ -9,7 +9,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include <hvguest/compat.h>
 #include "../host/scsi_target.h"
 
 #define ST_BLOCKS	2048		/* a 1 MiB LUN */

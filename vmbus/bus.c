@@ -37,23 +37,6 @@
 #include "channel.h"
 #include "connection.h"
 
-/*
- * Driver-core signatures that changed (these belong in compat.h):
- * bus_type.match takes a const driver from 6.11 (commit d69d80484598),
- * .uevent a const device from 6.3 (commit 2a81ada32f0e), and .remove
- * returns void from 5.15 (commit fc7a6209d571).
- */
-#if KERNEL_VERSION(6, 11, 0) <= HVG_KVER
-#define HVG_MATCH_DRV_CONST const
-#else
-#define HVG_MATCH_DRV_CONST
-#endif
-#if KERNEL_VERSION(6, 3, 0) <= HVG_KVER
-#define HVG_UEVENT_DEV_CONST const
-#else
-#define HVG_UEVENT_DEV_CONST
-#endif
-
 /* upstream's vendor id for every VMBus device, and its device type ids */
 #define HVG_VMBUS_VENDOR_ID	0x1414
 #define HVG_DEV_TYPE_IDE	0
@@ -185,11 +168,7 @@ static void hvg_bus_close_all(struct hvg_vmbus_channel *primary)
 	hvg_chan_force_close(primary);
 }
 
-#if KERNEL_VERSION(5, 15, 0) <= HVG_KVER
-static void hvg_bus_remove(struct device *dev)
-#else
-static int hvg_bus_remove(struct device *dev)
-#endif
+static void hvg_bus_remove_dev(struct device *dev)
 {
 	struct hvg_vmbus_driver *drv = to_hvg_vmbus_driver(dev->driver);
 	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
@@ -197,10 +176,10 @@ static int hvg_bus_remove(struct device *dev)
 	if (drv->remove)
 		drv->remove(&bd->pub);
 	hvg_bus_close_all(bd->pub.channel);
-#if KERNEL_VERSION(5, 15, 0) > HVG_KVER
-	return 0;
-#endif
 }
+
+/* bus_type.remove returns void from 5.15, int before (compat.h). */
+HVG_DEFINE_BUS_REMOVE(hvg_bus_remove, hvg_bus_remove_dev)
 
 static void hvg_bus_shutdown(struct device *dev)
 {

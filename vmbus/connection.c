@@ -36,9 +36,6 @@
 #include <linux/notifier.h>
 #include <linux/reboot.h>
 #include <hvguest/compat.h>
-#if KERNEL_VERSION(5, 14, 0) <= HVG_KVER
-#include <linux/panic_notifier.h>	/* split out of kernel.h in 5.14 */
-#endif
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>

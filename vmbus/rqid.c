@@ -24,6 +24,7 @@
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/export.h>
+#include <linux/mm.h>		/* kvzalloc() on 5.10 */
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <hvguest/vmbus.h>

@@ -230,4 +230,67 @@ static inline void hvg_compat_unregister_syscore(struct hvg_compat_syscore *s)
 #endif
 }
 
+/*
+ * Driver-core signatures of the vmbus bus_type (vmbus/bus.c):
+ * bus_type.match takes a const driver from v6.11 ("driver core: make
+ * bus_type.match() take a const struct device_driver *"), .uevent a const
+ * device from v6.3 ("driver core: make struct bus_type.uevent() take a
+ * const *"), and .remove returns void from v5.15 ("bus: Make remove
+ * callback return void").
+ */
+#if KERNEL_VERSION(6, 11, 0) <= HVG_KVER
+#define HVG_MATCH_DRV_CONST const
+#else
+#define HVG_MATCH_DRV_CONST
+#endif
+#if KERNEL_VERSION(6, 3, 0) <= HVG_KVER
+#define HVG_UEVENT_DEV_CONST const
+#else
+#define HVG_UEVENT_DEV_CONST
+#endif
+#if KERNEL_VERSION(5, 15, 0) <= HVG_KVER
+#define HVG_DEFINE_BUS_REMOVE(name, fn)				\
+	static void name(struct device *dev)			\
+	{							\
+		fn(dev);					\
+	}
+#else
+#define HVG_DEFINE_BUS_REMOVE(name, fn)				\
+	static int name(struct device *dev)			\
+	{							\
+		fn(dev);					\
+		return 0;					\
+	}
+#endif
+
+/*
+ * Headers that moved: the panic notifier list left kernel.h for
+ * <linux/panic_notifier.h> in v5.14 ("kernel.h: split out panic and oops
+ * helpers"); <asm/unaligned.h> became <linux/unaligned.h> in v6.12
+ * ("move asm/unaligned.h to linux/unaligned.h").
+ */
+#if KERNEL_VERSION(5, 14, 0) <= HVG_KVER
+#include <linux/panic_notifier.h>
+#endif
+#if KERNEL_VERSION(6, 12, 0) <= HVG_KVER
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * kmap_local_page() and kunmap_local() arrived in v5.11 ("mm/highmem:
+ * Provide kmap_local*"). hvguest is x86-64 only, where there is no
+ * highmem and every page has its permanent address, so before 5.11 the
+ * mapping is page_address() and unmapping does nothing.
+ */
+#if KERNEL_VERSION(5, 11, 0) > HVG_KVER
+#ifdef CONFIG_HIGHMEM
+#error "hvguest supports x86-64 only (no highmem)"
+#endif
+#include <linux/mm.h>
+#define kmap_local_page(page)	page_address(page)
+#define kunmap_local(addr)	((void)(addr))
+#endif
+
 #endif /* _HVGUEST_COMPAT_H */

@@ -2,7 +2,9 @@
 #
 # Rescind (hot removal by the host) of an echo device: while its channel is
 # open and idle; while a run sends on it (the run ends with ENODEV, the
-# device is removed cleanly); during OPENCHANNEL (fault
+# device is removed cleanly); of one sub-channel while a run sends (the run
+# ends with ENODEV, the device stays, the sub-channel is closed and its
+# relid released before the next run); during OPENCHANNEL (fault
 # rescind_during_open: the probe fails, the device goes); during GPADL
 # set-up (fault rescind_during_gpadl: the GPADL fails). After
 # each, a newly offered device binds and echoes. Then 1000 rapid
@@ -125,6 +127,40 @@ since "$m2" | grep -q "hvg_echo.*run ended: -19" ||
 echo "2: rescind of relid $relid while sending: the run ended with ENODEV ($(cat /tmp/43.err))"
 offer_bound
 check_works "$newdev"
+
+# 2b. One sub-channel rescinded while a 4-channel run sends: the run ends
+# with ENODEV, the device stays; the next run closes that sub-channel
+# (its relid is released) and passes on what the host offers then.
+m2b="hvg-itest-43: sub-channel rescind $$"
+echo "$m2b" > /dev/kmsg
+d=$newdev
+r=/sys/kernel/debug/hvguest/echo/${d##*/}/run
+echo "packets=400 channels=4 size_max=512" > "$r" || fail "4-channel run on ${d##*/} failed"
+prim=$(cat "$d/id")
+sub=
+for c in "$d"/channels/*; do
+	[ "${c##*/}" != "$prim" ] && sub=${c##*/} && break
+done
+[ -n "$sub" ] || fail "no sub-channel under $d/channels"
+(
+	if busybox echo "packets=100000000 channels=4 size_max=4096" > "$r" 2> /tmp/43.err; then
+		echo ok > /tmp/43.rc
+	else
+		echo failed > /tmp/43.rc
+	fi
+) &
+bg=$!
+sleep 2
+echo "$sub" > "$ctl/rescind" || fail "rescind of sub-channel relid $sub failed"
+wait "$bg"
+[ "$(cat /tmp/43.rc)" = failed ] || fail "the run did not fail when a sub-channel was rescinded"
+grep -q 'No such device' /tmp/43.err || fail "the run failed with '$(cat /tmp/43.err)', not ENODEV"
+[ -e "$d/driver" ] || fail "the device went with its sub-channel"
+echo "packets=2000 channels=4 size_max=1024" > "$r" || fail "the run after the sub-channel's rescind failed"
+since "$m2b" | grep -q "hvg_echo.*sub-channel [0-9]* (relid $sub) was rescinded: closed" ||
+	fail "no 'sub-channel ... (relid $sub) was rescinded: closed' in the log"
+wait_for '! grep -q "^relid=$sub " "$ctl/devices"' "the guest to release sub-channel relid $sub"
+echo "2b: sub-channel relid $sub rescinded during a run: ENODEV, closed and released; the next run used $(sed -n 's/^channels: //p' "$r") channels"
 
 # 3. Rescind during OPENCHANNEL: the probe fails, the device goes.
 m3="hvg-itest-43: rescind during open $$"
