@@ -43,10 +43,36 @@
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
 #include <scsi/scsi_host.h>
+#include <hvguest/compat.h>
 #include <hvguest/vmbus.h>
 #include <hvguest/vmbus_proto.h>
 
 #include "storvsc_msg.h"
+
+/*
+ * SCSI midlayer API changes this driver spans (5.10 to the newest):
+ * scsi_done() replaced cmd->scsi_done() in 5.16; scsi_host_busy_iter()'s
+ * callback lost its "reserved" argument in 6.0; scsi_rescan_device() takes
+ * the scsi_device since 6.6, backported to 6.1.y (not to 5.10.y);
+ * queuecommand returns an enum in the newest kernels, an int before.
+ */
+#define stor_qc_ret \
+	typeof(((struct scsi_host_template *)NULL)->queuecommand(NULL, NULL))
+
+static inline void stor_scsi_done(struct scsi_cmnd *scmd)
+{
+#if KERNEL_VERSION(5, 16, 0) <= HVG_KVER
+	scsi_done(scmd);
+#else
+	scmd->scsi_done(scmd);
+#endif
+}
+
+#if KERNEL_VERSION(6, 1, 0) <= HVG_KVER
+#define stor_rescan(sdev)	scsi_rescan_device(sdev)
+#else
+#define stor_rescan(sdev)	scsi_rescan_device(&(sdev)->sdev_gendev)
+#endif
 
 static_assert(HVG_STOR_DID_OK == DID_OK);
 static_assert(HVG_STOR_DID_NO_CONNECT == DID_NO_CONNECT);
@@ -218,7 +244,7 @@ static void stor_complete_cmd(struct stor_dev *dev, struct scsi_cmnd *scmd,
 				    sc->opcode, hvg_stor_errname(err));
 		scsi_set_resid(scmd, sc->data_len);
 		set_host_byte(scmd, DID_ERROR);
-		scsi_done(scmd);
+		stor_scsi_done(scmd);
 		return;
 	}
 	hvg_stor_map_result(&msg.srb, sc->opcode, &r);
@@ -249,7 +275,7 @@ static void stor_complete_cmd(struct stor_dev *dev, struct scsi_cmnd *scmd,
 		stor_schedule_scan(dev);
 		break;
 	}
-	scsi_done(scmd);
+	stor_scsi_done(scmd);
 }
 
 static void stor_packet(struct stor_dev *dev,
@@ -488,7 +514,8 @@ static int stor_map_sg(struct scsi_cmnd *scmd, struct stor_cmd *sc,
 	return n;
 }
 
-static int stor_queuecommand(stor_shost *shost, struct scsi_cmnd *scmd)
+static stor_qc_ret stor_queuecommand(stor_shost *shost,
+				     struct scsi_cmnd *scmd)
 {
 	struct stor_dev *dev = stor_of_host(shost);
 	struct stor_cmd *sc = scsi_cmd_priv(scmd);
@@ -567,13 +594,13 @@ static int stor_queuecommand(stor_shost *shost, struct scsi_cmnd *scmd)
 		return SCSI_MLQUEUE_HOST_BUSY;
 	if (ret == -ENODEV || ret == -ENOTCONN) {
 		set_host_byte(scmd, DID_NO_CONNECT);
-		scsi_done(scmd);
+		stor_scsi_done(scmd);
 		return 0;
 	}
 	dev_err_ratelimited(&dev->hdev->dev, "cannot send opcode %#x: %d\n",
 			    scmd->cmnd[0], ret);
 	set_host_byte(scmd, DID_ERROR);
-	scsi_done(scmd);
+	stor_scsi_done(scmd);
 	return 0;
 
 bad:
@@ -582,7 +609,7 @@ bad:
 			    scmd->cmnd[0], scsi_bufflen(scmd),
 			    scsi_sg_count(scmd));
 	set_host_byte(scmd, DID_ERROR);
-	scsi_done(scmd);
+	stor_scsi_done(scmd);
 	return 0;
 }
 
@@ -613,13 +640,6 @@ static int stor_eh_host_reset(struct scsi_cmnd *scmd)
 	return hvg_vmbus_chan_rescinded(dev->chan) ? FAILED : SUCCESS;
 }
 
-static int stor_slave_configure(struct scsi_device *sdev)
-{
-	/* The host has no command timeout of its own beyond 60 s. */
-	blk_queue_rq_timeout(sdev->request_queue, 30 * HZ);
-	return 0;
-}
-
 static struct scsi_host_template stor_template = {
 	.module = THIS_MODULE,
 	.name = "hv_storvsc",
@@ -627,7 +647,6 @@ static struct scsi_host_template stor_template = {
 	.queuecommand = stor_queuecommand,
 	.eh_abort_handler = stor_eh_abort,
 	.eh_host_reset_handler = stor_eh_host_reset,
-	.slave_configure = stor_slave_configure,
 	.this_id = -1,
 	.cmd_size = sizeof(struct stor_cmd),
 	.sg_tablesize = STOR_MAX_PFNS,
@@ -638,14 +657,18 @@ static struct scsi_host_template stor_template = {
 };
 
 /* Fail a command in flight whose answer will never come (after rescind). */
+#if KERNEL_VERSION(6, 0, 0) <= HVG_KVER
 static bool stor_fail_one(struct scsi_cmnd *scmd, void *data)
+#else
+static bool stor_fail_one(struct scsi_cmnd *scmd, void *data, bool reserved)
+#endif
 {
 	struct stor_dev *dev = data;
 	struct stor_cmd *sc = scsi_cmd_priv(scmd);
 
 	if (hvg_vmbus_rqid_put(dev->rqids, sc->rqid) == scmd) {
 		set_host_byte(scmd, DID_NO_CONNECT);
-		scsi_done(scmd);
+		stor_scsi_done(scmd);
 	}
 	return true;
 }
@@ -670,7 +693,7 @@ static void stor_scan_work(struct work_struct *work)
 		sdev = scsi_device_lookup(dev->shost, 0, 0, lun);
 		if (!sdev)
 			continue;
-		scsi_rescan_device(sdev);
+		stor_rescan(sdev);
 		scsi_device_put(sdev);
 	}
 	if (test_and_clear_bit(STOR_SCAN_HOST, &dev->scan_flags))
