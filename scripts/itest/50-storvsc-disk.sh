@@ -243,7 +243,13 @@ ddrc=$?
 if [ "$target" = /mnt/big ]; then
 	umount /mnt || fail "umount after the rescind failed"
 fi
-[ -e "/sys/block/$sd" ] && fail "/dev/$sd still there after the rescind"
+# The bus link goes before the driver's remove() runs: wait for the disk.
+i=0
+while [ -e "/sys/block/$sd" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -e "/sys/block/$sd" ] && fail "/dev/$sd still there 30 s after the rescind"
 echo "rescind under I/O: controller and /dev/$sd gone, writer exit $ddrc, unmounted"
 
 modprobe -r hvg_storvsc || fail "final modprobe -r hvg_storvsc failed"
