@@ -168,7 +168,7 @@ static void hvg_bus_close_all(struct hvg_vmbus_channel *primary)
 	hvg_chan_force_close(primary);
 }
 
-static hvg_bus_remove_ret_t hvg_bus_remove(struct device *dev)
+static void hvg_bus_remove_dev(struct device *dev)
 {
 	struct hvg_vmbus_driver *drv = to_hvg_vmbus_driver(dev->driver);
 	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
@@ -176,8 +176,10 @@ static hvg_bus_remove_ret_t hvg_bus_remove(struct device *dev)
 	if (drv->remove)
 		drv->remove(&bd->pub);
 	hvg_bus_close_all(bd->pub.channel);
-	HVG_BUS_REMOVE_RETURN;
 }
+
+/* bus_type.remove returns void from 5.15, int before (compat.h). */
+HVG_DEFINE_BUS_REMOVE(hvg_bus_remove, hvg_bus_remove_dev)
 
 static void hvg_bus_shutdown(struct device *dev)
 {

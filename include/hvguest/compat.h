@@ -249,11 +249,18 @@ static inline void hvg_compat_unregister_syscore(struct hvg_compat_syscore *s)
 #define HVG_UEVENT_DEV_CONST
 #endif
 #if KERNEL_VERSION(5, 15, 0) <= HVG_KVER
-typedef void hvg_bus_remove_ret_t;
-#define HVG_BUS_REMOVE_RETURN	return
+#define HVG_DEFINE_BUS_REMOVE(name, fn)				\
+	static void name(struct device *dev)			\
+	{							\
+		fn(dev);					\
+	}
 #else
-typedef int hvg_bus_remove_ret_t;
-#define HVG_BUS_REMOVE_RETURN	return 0
+#define HVG_DEFINE_BUS_REMOVE(name, fn)				\
+	static int name(struct device *dev)			\
+	{							\
+		fn(dev);					\
+		return 0;					\
+	}
 #endif
 
 /*
@@ -273,14 +280,17 @@ typedef int hvg_bus_remove_ret_t;
 
 /*
  * kmap_local_page() and kunmap_local() arrived in v5.11 ("mm/highmem:
- * Provide kmap_local*"). Before, kmap_atomic() is the short-lived mapping
- * with the same rules for a caller that neither sleeps nor migrates
- * (x86-64 has no highmem: both return page_address()).
+ * Provide kmap_local*"). hvguest is x86-64 only, where there is no
+ * highmem and every page has its permanent address, so before 5.11 the
+ * mapping is page_address() and unmapping does nothing.
  */
 #if KERNEL_VERSION(5, 11, 0) > HVG_KVER
-#include <linux/highmem.h>
-#define kmap_local_page(page)	kmap_atomic(page)
-#define kunmap_local(addr)	kunmap_atomic(addr)
+#ifdef CONFIG_HIGHMEM
+#error "hvguest supports x86-64 only (no highmem)"
+#endif
+#include <linux/mm.h>
+#define kmap_local_page(page)	page_address(page)
+#define kunmap_local(addr)	((void)(addr))
 #endif
 
 #endif /* _HVGUEST_COMPAT_H */
