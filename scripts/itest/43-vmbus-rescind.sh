@@ -209,8 +209,13 @@ t0=$(date +%s)
 c=0
 # 1000; 300 on the debug guest (about 10 a second there, and that guest
 # runs KUnit and every test in 600 s).
+# hvg.scale: short in the extra debug guests of make check, soak in make
+# soak.
 cycles=1000
 grep -q 'hvg\.mode=test' /proc/cmdline && cycles=300
+scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
+[ "$scale" = short ] && cycles=50
+[ "$scale" = soak ] && cycles=20000
 while [ "$c" -lt "$cycles" ]; do
 	c=$((c + 1))
 	echo echo > "$ctl/offer" || fail "cycle $c: offer failed"
