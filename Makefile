@@ -12,6 +12,8 @@
 #   make kunit           KUnit + integration tests in the test-kernel guest
 #   make smoke           integration tests on Debian's stock kernel guest
 #   make tools-check     user-space unit tests (make -C tools fuzz, bench)
+#   make soak            the long integration runs (hvg.scale=soak) in the
+#                        stock-kernel guest, with a 3 h limit
 #   make bench-echo      the echo device benchmark in a stock-kernel guest
 #   make clean
 #   make help            this list
@@ -27,7 +29,7 @@ KVER = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/g
 KBUILD_FLAGS := W=1
 
 .PHONY: all modules install clean check demo checkpatch dkms-check matrix \
-	kunit smoke tools-check sparse deps test-kernel help
+	kunit smoke soak tools-check sparse deps test-kernel help
 
 all: modules
 
@@ -74,6 +76,9 @@ kunit: deps
 
 smoke: deps
 	@$(SRC)/scripts/guest-test smoke
+
+soak: deps
+	@HVG_ITEST_SCALE=soak QEMU_TIMEOUT=$${QEMU_TIMEOUT:-10800} $(SRC)/scripts/guest-test smoke
 
 tools-check:
 	$(MAKE) -C tools check

@@ -1412,6 +1412,9 @@ static ssize_t echo_run_write(struct file *file, const char __user *ubuf,
 	if (!ed->result[0])
 		scnprintf(ed->result, ECHO_RESULT_SIZE, "status: %d (%s)\nmode: %s\n",
 			  ret, echo_errname(ret), p.mode);
+	/* a sub-channel rescinded during the run: give it back now */
+	if (ret == -ENODEV && !READ_ONCE(ed->stop))
+		echo_drop_rescinded_subs(ed);
 	ed->runs++;
 unlock:
 	mutex_unlock(&ed->run_lock);

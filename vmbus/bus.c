@@ -491,12 +491,16 @@ EXPORT_SYMBOL_GPL(hvg_vmbus_driver_unregister);
  * Sub-channels.
  */
 
-/* Hand every sub-channel not handed yet to the handler. Process context. */
+/*
+ * Hand every sub-channel not handed yet to the handler. Process context;
+ * holds the primary's subchan_mutex across the handler's calls.
+ */
 static void hvg_bus_hand_subs(struct hvg_vmbus_channel *primary)
 {
 	void (*fn)(struct hvg_vmbus_channel *sub);
 	struct hvg_vmbus_channel *s, *next;
 
+	mutex_lock(&primary->subchan_mutex);
 	for (;;) {
 		next = NULL;
 		spin_lock(&primary->sub_lock);
@@ -514,19 +518,24 @@ static void hvg_bus_hand_subs(struct hvg_vmbus_channel *primary)
 		}
 		spin_unlock(&primary->sub_lock);
 		if (!next)
-			return;
+			break;
 		fn(next);
 		hvg_chan_put(next);
 	}
+	mutex_unlock(&primary->subchan_mutex);
 }
 
 void hvg_vmbus_set_subchan_handler(struct hvg_vmbus_channel *primary,
 				   void (*fn)(struct hvg_vmbus_channel *sub))
 {
+	/* Waits for a call of the old handler that is running. */
+	mutex_lock(&primary->subchan_mutex);
 	spin_lock(&primary->sub_lock);
 	primary->subchan_fn = fn;
 	spin_unlock(&primary->sub_lock);
-	hvg_bus_hand_subs(primary);
+	mutex_unlock(&primary->subchan_mutex);
+	if (fn)
+		hvg_bus_hand_subs(primary);
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_set_subchan_handler);
 

@@ -214,6 +214,7 @@ struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 	kref_init(&c->ref);
 	INIT_LIST_HEAD(&c->all_node);
 	spin_lock_init(&c->sub_lock);
+	mutex_init(&c->subchan_mutex);
 	INIT_LIST_HEAD(&c->subs);
 	INIT_LIST_HEAD(&c->sub_node);
 	init_waitqueue_head(&c->subs_wq);

@@ -93,6 +93,10 @@ enum hvg_chan_stat {
  * @flags: atomic bitops, any context.
  * @sub_lock (spinlock, any context but hard irq) guards @subs, @sub_node
  * of the sub-channels, @subchan_fn and @nsubs of a primary.
+ * @subchan_mutex (primary, process context) is held while @subchan_fn
+ * runs and while it is changed, so that hvg_vmbus_set_subchan_handler(NULL)
+ * returns only once no call of the old handler is running. Lock order:
+ * @subchan_mutex, then @sub_lock.
  * The offer, @primary and @dev are set before the channel can be seen by
  * a driver and constant afterwards.
  */
@@ -113,6 +117,7 @@ struct hvg_vmbus_channel {
 	struct list_head subs;		/* primary: its sub-channels */
 	struct list_head sub_node;	/* sub: entry in primary->subs */
 	void (*subchan_fn)(struct hvg_vmbus_channel *sub);
+	struct mutex subchan_mutex;	/* held across @subchan_fn calls */
 	unsigned int nsubs;		/* primary: sub-channels offered */
 	wait_queue_head_t subs_wq;	/* hvg_vmbus_wait_subchans() */
 

@@ -329,7 +329,9 @@ int hvg_vmbus_chan_set_target_cpu(struct hvg_vmbus_channel *chan,
  *	(closed; the driver opens it), or NULL to stop
  *
  * Sub-channels offered before a handler is set wait, and are handed over
- * when it is set.
+ * when it is set. Process context, not from the handler itself: with @fn
+ * NULL it returns only once a call of the old handler that was running
+ * has returned, so that the driver may then free what the handler uses.
  */
 void hvg_vmbus_set_subchan_handler(struct hvg_vmbus_channel *primary,
 				   void (*fn)(struct hvg_vmbus_channel *sub));

@@ -21,7 +21,7 @@ field()
 {
 	tr '\0' '\n' < "$2" | sed -n "s/.*$1=//p" | head -n 1
 }
-for m in hvg_hypercall hvg_vmbus hvg_storvsc hvg_netvsc hvg_loophost; do
+for m in hvg_hypercall hvg_vmbus hvg_storvsc hvg_netvsc hvg_loophost hvg_echo; do
 	ko=$(modinfo -F filename "$m") || fail "modinfo cannot find $m"
 	lic=$(field license "$ko")
 	desc=$(field description "$ko")

@@ -103,6 +103,8 @@ if [ "$debug" = 1 ]; then
 	# HVG_ECHO_SECONDS (30: the debug guest runs KUnit and every test
 	# within its 600 s limit).
 	secs=${HVG_ECHO_SECONDS:-30}
+	# hvg.scale=short: the extra debug guests of make check.
+	grep -q 'hvg\.scale=short' /proc/cmdline && secs=5
 	t0=$(now_ms)
 	do_run packets=20000 channels=4 size_max=2048 big_every=1000 seed=3
 	t1=$(now_ms)
@@ -116,6 +118,8 @@ if [ "$debug" = 1 ]; then
 else
 	count=1000000
 	fill=300 pages=20000
+	# hvg.scale=soak: make soak.
+	grep -q 'hvg\.scale=soak' /proc/cmdline && count=20000000
 fi
 
 set -- $(counters)

@@ -57,8 +57,13 @@ run=/sys/kernel/debug/hvguest/echo/${dev##*/}/run
 
 # 1000 on the stock-kernel guest; 200 on the debug guest (KASAN: about
 # 8 GPADLs a second, and that guest runs KUnit and every test in 600 s).
+# hvg.scale (scripts/guest-test): short in the extra debug guests of make
+# check, soak in make soak.
 iter=1000
 grep -q 'hvg\.mode=test' /proc/cmdline && iter=200
+scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
+[ "$scale" = short ] && iter=20
+[ "$scale" = soak ] && iter=10000
 echo "$iter GPADLs"
 
 g0=$(hoststat gpadls_created)

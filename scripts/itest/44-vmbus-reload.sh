@@ -41,8 +41,13 @@ echo "$mark" > /dev/kmsg
 modprobe hvg_loophost echo_devices=2 || fail "modprobe hvg_loophost echo_devices=2 failed"
 
 # 50; 20 on the debug guest, which runs KUnit and every test in 600 s.
+# hvg.scale: short in the extra debug guests of make check, soak in make
+# soak.
 cycles=50
 grep -q 'hvg\.mode=test' /proc/cmdline && cycles=20
+scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
+[ "$scale" = short ] && cycles=5
+[ "$scale" = soak ] && cycles=1000
 u0=$(sed -n 's/^unload: //p' "$host")
 t0=$(date +%s)
 first=
