@@ -467,7 +467,7 @@ static void storvsp_show(struct hvg_lh_channel *ch, struct seq_file *m)
 		   (long long)atomic64_read(&sc->dropped));
 }
 
-const struct hvg_lh_service hvg_lh_storvsp_service = {
+static const struct hvg_lh_service hvg_lh_storvsp_service = {
 	.name = "scsi",
 	.class_id = HVG_GUID_SCSI,
 	.max_subchannels = &storvsp_max_subchannels,

@@ -658,7 +658,7 @@ static void ct_case_rss_objects(struct ct *t)
 	CT_EQ(t, ct_get16(info + 20), 40);
 	CT_EQ(t, ct_get32(info + 24), 552);
 	CT_EQ(t, ct_get32(info + 40 + 4 * 5), 1);
-	CT_EQ(t, info[552 + 39], (u8)(39 * 7));
+	CT_EQ(t, info[552 + 39], (u8)((39 * 7) & 0xff));
 	CT_EQ(t, hvg_ndis_parse_rss_params(info, 592, 4, rss), 0);
 	CT_CHECK(t, rss->enabled);
 	CT_EQ(t, rss->entries, 128);

@@ -422,8 +422,8 @@ static void hvg_scsi_target_read_write(struct kunit *test)
 	st_rw16(cdb, 0x88, 104, 4);
 	KUNIT_ASSERT_EQ(test, st_run(e, 0, cdb, 16, IN, 2048, &c), 0);
 	st_expect_good(test, &c, 2048);
-	KUNIT_EXPECT_EQ(test, e->buf[0], (u8)(2048 * 7 + 3));
-	KUNIT_EXPECT_EQ(test, e->buf[2047], (u8)(4095 * 7 + 3));
+	KUNIT_EXPECT_EQ(test, e->buf[0], (u8)((2048 * 7 + 3) & 0xff));
+	KUNIT_EXPECT_EQ(test, e->buf[2047], (u8)((4095 * 7 + 3) & 0xff));
 
 	/* READ(6): 21-bit LBA; a count of 0 is 256 blocks. */
 	memset(cdb, 0, 6);
@@ -432,7 +432,7 @@ static void hvg_scsi_target_read_write(struct kunit *test)
 	cdb[4] = 1;
 	KUNIT_ASSERT_EQ(test, st_run(e, 0, cdb, 6, IN, 512, &c), 0);
 	st_expect_good(test, &c, 512);
-	KUNIT_EXPECT_EQ(test, e->buf[511], (u8)(511 * 7 + 3));
+	KUNIT_EXPECT_EQ(test, e->buf[511], (u8)((511 * 7 + 3) & 0xff));
 	cdb[4] = 0;
 	KUNIT_ASSERT_EQ(test, st_run(e, 0, cdb, 6, IN, 131072, &c), 0);
 	st_expect_good(test, &c, 256 * 512);
@@ -941,7 +941,7 @@ static void hvg_scsi_target_write_same(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, st_run(e, 0, cdb, 16, OUT, 512, &c), 0);
 	st_expect_good(test, &c, 512);
 	KUNIT_EXPECT_EQ(test, e->ram.mem[40 * 512 + 3], 3 ^ 0x5c);
-	KUNIT_EXPECT_EQ(test, e->ram.mem[47 * 512 + 511], (u8)(511 ^ 0x5c));
+	KUNIT_EXPECT_EQ(test, e->ram.mem[47 * 512 + 511], (u8)((511 ^ 0x5c) & 0xff));
 	KUNIT_EXPECT_EQ(test, e->ram.mem[48 * 512], 0);
 	/* With UNMAP, a non-zero block is still written. */
 	cdb[1] = 0x08;
