@@ -45,8 +45,8 @@ sed 's/^/  /' /tmp/vmbus.out
 dmesg | grep -q 'hvg_vmbus: no hypercall backend: .*modprobe hvg_loophost' ||
 	demo_fail "hvg_vmbus did not say what to do (load hvg_loophost)"
 echo
-echo "### modprobe hvg_loophost (the loopback host registers as the software backend, answering as VMBus 5.3)"
-if modprobe hvg_loophost; then
+echo "### modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64 (the loopback host registers as the software backend, answering as VMBus 5.3; it offers an echo test device and a SCSI controller with a 64 MiB RAM disk)"
+if modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64; then
 	echo "  loaded"
 else
 	demo_fail "modprobe hvg_loophost failed (exit $?)"
@@ -135,6 +135,66 @@ else
 		echo "  unloaded; ${edev##*/} state $(cat "$edev/state")"
 	else
 		demo_fail "rmmod hvg_echo failed"
+	fi
+fi
+
+# The disk: the SCSI controller's MODALIAS loads hvg_storvsc (driver
+# hv_storvsc), and its LUN becomes a block device.
+disk_host()
+{
+	for h in /sys/class/scsi_host/host*; do
+		[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_storvsc ] || continue
+		n=${h##*/host}
+		for b in /sys/bus/scsi/devices/"$n":0:0:0/block/*; do
+			[ -d "$b" ] && echo "${b##*/}" && return 0
+		done
+	done
+	return 1
+}
+echo
+sdev=
+for d in /sys/bus/vmbus/devices/*; do
+	[ "$(cat "$d/class_id" 2>/dev/null)" = "{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}" ] && sdev=$d
+done
+if [ -z "$sdev" ]; then
+	demo_fail "the loopback host offered no SCSI controller"
+else
+	salias=$(cat "$sdev/modalias")
+	# No udev in this guest to load the SCSI disk driver for the LUN.
+	modprobe sd_mod 2>/dev/null
+	modprobe ext4 2>/dev/null
+	echo "### modprobe $salias (the SCSI controller's MODALIAS)"
+	modprobe "$salias" || demo_fail "modprobe $salias failed"
+	i=0
+	sd=
+	while [ $i -lt 100 ] && ! sd=$(disk_host); do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ -z "$sd" ]; then
+		demo_fail "no disk appeared on the hv_storvsc host"
+	else
+		drv=$(readlink "$sdev/driver")
+		echo "  ${sdev##*/} bound to ${drv##*/}: /dev/$sd, $(($(cat "/sys/block/$sd/size") / 2048)) MiB, vendor '$(cat "/sys/block/$sd/device/vendor" | tr -d ' ')' model '$(cat "/sys/block/$sd/device/model" | sed 's/ *$//')', $(ls "/sys/block/$sd/mq" | wc -l) hardware queue(s)"
+		echo "### mkfs.ext4 /dev/$sd, mount, write a file, drop caches, read it back"
+		if mkfs.ext4 -q -F "/dev/$sd" && mkdir -p /mnt/demo &&
+		   mount "/dev/$sd" /mnt/demo; then
+			dd if=/dev/urandom of=/tmp/demo.pat bs=1024 count=2048 2>/dev/null
+			cp /tmp/demo.pat /mnt/demo/file && sync
+			echo 3 > /proc/sys/vm/drop_caches
+			if cmp -s /tmp/demo.pat /mnt/demo/file; then
+				echo "  2 MiB file read back equal"
+			else
+				demo_fail "the file read back from /dev/$sd differs"
+			fi
+			df -h /mnt/demo | sed 's/^/  /'
+			umount /mnt/demo || demo_fail "umount /dev/$sd failed"
+		else
+			demo_fail "mkfs.ext4 or mount of /dev/$sd failed"
+		fi
+		rmmod hvg_storvsc || demo_fail "rmmod hvg_storvsc failed"
+		[ -e "/sys/block/$sd" ] && demo_fail "/dev/$sd still there after rmmod hvg_storvsc"
+		echo "  hvg_storvsc unloaded, /dev/$sd gone"
 	fi
 fi
 echo
