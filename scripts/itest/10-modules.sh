@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every hvguest module is installed for this kernel, carries its metadata,
-# and the ones that need no backend load and unload cleanly.
+# and each driver loads on the loopback host (pulling in hvg_vmbus) and
+# unloads cleanly.
 #
 # The fields are read from the module file's strings rather than through
 # modinfo: kmod 30's modinfo, in the debug test-kernel guest only, leaves out
@@ -31,10 +32,21 @@ for m in hvg_hypercall hvg_vmbus hvg_storvsc hvg_netvsc hvg_loophost hvg_echo; d
 	[ -n "$desc" ] || fail "$m: no description"
 	[ "${magic%% *}" = "$(uname -r)" ] || fail "$m: vermagic '$magic' is not for $(uname -r)"
 done
-for m in hvg_storvsc hvg_netvsc hvg_loophost; do
+# The drivers need the bus, and the bus a backend: on the loopback host
+# each driver loads (pulling in hvg_vmbus) and goes with modprobe -r.
+modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
+for m in hvg_storvsc hvg_netvsc hvg_echo; do
 	modprobe "$m" || fail "modprobe $m failed"
 	grep -q "^$m " /proc/modules || fail "$m is not in /proc/modules after modprobe"
 	modprobe -r "$m" || fail "modprobe -r $m failed"
+	if grep -q "^$m " /proc/modules; then
+		fail "$m is still in /proc/modules after modprobe -r"
+	fi
+done
+for m in hvg_vmbus hvg_loophost hvg_hypercall; do
+	if grep -q "^$m " /proc/modules; then
+		modprobe -r "$m" || fail "modprobe -r $m failed"
+	fi
 	if grep -q "^$m " /proc/modules; then
 		fail "$m is still in /proc/modules after modprobe -r"
 	fi
