@@ -59,6 +59,13 @@ works()
 	echo "packets=500 size_max=2048" > "$r" || fail "$1: echo run on the new device failed"
 	echo "$(cat "$new/id")" > "$ctl/rescind" || fail "$1: rescind of the new device failed"
 	wait_for '[ ! -e "$new" ]' || fail "$1: the new device was not removed"
+	# The bus's link goes before the driver's remove() has closed the
+	# channel: wait for the host to forget the channel (RELID_RELEASED,
+	# after the GPADL teardown), so that no reply of this rescind is
+	# still in flight when the next fault is armed.
+	inst=${new##*/}
+	wait_for '! grep -q "instance=$inst " "$ctl/devices"' ||
+		fail "$1: the host still lists the rescinded $inst"
 }
 # The guest's error lines since mark $1.
 guest_errors()
