@@ -11,43 +11,15 @@
  *                                          fuzzers to DIR/nvsp_fuzz and
  *                                          DIR/rndis_fuzz (which exist)
  */
-#include <stdarg.h>
-#include <stdlib.h>
+#include "case_harness.h"
 #include "../netvsc/nvsp_msg.h"
 #include "../netvsc/rndis_msg.h"
 #include "../host/rndis_dev.h"
 #include "netvsc_fuzz.h"
 
-struct ct {
-	int failed;
-};
-
-static void ct_fail(struct ct *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->failed++;
-	if (t->failed > 20)
-		return;
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-
-#define CT_FAIL(t, ...)		ct_fail(t, __VA_ARGS__)
-#define ct_alloc(n)		calloc(1, n)
-#define ct_free(p)		free(p)
-
 #include "../kunit/nvsp_msg_cases.h"
 #include "../kunit/rndis_msg_cases.h"
 #include "../kunit/rndis_dev_cases.h"
-
-struct ct_entry {
-	const char *name;
-	void (*fn)(struct ct *t);
-};
 
 #define CT_CASE(name)	{ "nvsp_msg_" #name, ct_case_##name },
 static const struct ct_entry ct_cases[] = {
@@ -62,19 +34,14 @@ static const struct ct_entry ct_cases[] = {
 
 #undef CT_CASE
 
-static int ct_write_seed(const char *dir, const char *sub, unsigned int idx,
-			 const u8 *data, size_t len)
+/* Seed @idx of the fuzzer @sub: DIR/@sub/seed-NN. */
+static int ct_write_seed_n(const char *dir, const char *sub, unsigned int idx,
+			   const u8 *data, size_t len)
 {
-	char path[4096];
-	FILE *f;
+	char name[64];
 
-	snprintf(path, sizeof(path), "%s/%s/seed-%02u", dir, sub, idx);
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
-		perror(path);
-		return 1;
-	}
-	return 0;
+	snprintf(name, sizeof(name), "%s/seed-%02u", sub, idx);
+	return ct_write_seed(dir, name, data, len);
 }
 
 /*
@@ -305,29 +272,29 @@ static int ct_write_corpus(const char *dir)
 	for (i = 0; (len = ct_nvsp_seed(i, b)); i++) {
 		rec[0] = FZ_NVSP_V61;
 		memcpy(rec + 1, b, len);
-		rc |= ct_write_seed(dir, "nvsp_fuzz", n++, rec, len + 1);
+		rc |= ct_write_seed_n(dir, "nvsp_fuzz", n++, rec, len + 1);
 		rec[0] = FZ_NVSP_V5;
-		rc |= ct_write_seed(dir, "nvsp_fuzz", n++, rec, len + 1);
+		rc |= ct_write_seed_n(dir, "nvsp_fuzz", n++, rec, len + 1);
 	}
 	/* What the guest sends, for the loopback host's parser. */
 	for (i = 0; (len = ct_nvsp_guest_seed(i, b)); i++) {
 		rec[0] = FZ_NVSP_GUEST | FZ_NVSP_V61;
 		memcpy(rec + 1, b, len);
-		rc |= ct_write_seed(dir, "nvsp_fuzz", n++, rec, len + 1);
+		rc |= ct_write_seed_n(dir, "nvsp_fuzz", n++, rec, len + 1);
 	}
 	n = 0;
 	for (i = 0; (len = ct_rndis_seed(i, b)); i++) {
 		rec[0] = FZ_RNDIS_HOST;
 		rec[1] = (u8)ct_get32(b + 8);
 		memcpy(rec + 2, b, len);
-		rc |= ct_write_seed(dir, "rndis_fuzz", n++, rec, len + 2);
+		rc |= ct_write_seed_n(dir, "rndis_fuzz", n++, rec, len + 2);
 	}
 	/* The host device answering a guest's requests, in sequence. */
 	for (i = 0; (len = ct_rndis_dev_seed(i, b)); i++) {
 		rec[0] = FZ_RNDIS_DEVICE;
 		rec[1] = 0;
 		memcpy(rec + 2, b, len);
-		rc |= ct_write_seed(dir, "rndis_fuzz", n++, rec, len + 2);
+		rc |= ct_write_seed_n(dir, "rndis_fuzz", n++, rec, len + 2);
 	}
 	/* NDIS objects, one per parser (the selector is sel % 5). */
 	for (i = 0; i < 5; i++) {
@@ -335,7 +302,7 @@ static int ct_write_corpus(const char *dir)
 		rec[0] = FZ_RNDIS_OBJECT;
 		rec[1] = i == 0 ? 45 : i == 3 ? 8 : i; /* 45: 157 bytes; 8: 8 queues */
 		memcpy(rec + 2, b, len);
-		rc |= ct_write_seed(dir, "rndis_fuzz", n++, rec, len + 2);
+		rc |= ct_write_seed_n(dir, "rndis_fuzz", n++, rec, len + 2);
 	}
 	/* Packets to build: {present, csum, lso, vlan, hash, data_len}. */
 	for (i = 0; i < 3; i++) {
@@ -351,7 +318,7 @@ static int ct_write_corpus(const char *dir)
 		rec[0] = FZ_RNDIS_BUILD;
 		rec[1] = 0;
 		memcpy(rec + 2, w, sizeof(w));
-		rc |= ct_write_seed(dir, "rndis_fuzz", n++, rec,
+		rc |= ct_write_seed_n(dir, "rndis_fuzz", n++, rec,
 				    2 + sizeof(w));
 	}
 	return rc;
@@ -359,25 +326,6 @@ static int ct_write_corpus(const char *dir)
 
 int main(int argc, char **argv)
 {
-	unsigned int i, n = ARRAY_SIZE(ct_cases);
-	int failed = 0;
-
-	if (argc == 3 && !strcmp(argv[1], "--corpus"))
-		return ct_write_corpus(argv[2]);
-	if (argc != 1) {
-		fprintf(stderr, "usage: %s [--corpus DIR]\n", argv[0]);
-		return 2;
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%u\n", n);
-	for (i = 0; i < n; i++) {
-		struct ct t = { 0 };
-
-		ct_cases[i].fn(&t);
-		printf("%s %u - %s\n", t.failed ? "not ok" : "ok", i + 1,
-		       ct_cases[i].name);
-		failed += !!t.failed;
-	}
-	printf("# netvsc_msg: %u passed, %d failed\n", n - failed, failed);
-	return failed ? 1 : 0;
+	return ct_main(argc, argv, ct_cases, ARRAY_SIZE(ct_cases), "",
+		       "netvsc_msg", ct_write_corpus);
 }

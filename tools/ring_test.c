@@ -9,9 +9,8 @@
  */
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <time.h>
+#include "case_harness.h"
 #include "../vmbus/ring.h"
 
 struct rt {
@@ -19,21 +18,7 @@ struct rt {
 	u64 stress_packets;
 };
 
-static void rt_fail(struct rt *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->failed++;
-	if (t->failed > 20)
-		return;
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-
-#define RT_FAIL(t, ...)		rt_fail(t, __VA_ARGS__)
+#define RT_FAIL(t, ...)		ct_report(&(t)->failed, __VA_ARGS__)
 #define rt_alloc(n)		calloc(1, n)
 #define rt_free(p)		free(p)
 #define rt_yield()		sched_yield()

@@ -10,39 +10,11 @@
  *                                      notifications, an SRB build, and an
  *                                      initialisation sequence) to DIR
  */
-#include <stdarg.h>
-#include <stdlib.h>
+#include "case_harness.h"
 #include "../storvsc/storvsc_msg.h"
-
-struct ct {
-	int failed;
-};
-
-static void ct_fail(struct ct *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->failed++;
-	if (t->failed > 20)
-		return;
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-
-#define CT_FAIL(t, ...)		ct_fail(t, __VA_ARGS__)
-#define ct_alloc(n)		calloc(1, n)
-#define ct_free(p)		free(p)
 
 #include "../kunit/storvsc_msg_cases.h"
 #include "storvsc_fuzz.h"
-
-struct ct_entry {
-	const char *name;
-	void (*fn)(struct ct *t);
-};
 
 #define CT_CASE(name)	{ #name, ct_case_##name },
 static const struct ct_entry ct_cases[] = {
@@ -50,21 +22,6 @@ static const struct ct_entry ct_cases[] = {
 };
 
 #undef CT_CASE
-
-static int ct_write_seed(const char *dir, const char *name, const u8 *data,
-			 size_t len)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
-		perror(path);
-		return 1;
-	}
-	return 0;
-}
 
 /*
  * Append one packet record: version index @vsel, expected request index
@@ -167,25 +124,6 @@ static int ct_write_corpus(const char *dir)
 
 int main(int argc, char **argv)
 {
-	unsigned int i, n = ARRAY_SIZE(ct_cases);
-	int failed = 0;
-
-	if (argc == 3 && !strcmp(argv[1], "--corpus"))
-		return ct_write_corpus(argv[2]);
-	if (argc != 1) {
-		fprintf(stderr, "usage: %s [--corpus DIR]\n", argv[0]);
-		return 2;
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%u\n", n);
-	for (i = 0; i < n; i++) {
-		struct ct t = { 0 };
-
-		ct_cases[i].fn(&t);
-		printf("%s %u - storvsc_%s\n", t.failed ? "not ok" : "ok",
-		       i + 1, ct_cases[i].name);
-		failed += !!t.failed;
-	}
-	printf("# storvsc: %u passed, %d failed\n", n - failed, failed);
-	return failed ? 1 : 0;
+	return ct_main(argc, argv, ct_cases, ARRAY_SIZE(ct_cases), "storvsc_",
+		       "storvsc", ct_write_corpus);
 }
