@@ -32,6 +32,7 @@
  */
 #define pr_fmt(fmt) "hvg_storvsc: " fmt
 
+#include <linux/blk-mq.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/scatterlist.h>
@@ -857,6 +858,42 @@ static void stor_close_chans(struct stor_dev *dev)
 	}
 }
 
+/*
+ * Each channel's interrupts on the first CPU that blk-mq maps to its
+ * hardware queue: a completion then comes back on a CPU that submits to
+ * that queue, not on another one that must be woken (and, under QEMU's
+ * TCG, a woken vCPU takes milliseconds). Best effort: a channel the host
+ * will not move keeps its CPU; CPU hotplug later is not followed.
+ */
+static void stor_align_targets(struct stor_dev *dev)
+{
+	struct blk_mq_queue_map *map =
+		&dev->shost->tag_set.map[HCTX_TYPE_DEFAULT];
+	unsigned int i, cpu;
+	int ret;
+
+	if (!map->mq_map)
+		return;
+	for (i = 0; i < dev->nr_chans; i++) {
+		struct hvg_vmbus_channel *chan = dev->chans[i].chan;
+
+		for_each_online_cpu(cpu) {
+			if (map->mq_map[cpu] != i + map->queue_offset)
+				continue;
+			if (hvg_vmbus_chan_target_cpu(chan) == cpu)
+				break;
+			ret = hvg_vmbus_chan_set_target_cpu(chan, cpu);
+			if (ret)
+				dev_info(&dev->hdev->dev,
+					 "channel %u (relid %u) stays on CPU %u, not %u: %d\n",
+					 i, hvg_vmbus_chan_relid(chan),
+					 hvg_vmbus_chan_target_cpu(chan), cpu,
+					 ret);
+			break;
+		}
+	}
+}
+
 static int stor_probe(struct hvg_vmbus_device *hdev,
 		      const struct hv_vmbus_device_id *id)
 {
@@ -924,6 +961,7 @@ static int stor_probe(struct hvg_vmbus_device *hdev,
 	if (dev->nr_chans > 1)
 		dev_info(&hdev->dev, "%u channels, one hardware queue each\n",
 			 dev->nr_chans);
+	stor_align_targets(dev);
 	scsi_scan_host(shost);
 	return 0;
 
