@@ -135,8 +135,14 @@ echo "LUN 2 added (ENUMERATE_BUS): /dev/$sd2, $size sectors, after $((t1 - t0)) 
 t0=$(now_ms)
 echo "remove $relid 1" > "$ctl" || fail "removal of LUN 1 refused"
 wait_lun 1 0 || fail "LUN 1 still there 10 s after REMOVE_DEVICE"
+# The SCSI device goes first, its disk a little later.
+i=0
+while [ -e "/sys/block/$sd1" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 t1=$(now_ms)
-[ -e "/sys/block/$sd1" ] && fail "/dev/$sd1 still there"
+[ -e "/sys/block/$sd1" ] && fail "/dev/$sd1 still there 10 s after LUN 1 went"
 echo "LUN 1 removed (REMOVE_DEVICE): /dev/$sd1 gone after $((t1 - t0)) ms"
 kill -0 "$iopid" 2>/dev/null ||
 	echo "note: $io on LUN 0 ended before the quiet steps"
