@@ -951,9 +951,12 @@ static int storvsp_fault_rescind(void)
 		if (test_and_clear_bit(STORVSP_FAULT_RESCIND,
 				       &storvsp_fault_armed))
 			return left < 0 ? left : -ETIMEDOUT;
-		wait_event(storvsp_rescind_wq,
-			   READ_ONCE(storvsp_rescind_relid));
+		/* It sets the relid right after taking the fault. */
+		wait_event_timeout(storvsp_rescind_wq,
+				   READ_ONCE(storvsp_rescind_relid), HZ);
 		relid = READ_ONCE(storvsp_rescind_relid);
+		if (!relid)
+			return -ETIMEDOUT;
 	}
 	mutex_lock(&srv->lock);
 	ch = hvg_lh_srv_find(srv, relid);

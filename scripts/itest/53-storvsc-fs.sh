@@ -70,16 +70,16 @@ command -v mkfs.ext4 > /dev/null 2>&1 && command -v sfdisk > /dev/null 2>&1 ||
 
 # The debug kernel (hvg.mode=test: KASAN, lockdep, kmemleak) moves data
 # about 8 times slower: 256 MiB there would take about 250 s.
-total_mb=256 fio_s=10
+total_mb=256 fio_s=10 fio_mb=32
 if grep -q 'hvg\.mode=test' /proc/cmdline; then
-	total_mb=32 fio_s=5
+	total_mb=32 fio_s=5 fio_mb=8
 	grep -q 'hvg\.scale=short' /proc/cmdline && total_mb=16
 	grep -q 'hvg\.scale=soak' /proc/cmdline && total_mb=64 fio_s=30
 else
 	grep -q 'hvg\.scale=short' /proc/cmdline && total_mb=32 fio_s=5
 	grep -q 'hvg\.scale=soak' /proc/cmdline && fio_s=60
 fi
-# Each disk: its share of the files, fio's 32 MiB file, room for ext4.
+# Each disk: its share of the files, fio's file, room for ext4.
 lun_mb=$((total_mb / 4 + 64))
 
 for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; do
@@ -190,7 +190,7 @@ if command -v fio > /dev/null 2>&1; then
 	done
 	t0=$(now_ms)
 	fio --ioengine=libaio --direct=1 --rw=randrw --bs=4k --iodepth=32 \
-		--size=32m --verify=crc32c --verify_backlog=512 \
+		--size=${fio_mb}m --verify=crc32c --verify_backlog=512 \
 		--verify_fatal=1 --time_based --runtime=$fio_s \
 		--group_reporting "$@" > /tmp/fio.out 2>&1 ||
 		fail "fio failed: $(tail -n 20 /tmp/fio.out)"
