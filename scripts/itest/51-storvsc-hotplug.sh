@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # LUN hot add and removal while I/O runs: one SCSI controller with LUNs 0
-# and 1 (32 MiB each); fio (randrw, verify=crc32c) runs on LUN 0 while
+# and 1 (32 MiB each); fio (randrw, verify=crc32c, 8 s) runs on LUN 0 while
 # the host (debugfs hvguest/storvsp/lun) adds LUN 2 (48 MiB) and sends
 # ENUMERATE_BUS, then removes LUN 1 and sends REMOVE_DEVICE: LUN 2 appears
 # with its size, LUN 1 goes. Then the same without the packets ("quiet"):
@@ -100,7 +100,7 @@ echo "host$host, controller relid $relid: LUN 0 /dev/$sd0, LUN 1 /dev/$sd1"
 if command -v fio > /dev/null 2>&1; then
 	fio --name=hotplug --filename="/dev/$sd0" --ioengine=libaio \
 		--direct=1 --rw=randrw --bs=4k --iodepth=16 --size=16m \
-		--verify=crc32c --verify_fatal=1 --time_based --runtime=12 \
+		--verify=crc32c --verify_fatal=1 --time_based --runtime=8 \
 		--output=/tmp/fio.out > /dev/null 2>&1 &
 	iopid=$!
 	io=fio
