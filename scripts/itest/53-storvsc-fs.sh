@@ -8,8 +8,8 @@
 # reads and writes with verify=crc32c: zero verify errors. The amounts
 # depend on hvg.scale: in the stock-kernel guest short 32 MiB of files
 # and 5 s of fio, full (default) 256 MiB and 10 s, soak (make soak) 256 MiB
-# and 60 s; in the debug kernel's guest 8 MiB (short), 16 MiB and 3 s
-# (full), 64 MiB and 30 s (soak). Exit 0 on pass.
+# and 60 s; in the debug kernel's guest 8 MiB and 2 s (short and full),
+# 64 MiB and 30 s (soak). Exit 0 on pass.
 set -u
 
 mark="hvg-itest-53-storvsc-fs: start $$"
@@ -72,8 +72,7 @@ command -v mkfs.ext4 > /dev/null 2>&1 && command -v sfdisk > /dev/null 2>&1 ||
 # about 8 times slower: 256 MiB there would take about 250 s.
 total_mb=256 fio_s=10 fio_mb=32
 if grep -q 'hvg\.mode=test' /proc/cmdline; then
-	total_mb=16 fio_s=3 fio_mb=4
-	grep -q 'hvg\.scale=short' /proc/cmdline && total_mb=8
+	total_mb=8 fio_s=2 fio_mb=2
 	grep -q 'hvg\.scale=soak' /proc/cmdline && total_mb=64 fio_s=30 fio_mb=8
 else
 	grep -q 'hvg\.scale=short' /proc/cmdline && total_mb=32 fio_s=5
