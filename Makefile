@@ -15,6 +15,7 @@
 #   make soak            the long integration runs (hvg.scale=soak) in the
 #                        stock-kernel guest, with a 3 h limit
 #   make bench-echo      the echo device benchmark in a stock-kernel guest
+#   make bench-storvsc   hv_storvsc vs a brd RAM disk (fio) in that guest
 #   make clean
 #   make help            this list
 #
@@ -86,6 +87,10 @@ tools-check:
 .PHONY: bench-echo
 bench-echo: deps
 	@$(SRC)/scripts/bench-echo
+
+.PHONY: bench-storvsc
+bench-storvsc: deps
+	@$(SRC)/scripts/bench-storvsc
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(SRC)/Makefile

@@ -19,6 +19,7 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <asm/barrier.h>
 #include "scsi_target.h"
 
 /* Opcodes. */
@@ -700,7 +701,7 @@ static int hvg_scsi_report_luns(struct hvg_scsi_target *t,
 
 	/* Select 1: well-known LUNs only, of which there are none. */
 	for (n = 0; select != 0x01 && n < HVG_SCSI_MAX_LUNS; n++) {
-		if (!t->luns[n])
+		if (!READ_ONCE(t->luns[n]))
 			continue;
 		count++;
 		/* Peripheral device addressing, single level. */
@@ -712,9 +713,12 @@ static int hvg_scsi_report_luns(struct hvg_scsi_target *t,
 		off += 8;
 	}
 	/* Reported: the "LUNs changed" attention is no longer pending. */
-	for (n = 0; n < HVG_SCSI_MAX_LUNS; n++)
-		if (t->luns[n])
-			clear_bit(HVG_SCSI_UA_LUNS, &t->luns[n]->ua);
+	for (n = 0; n < HVG_SCSI_MAX_LUNS; n++) {
+		struct hvg_scsi_lun *l = READ_ONCE(t->luns[n]);
+
+		if (l)
+			clear_bit(HVG_SCSI_UA_LUNS, &l->ua);
+	}
 	memset(entry, 0, sizeof(entry));
 	put_be32(entry, count * 8);
 	hvg_scsi_buf_copy(cmd, 0, entry, min_t(u32, 8, limit), true);
@@ -829,7 +833,8 @@ int hvg_scsi_execute(struct hvg_scsi_target *t, u32 n,
 	memcpy(cdb, cmd->cdb, min_t(u32, cmd->cdb_len, sizeof(cdb)));
 	op = &hvg_scsi_ops[cdb[0]];
 
-	lun = n < HVG_SCSI_MAX_LUNS ? t->luns[n] : NULL;
+	/* Pairs with the smp_store_release() of hvg_scsi_target_add_lun(). */
+	lun = n < HVG_SCSI_MAX_LUNS ? READ_ONCE(t->luns[n]) : NULL;
 	if (!lun && cdb[0] != OP_REPORT_LUNS)
 		return -ENODEV;
 	if (!cmd->cdb_len || !op->cdb_len)
@@ -897,7 +902,7 @@ static void hvg_scsi_luns_changed(struct hvg_scsi_target *t, u32 skip)
 	u32 n;
 
 	for (n = 0; n < HVG_SCSI_MAX_LUNS; n++)
-		if (n != skip && t->luns[n])
+		if (n != skip && t->luns[n])	/* the caller serialises */
 			set_bit(HVG_SCSI_UA_LUNS, &t->luns[n]->ua);
 }
 
@@ -908,7 +913,11 @@ int hvg_scsi_target_add_lun(struct hvg_scsi_target *t, u32 n,
 		return -EINVAL;
 	if (t->luns[n])
 		return -EEXIST;
-	t->luns[n] = lun;
+	/*
+	 * Publish the initialised LUN: pairs with the READ_ONCE() (an
+	 * address dependency) of a command that looks the LUN up.
+	 */
+	smp_store_release(&t->luns[n], lun);
 	hvg_scsi_luns_changed(t, n);
 	return 0;
 }
@@ -921,7 +930,7 @@ struct hvg_scsi_lun *hvg_scsi_target_remove_lun(struct hvg_scsi_target *t,
 	if (n >= HVG_SCSI_MAX_LUNS || !t->luns[n])
 		return NULL;
 	lun = t->luns[n];
-	t->luns[n] = NULL;
+	WRITE_ONCE(t->luns[n], NULL);
 	hvg_scsi_luns_changed(t, n);
 	return lun;
 }

@@ -18,11 +18,12 @@
  * Locking: hvg_scsi_execute() may run on many CPUs at once, for the same
  * LUN too. A LUN's capacity and pending unit attentions are updated with
  * single-copy atomic stores and atomic bit operations, so they need no lock.
- * The LUN table of struct hvg_scsi_target is the caller's to guard: adding
- * or removing a LUN must not run concurrently with hvg_scsi_execute() on
- * the same target (storvsp holds its LUN lock, or quiesces its channels),
- * and a removed LUN stays valid until every command that found it has
- * returned.
+ * The LUN table of struct hvg_scsi_target may change while commands run:
+ * a command reads each slot once (READ_ONCE), an added LUN is published
+ * fully initialised (release). The caller serialises additions and
+ * removals with each other, and keeps a removed LUN and its storage valid
+ * until every command that may have found it has returned (storvsp: a
+ * mutex, and SRCU around each command).
  */
 #ifndef _HVG_HOST_SCSI_TARGET_H
 #define _HVG_HOST_SCSI_TARGET_H

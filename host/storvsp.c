@@ -15,16 +15,35 @@
  * local packet before it is looked at, the GPA-direct ranges are bounded
  * by the packet, by the announced maximum transfer and by pfn_valid(), and
  * the CDB goes to the SCSI target, which checks every field itself.
+ *
+ * LUNs come and go at run time (debugfs hvguest/storvsp/lun): the target's
+ * LUN table changes under storvsp_lun_lock, each command runs inside an
+ * SRCU read section of storvsp_srcu, and a removed LUN's storage is freed
+ * only after synchronize_srcu(). The guest hears of the change as Hyper-V
+ * tells it: an ENUMERATE_BUS (added) or REMOVE_DEVICE (removed) packet with
+ * transaction id 0 on the primary channel, and the unit attention
+ * "reported LUNs data has changed" on every other LUN.
+ *
+ * Faults (debugfs hvguest/storvsp/fault) are one-shot and hit the next
+ * EXECUTE_SRB on any controller: Documentation/storvsc.rst lists them.
  */
 #define pr_fmt(fmt) "hvg_loophost: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <hvguest/hypercall.h>
 #include <hvguest/storvsc_proto.h>
 #include <hvguest/vmbus.h>
 
@@ -90,19 +109,35 @@ module_param_cb(scsi_fault_drop_srbs, &storvsp_drop_ops, NULL, 0644);
 MODULE_PARM_DESC(scsi_fault_drop_srbs,
 		 "Fault injection: leave the next N EXECUTE_SRB requests unanswered (a host that never answers); -1: all of them until reset to 0 (default 0)");
 
+static unsigned int storvsp_delay_ms = 1000;
+module_param_named(scsi_fault_delay_ms, storvsp_delay_ms, uint, 0644);
+MODULE_PARM_DESC(scsi_fault_delay_ms,
+		 "Fault injection: how long the \"delay\" fault holds a completion, in ms, at most 60000 (default 1000)");
+
 #define STORVSP_MAX_DEVICES	8
 #define STORVSP_MAX_LUNS	16
 #define STORVSP_MAX_LUN_MB	4096
 /* GPA-direct ranges one EXECUTE_SRB may carry. */
 #define STORVSP_MAX_RANGES	32
 
-/* One controller: its target and the storage of its LUNs. Set at load. */
+/*
+ * One controller: its target and the storage of its LUNs. @index and
+ * @relid are set at load. The LUN table, @present and @ram change under
+ * storvsp_lun_lock; commands read the table under storvsp_srcu.
+ */
 struct storvsp_disk {
 	struct hvg_scsi_target target;
-	unsigned int nr_luns;
+	unsigned int index;
+	u32 relid;
+	unsigned long present;		/* bit n: LUN n exists */
 	struct hvg_scsi_lun luns[STORVSP_MAX_LUNS];
 	struct hvg_scsi_ram ram[STORVSP_MAX_LUNS];
 };
+
+/* Serialises LUN additions and removals (and the debugfs listing). */
+static DEFINE_MUTEX(storvsp_lun_lock);
+/* Commands in flight against a LUN table: see the top of this file. */
+DEFINE_STATIC_SRCU(storvsp_srcu);
 
 /* Initialisation steps seen on a primary channel (storvsp_chan.init). */
 #define STORVSP_INIT_BEGUN	BIT(0)
@@ -113,14 +148,22 @@ struct storvsp_disk {
 /*
  * Per-channel state. @disk is set when the device is created and never
  * changes. @version and @init are written by the primary channel's work
- * only; sub-channels read the primary's @version with READ_ONCE(). @segs
- * is the work's own scratch (allocated at open, freed at close).
+ * only (WRITE_ONCE); sub-channels and the debugfs controls read them with
+ * READ_ONCE(). @segs is the work's own scratch (allocated at open, freed
+ * at close). @delay holds the one completion the "delay" fault holds back
+ * (@delay_busy, set by the channel's work, cleared by the delayed work; the
+ * delayed work is cancelled at close, before the rings go).
  */
 struct storvsp_chan {
 	struct storvsp_disk *disk;
+	struct hvg_lh_channel *ch;
 	u16 version;
 	u8 init;
 	struct hvg_scsi_seg *segs;
+	struct delayed_work delay;
+	bool delay_busy;
+	u64 delay_tid;
+	struct hvg_vstor_packet delay_pkt;
 	u32 max_segs;
 	atomic64_t srbs;
 	atomic64_t bytes;
@@ -131,6 +174,47 @@ struct storvsp_chan {
 
 static struct storvsp_disk **storvsp_disks;
 static unsigned int storvsp_nr_disks;
+static struct hvg_lh_server *storvsp_srv;
+static struct dentry *storvsp_debugfs;
+
+/* One-shot faults on the next EXECUTE_SRB (storvsp_fault_armed bits). */
+enum storvsp_fault {
+	STORVSP_FAULT_DELAY,		/* complete after scsi_fault_delay_ms */
+	STORVSP_FAULT_DROP,		/* never complete */
+	STORVSP_FAULT_FORGED_ID,	/* first a completion of no request */
+	STORVSP_FAULT_STALE_ID,		/* the completion, then again */
+	STORVSP_FAULT_SHORT,		/* a 24-byte completion */
+	STORVSP_FAULT_WRONG_OP,		/* operation EXECUTE_SRB, not COMPLETE_IO */
+	STORVSP_FAULT_BAD_SRB_STATUS,	/* an SRB status no host sends */
+	STORVSP_FAULT_SENSE_OVERFLOW,	/* sense_info_length 255 */
+	STORVSP_FAULT_XFER_OVERFLOW,	/* more bytes moved than asked for */
+	STORVSP_FAULT_RESCIND,		/* never complete; rescind the controller */
+	STORVSP_FAULT_NR
+};
+
+static const char * const storvsp_fault_names[STORVSP_FAULT_NR] = {
+	[STORVSP_FAULT_DELAY] = "delay",
+	[STORVSP_FAULT_DROP] = "drop",
+	[STORVSP_FAULT_FORGED_ID] = "forged_id",
+	[STORVSP_FAULT_STALE_ID] = "stale_id",
+	[STORVSP_FAULT_SHORT] = "short",
+	[STORVSP_FAULT_WRONG_OP] = "wrong_op",
+	[STORVSP_FAULT_BAD_SRB_STATUS] = "bad_srb_status",
+	[STORVSP_FAULT_SENSE_OVERFLOW] = "sense_overflow",
+	[STORVSP_FAULT_XFER_OVERFLOW] = "transfer_overflow",
+	[STORVSP_FAULT_RESCIND] = "rescind_during_io",
+};
+
+/* Armed faults: atomic bits, taken with test_and_clear_bit(). */
+static unsigned long storvsp_fault_armed;
+static atomic_long_t storvsp_fault_fired[STORVSP_FAULT_NR];
+/* rescind_during_io: the relid whose SRB was held (0: none yet). */
+static u32 storvsp_rescind_relid;
+static DECLARE_WAIT_QUEUE_HEAD(storvsp_rescind_wq);
+/* A transaction id no guest request has: hvguest's slot index is small. */
+#define STORVSP_FORGED_ID	0x7fedcba987654321ull
+/* An SRB status code no host sends. */
+#define STORVSP_BAD_SRB_STATUS	0x3e
 
 static struct storvsp_chan *storvsp_of(struct hvg_lh_channel *ch)
 {
@@ -251,7 +335,7 @@ static void storvsp_srb(struct hvg_lh_channel *ch,
 	u32 extlen = pkt->desc.offset8 * 8 - sizeof(pkt->desc);
 	struct hvg_scsi_cmd cmd = {};
 	u8 cdb[HVG_STOR_CDB_MAX];
-	int nsegs = 0, ret;
+	int nsegs = 0, ret, idx;
 
 	atomic64_inc(&sc->srbs);
 	srb->sense_info_length = 0;
@@ -287,7 +371,9 @@ static void storvsp_srb(struct hvg_lh_channel *ch,
 	cmd.nsegs = nsegs;
 
 	memset(srb->sense_data, 0, sizeof(srb->sense_data));
+	idx = srcu_read_lock(&storvsp_srcu);
 	ret = hvg_scsi_execute(&sc->disk->target, srb->lun, &cmd);
+	srcu_read_unlock(&storvsp_srcu, idx);
 	if (ret == -ENODEV) {
 		srb->srb_status = HVG_SRB_STATUS_INVALID_LUN;
 		srb->data_transfer_length = 0;
@@ -320,6 +406,120 @@ invalid:
 	srb->data_transfer_length = 0;
 }
 
+static bool storvsp_fault_take(enum storvsp_fault f)
+{
+	if (!test_and_clear_bit(f, &storvsp_fault_armed))
+		return false;
+	atomic_long_inc(&storvsp_fault_fired[f]);
+	return true;
+}
+
+/* The "delay" fault's held completion goes out (system workqueue). */
+static void storvsp_delay_work(struct work_struct *work)
+{
+	struct storvsp_chan *sc = container_of(to_delayed_work(work),
+					       struct storvsp_chan, delay);
+	int ret;
+
+	ret = hvg_lh_chan_send(sc->ch, HVG_PKT_COMP, sc->delay_tid,
+			       &sc->delay_pkt, sizeof(sc->delay_pkt));
+	pr_info("scsi relid %u: fault delay: completion of id %#llx sent (%d)\n",
+		sc->ch->relid, sc->delay_tid, ret);
+	/* Pairs with the READ_ONCE() of storvsp_srb_reply(): slot free. */
+	smp_store_release(&sc->delay_busy, false);
+}
+
+/*
+ * Answer an EXECUTE_SRB with @p (the request, its outcome filled in), or
+ * as an armed fault says. Return: 0, or -EAGAIN when the completion does
+ * not fit in the ring now (the request is served again). The extra
+ * packets of forged_id and stale_id are best effort.
+ */
+static int storvsp_srb_reply(struct hvg_lh_channel *ch, u64 tid,
+			     struct hvg_vstor_packet *p)
+{
+	struct storvsp_chan *sc = storvsp_of(ch);
+	u32 len = sizeof(*p);
+	bool stale = false;
+	int ret;
+
+	p->operation = HVG_VSTOR_OP_COMPLETE_IO;
+	p->flags = 0;
+	p->status = HVG_NT_SUCCESS;
+	if (likely(!READ_ONCE(storvsp_fault_armed)))
+		goto send;
+
+	if (!READ_ONCE(sc->delay_busy) &&
+	    storvsp_fault_take(STORVSP_FAULT_DELAY)) {
+		u32 ms = min(READ_ONCE(storvsp_delay_ms), 60000U);
+
+		sc->delay_tid = tid;
+		sc->delay_pkt = *p;
+		WRITE_ONCE(sc->delay_busy, true);
+		pr_info("scsi relid %u: fault delay: completion of id %#llx held for %u ms\n",
+			ch->relid, tid, ms);
+		schedule_delayed_work(&sc->delay, msecs_to_jiffies(ms));
+		return 0;
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_DROP)) {
+		pr_info("scsi relid %u: fault drop: request id %#llx left unanswered\n",
+			ch->relid, tid);
+		return 0;
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_RESCIND)) {
+		pr_info("scsi relid %u: fault rescind_during_io: request id %#llx left unanswered, controller relid %u to be rescinded\n",
+			ch->relid, tid, ch->primary->relid);
+		WRITE_ONCE(storvsp_rescind_relid, ch->primary->relid);
+		wake_up(&storvsp_rescind_wq);
+		return 0;
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_FORGED_ID)) {
+		pr_info("scsi relid %u: fault forged_id: a completion with id %#llx before the one of %#llx\n",
+			ch->relid, STORVSP_FORGED_ID, tid);
+		hvg_lh_chan_send(ch, HVG_PKT_COMP, STORVSP_FORGED_ID, p, len);
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_STALE_ID)) {
+		pr_info("scsi relid %u: fault stale_id: the completion of id %#llx sent twice\n",
+			ch->relid, tid);
+		stale = true;
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_SHORT)) {
+		len = 24;
+		pr_info("scsi relid %u: fault short: the completion of id %#llx is %u bytes\n",
+			ch->relid, tid, len);
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_WRONG_OP)) {
+		p->operation = HVG_VSTOR_OP_EXECUTE_SRB;
+		pr_info("scsi relid %u: fault wrong_op: the completion of id %#llx has operation %u\n",
+			ch->relid, tid, p->operation);
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_BAD_SRB_STATUS)) {
+		p->vm_srb.srb_status = STORVSP_BAD_SRB_STATUS;
+		p->vm_srb.scsi_status = HVG_SCSI_GOOD;
+		p->vm_srb.sense_info_length = 0;
+		pr_info("scsi relid %u: fault bad_srb_status: the completion of id %#llx has srb_status %#x\n",
+			ch->relid, tid, STORVSP_BAD_SRB_STATUS);
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_SENSE_OVERFLOW)) {
+		p->vm_srb.srb_status = HVG_SRB_STATUS_ERROR |
+				       HVG_SRB_STATUS_AUTOSENSE_VALID;
+		p->vm_srb.scsi_status = HVG_SCSI_CHECK_CONDITION;
+		p->vm_srb.sense_info_length = 255;
+		pr_info("scsi relid %u: fault sense_overflow: the completion of id %#llx has sense_info_length 255\n",
+			ch->relid, tid);
+	}
+	if (storvsp_fault_take(STORVSP_FAULT_XFER_OVERFLOW)) {
+		p->vm_srb.data_transfer_length = U32_MAX;
+		pr_info("scsi relid %u: fault transfer_overflow: the completion of id %#llx has data_transfer_length %#x\n",
+			ch->relid, tid, U32_MAX);
+	}
+send:
+	ret = hvg_lh_chan_send(ch, HVG_PKT_COMP, tid, p, len);
+	if (!ret && stale)
+		hvg_lh_chan_send(ch, HVG_PKT_COMP, tid, p, len);
+	return ret == -EAGAIN ? -EAGAIN : 0;
+}
+
 static int storvsp_on_packet(struct hvg_lh_channel *ch,
 			     const struct hvg_ring_pkt *pkt, void *buf)
 {
@@ -346,7 +546,7 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 	case HVG_VSTOR_OP_BEGIN_INITIALIZATION:
 		if (!primary)
 			goto refuse;
-		sc->init = STORVSP_INIT_BEGUN;
+		WRITE_ONCE(sc->init, STORVSP_INIT_BEGUN);
 		memset(p.buffer, 0, sizeof(p.buffer));
 		break;
 	case HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION:
@@ -357,7 +557,7 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 		p.version.major_minor = v;
 		if (storvsp_version_ok(v) && !(sc->init & STORVSP_INIT_DONE)) {
 			WRITE_ONCE(sc->version, v);
-			sc->init |= STORVSP_INIT_VERSION;
+			WRITE_ONCE(sc->init, sc->init | STORVSP_INIT_VERSION);
 		} else {
 			status = HVG_NT_REVISION_MISMATCH;
 		}
@@ -370,12 +570,12 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 		p.properties.max_channel_cnt = v;
 		p.properties.flags = v ? HVG_STOR_PROP_MULTI_CHANNEL : 0;
 		p.properties.max_transfer_bytes = storvsp_max_transfer();
-		sc->init |= STORVSP_INIT_PROPS;
+		WRITE_ONCE(sc->init, sc->init | STORVSP_INIT_PROPS);
 		break;
 	case HVG_VSTOR_OP_END_INITIALIZATION:
 		if (!primary || !(sc->init & STORVSP_INIT_PROPS))
 			goto refuse;
-		sc->init |= STORVSP_INIT_DONE;
+		WRITE_ONCE(sc->init, sc->init | STORVSP_INIT_DONE);
 		memset(p.buffer, 0, sizeof(p.buffer));
 		break;
 	case HVG_VSTOR_OP_CREATE_SUB_CHANNELS:
@@ -392,7 +592,7 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 			return 0;
 		}
 		storvsp_srb(ch, pkt, buf, &p);
-		break;
+		return storvsp_srb_reply(ch, tid, &p);
 	case HVG_VSTOR_OP_RESET_LUN:
 	case HVG_VSTOR_OP_RESET_ADAPTER:
 	case HVG_VSTOR_OP_RESET_BUS:
@@ -439,9 +639,12 @@ static u32 storvsp_on_open(struct hvg_lh_channel *ch, const u8 *user_data)
 	if (!sc->segs)
 		return HVG_LH_STATUS_FAIL;
 	if (ch->primary == ch) {
-		sc->init = 0;
+		WRITE_ONCE(sc->init, 0);
 		WRITE_ONCE(sc->version, 0);
 	}
+	sc->ch = ch;
+	sc->delay_busy = false;
+	INIT_DELAYED_WORK(&sc->delay, storvsp_delay_work);
 	return 0;
 }
 
@@ -449,6 +652,9 @@ static void storvsp_on_close(struct hvg_lh_channel *ch)
 {
 	struct storvsp_chan *sc = storvsp_of(ch);
 
+	/* A held completion goes nowhere once the rings are unmapped. */
+	if (sc->segs)
+		cancel_delayed_work_sync(&sc->delay);
 	kvfree(sc->segs);
 	sc->segs = NULL;
 }
@@ -459,7 +665,7 @@ static void storvsp_show(struct hvg_lh_channel *ch, struct seq_file *m)
 
 	seq_printf(m, " version=%#06x luns=%u srbs=%lld bytes=%lld errors=%lld bad_requests=%lld unanswered=%lld",
 		   READ_ONCE(storvsp_of(ch->primary)->version),
-		   sc->disk ? sc->disk->nr_luns : 0,
+		   sc->disk ? (unsigned int)hweight_long(READ_ONCE(sc->disk->present)) : 0,
 		   (long long)atomic64_read(&sc->srbs),
 		   (long long)atomic64_read(&sc->bytes),
 		   (long long)atomic64_read(&sc->errors),
@@ -479,60 +685,342 @@ static const struct hvg_lh_service hvg_lh_storvsp_service = {
 	.show = storvsp_show,
 };
 
+/* Create LUN @n of @d with @mb MiB of RAM; storvsp_lun_lock held. */
+static int storvsp_lun_create(struct storvsp_disk *d, unsigned int n,
+			      unsigned int mb)
+{
+	struct hvg_scsi_lun_config cfg = {
+		.blocks = (u64)mb << (20 - HVG_SCSI_BLOCK_SHIFT),
+		.phys_block_shift = 3,
+		.max_transfer_blocks = storvsp_max_transfer() >>
+				       HVG_SCSI_BLOCK_SHIFT,
+		.unmap = true,
+	};
+	struct hvg_scsi_ram *ram = &d->ram[n];
+	int err;
+
+	lockdep_assert_held(&storvsp_lun_lock);
+	if (n >= STORVSP_MAX_LUNS || !mb || mb > STORVSP_MAX_LUN_MB)
+		return -EINVAL;
+	if (test_bit(n, &d->present))
+		return -EEXIST;
+	ram->size = (u64)mb << 20;
+	ram->mem = vzalloc(ram->size);
+	if (!ram->mem)
+		return -ENOMEM;
+	/* A disk id of its own: "hvgSCSI", controller, LUN. */
+	memcpy(cfg.disk_id, "hvgSCSI", 7);
+	cfg.disk_id[8] = d->index;
+	cfg.disk_id[9] = n;
+	snprintf(cfg.serial, sizeof(cfg.serial), "HVG%02u%02u", d->index, n);
+	err = hvg_scsi_lun_init(&d->luns[n], &cfg, &hvg_scsi_ram_ops, ram);
+	if (!err)
+		err = hvg_scsi_target_add_lun(&d->target, n, &d->luns[n]);
+	if (err) {
+		vfree(ram->mem);
+		ram->mem = NULL;
+		return err;
+	}
+	set_bit(n, &d->present);
+	return 0;
+}
+
+/*
+ * Remove LUN @n of @d: no command finds it afterwards, and its storage is
+ * freed once every command that found it has returned. storvsp_lun_lock
+ * held.
+ */
+static int storvsp_lun_destroy(struct storvsp_disk *d, unsigned int n)
+{
+	lockdep_assert_held(&storvsp_lun_lock);
+	if (n >= STORVSP_MAX_LUNS || !test_bit(n, &d->present))
+		return -ENOENT;
+	hvg_scsi_target_remove_lun(&d->target, n);
+	clear_bit(n, &d->present);
+	synchronize_srcu(&storvsp_srcu);
+	vfree(d->ram[n].mem);
+	d->ram[n].mem = NULL;
+	return 0;
+}
+
 static void storvsp_disk_free(struct storvsp_disk *d)
 {
 	unsigned int i;
 
 	if (!d)
 		return;
-	for (i = 0; i < d->nr_luns; i++)
-		vfree(d->ram[i].mem);
+	mutex_lock(&storvsp_lun_lock);
+	for (i = 0; i < STORVSP_MAX_LUNS; i++)
+		storvsp_lun_destroy(d, i);
+	mutex_unlock(&storvsp_lun_lock);
 	kfree(d);
 }
 
 static struct storvsp_disk *storvsp_disk_alloc(unsigned int index)
 {
-	struct hvg_scsi_lun_config cfg = {
-		.blocks = (u64)storvsp_lun_mb << (20 - HVG_SCSI_BLOCK_SHIFT),
-		.phys_block_shift = 3,
-		.max_transfer_blocks = storvsp_max_transfer() >>
-				       HVG_SCSI_BLOCK_SHIFT,
-		.unmap = true,
-	};
 	struct storvsp_disk *d;
 	unsigned int i;
+	int err = 0;
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return NULL;
-	for (i = 0; i < storvsp_luns; i++) {
-		d->ram[i].size = (u64)storvsp_lun_mb << 20;
-		d->ram[i].mem = vzalloc(d->ram[i].size);
-		if (!d->ram[i].mem)
-			goto err;
-		d->nr_luns = i + 1;
-		/* A disk id of its own: "hvgSCSI", controller, LUN. */
-		memcpy(cfg.disk_id, "hvgSCSI", 7);
-		cfg.disk_id[8] = index;
-		cfg.disk_id[9] = i;
-		snprintf(cfg.serial, sizeof(cfg.serial), "HVG%02u%02u", index,
-			 i);
-		if (hvg_scsi_lun_init(&d->luns[i], &cfg, &hvg_scsi_ram_ops,
-				      &d->ram[i]) ||
-		    hvg_scsi_target_add_lun(&d->target, i, &d->luns[i]))
-			goto err;
+	d->index = index;
+	mutex_lock(&storvsp_lun_lock);
+	for (i = 0; i < storvsp_luns && !err; i++)
+		err = storvsp_lun_create(d, i, storvsp_lun_mb);
+	/* There from the start: no "LUNs changed" attention pending. */
+	for (i = 0; i < storvsp_luns && !err; i++)
+		d->luns[i].ua = 0;
+	mutex_unlock(&storvsp_lun_lock);
+	if (err) {
+		storvsp_disk_free(d);
+		return NULL;
 	}
 	return d;
-err:
-	storvsp_disk_free(d);
+}
+
+/* ---------------------------------------------------------------------
+ * debugfs: hvguest/storvsp/{lun,fault}
+ */
+
+/* Copy a short user write into @buf as a trimmed string. */
+static int storvsp_ctl_string(const char __user *ubuf, size_t count,
+			      char *buf, size_t size)
+{
+	if (!count || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+	return 0;
+}
+
+static struct storvsp_disk *storvsp_disk_of_relid(u32 relid)
+{
+	unsigned int i;
+
+	for (i = 0; i < storvsp_nr_disks; i++)
+		if (storvsp_disks[i] && storvsp_disks[i]->relid == relid)
+			return storvsp_disks[i];
 	return NULL;
 }
+
+/*
+ * Tell the guest that @d's LUNs changed with @op (ENUMERATE_BUS or
+ * REMOVE_DEVICE), in-band, transaction id 0, no completion asked: if the
+ * controller is open and initialised (the host sends nothing before).
+ * Return: 0 sent, 1 not sent (not open yet), or a negative errno.
+ */
+static int storvsp_notify(struct storvsp_disk *d, u32 op)
+{
+	struct hvg_lh_server *srv = storvsp_srv;
+	struct hvg_vstor_packet p = { .operation = op };
+	struct hvg_lh_channel *ch;
+	int ret = 1;
+
+	mutex_lock(&srv->lock);
+	ch = hvg_lh_srv_find(srv, d->relid);
+	if (ch && ch->svc == &hvg_lh_storvsp_service && ch->primary == ch &&
+	    storvsp_of(ch)->disk == d && ch->state == HVG_LH_CH_OPEN &&
+	    (READ_ONCE(storvsp_of(ch)->init) & STORVSP_INIT_DONE))
+		ret = hvg_lh_chan_send(ch, HVG_PKT_DATA_INBAND, 0, &p,
+				       sizeof(p));
+	mutex_unlock(&srv->lock);
+	return ret == -EAGAIN ? -EBUSY : ret;
+}
+
+/*
+ * "add RELID LUN [MIB] [quiet]" or "remove RELID LUN [quiet]": RELID is
+ * the controller's primary channel. "quiet": no ENUMERATE_BUS /
+ * REMOVE_DEVICE packet, only the unit attention on the other LUNs.
+ */
+static ssize_t storvsp_lun_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char buf[64], *cur, *tok[5];
+	unsigned int ntok = 0, lun, mb = storvsp_lun_mb;
+	struct storvsp_disk *d;
+	bool add, quiet = false;
+	u32 relid;
+	int err;
+
+	err = storvsp_ctl_string(ubuf, count, buf, sizeof(buf));
+	if (err)
+		return err;
+	cur = buf;
+	while (cur && ntok < ARRAY_SIZE(tok)) {
+		tok[ntok] = strsep(&cur, " \t");
+		if (*tok[ntok])
+			ntok++;
+	}
+	if (cur || ntok < 3)
+		return -EINVAL;
+	if (!strcmp(tok[0], "add"))
+		add = true;
+	else if (!strcmp(tok[0], "remove"))
+		add = false;
+	else
+		return -EINVAL;
+	if (kstrtou32(tok[1], 0, &relid) || kstrtouint(tok[2], 0, &lun))
+		return -EINVAL;
+	if (ntok > 3 && !strcmp(tok[ntok - 1], "quiet")) {
+		quiet = true;
+		ntok--;
+	}
+	if (ntok > 4 || (ntok == 4 && (!add || kstrtouint(tok[3], 0, &mb))))
+		return -EINVAL;
+
+	mutex_lock(&storvsp_lun_lock);
+	d = storvsp_disk_of_relid(relid);
+	if (!d)
+		err = -ENOENT;
+	else if (add)
+		err = storvsp_lun_create(d, lun, mb);
+	else
+		err = storvsp_lun_destroy(d, lun);
+	mutex_unlock(&storvsp_lun_lock);
+	if (err)
+		return err;
+	pr_info("debugfs: scsi relid %u: LUN %u %s%s\n", relid, lun,
+		add ? "added" : "removed",
+		quiet ? " (no notification: unit attention only)" : "");
+	if (!quiet) {
+		err = storvsp_notify(d, add ? HVG_VSTOR_OP_ENUMERATE_BUS :
+					      HVG_VSTOR_OP_REMOVE_DEVICE);
+		if (err < 0)
+			return err;
+	}
+	return count;
+}
+
+static int storvsp_lun_show(struct seq_file *m, void *unused)
+{
+	unsigned int i, n;
+
+	mutex_lock(&storvsp_lun_lock);
+	for (i = 0; i < storvsp_nr_disks; i++) {
+		struct storvsp_disk *d = storvsp_disks[i];
+
+		seq_printf(m, "controller=%u relid=%u luns=", d->index,
+			   d->relid);
+		for_each_set_bit(n, &d->present, STORVSP_MAX_LUNS)
+			seq_printf(m, "%u:%lluMiB,", n, d->ram[n].size >> 20);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&storvsp_lun_lock);
+	return 0;
+}
+
+static int storvsp_lun_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, storvsp_lun_show, NULL);
+}
+
+static const struct file_operations storvsp_lun_fops = {
+	.owner = THIS_MODULE,
+	.open = storvsp_lun_open,
+	.read = seq_read,
+	.write = storvsp_lun_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/*
+ * rescind_during_io: the next EXECUTE_SRB is held unanswered, then its
+ * controller is rescinded from here (the channel's work must not take
+ * srv->lock). Waits up to 10 s for that request.
+ */
+static int storvsp_fault_rescind(void)
+{
+	struct hvg_lh_server *srv = storvsp_srv;
+	struct hvg_lh_channel *ch;
+	long left;
+	u32 relid;
+	int err;
+
+	WRITE_ONCE(storvsp_rescind_relid, 0);
+	set_bit(STORVSP_FAULT_RESCIND, &storvsp_fault_armed);
+	left = wait_event_interruptible_timeout(storvsp_rescind_wq,
+						READ_ONCE(storvsp_rescind_relid),
+						10 * HZ);
+	relid = READ_ONCE(storvsp_rescind_relid);
+	if (!relid) {
+		/* Disarm, unless a request took it just now. */
+		if (test_and_clear_bit(STORVSP_FAULT_RESCIND,
+				       &storvsp_fault_armed))
+			return left < 0 ? left : -ETIMEDOUT;
+		/* It sets the relid right after taking the fault. */
+		wait_event_timeout(storvsp_rescind_wq,
+				   READ_ONCE(storvsp_rescind_relid), HZ);
+		relid = READ_ONCE(storvsp_rescind_relid);
+		if (!relid)
+			return -ETIMEDOUT;
+	}
+	mutex_lock(&srv->lock);
+	ch = hvg_lh_srv_find(srv, relid);
+	if (ch && ch->svc == &hvg_lh_storvsp_service && ch->primary == ch)
+		err = hvg_lh_srv_rescind(srv, ch);
+	else
+		err = -ENOENT;
+	mutex_unlock(&srv->lock);
+	pr_info("debugfs: fault rescind_during_io: relid %u rescinded: %d\n",
+		relid, err);
+	return err;
+}
+
+static ssize_t storvsp_fault_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	char buf[32];
+	int err, f;
+
+	err = storvsp_ctl_string(ubuf, count, buf, sizeof(buf));
+	if (err)
+		return err;
+	f = match_string(storvsp_fault_names, STORVSP_FAULT_NR, buf);
+	if (f < 0)
+		return -EINVAL;
+	pr_info("debugfs: scsi fault %s armed\n", storvsp_fault_names[f]);
+	if (f == STORVSP_FAULT_RESCIND) {
+		err = storvsp_fault_rescind();
+		return err ? err : count;
+	}
+	set_bit(f, &storvsp_fault_armed);
+	return count;
+}
+
+static int storvsp_fault_show(struct seq_file *m, void *unused)
+{
+	unsigned int f;
+
+	for (f = 0; f < STORVSP_FAULT_NR; f++)
+		seq_printf(m, "%s armed=%u fired=%ld\n", storvsp_fault_names[f],
+			   test_bit(f, &storvsp_fault_armed) ? 1 : 0,
+			   atomic_long_read(&storvsp_fault_fired[f]));
+	return 0;
+}
+
+static int storvsp_fault_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, storvsp_fault_show, NULL);
+}
+
+static const struct file_operations storvsp_fault_fops = {
+	.owner = THIS_MODULE,
+	.open = storvsp_fault_open,
+	.read = seq_read,
+	.write = storvsp_fault_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 {
 	unsigned int i;
-	int err = 0;
 
+	storvsp_srv = srv;
 	if (!storvsp_devices)
 		return 0;
 	if (storvsp_devices > STORVSP_MAX_DEVICES || !storvsp_luns ||
@@ -557,25 +1045,39 @@ int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 		storvsp_nr_disks = i + 1;
 		mutex_lock(&srv->lock);
 		ch = hvg_lh_srv_new_device(srv, &hvg_lh_storvsp_service);
-		if (!IS_ERR(ch))
+		if (!IS_ERR(ch)) {
 			storvsp_of(ch)->disk = storvsp_disks[i];
+			storvsp_disks[i]->relid = ch->relid;
+		}
 		mutex_unlock(&srv->lock);
 		if (IS_ERR(ch))
 			return PTR_ERR(ch);
 	}
+	/*
+	 * The controls use the server: the module cannot go away while one
+	 * runs (the files pin it), and they are removed on unload.
+	 */
+	storvsp_debugfs = debugfs_create_dir("storvsp", hvg_debugfs_root());
+	debugfs_create_file("lun", 0600, storvsp_debugfs, NULL,
+			    &storvsp_lun_fops);
+	debugfs_create_file("fault", 0600, storvsp_debugfs, NULL,
+			    &storvsp_fault_fops);
 	pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, protocol up to %#06x\n",
 		storvsp_devices, storvsp_luns, storvsp_lun_mb,
 		storvsp_version);
-	return err;
+	return 0;
 }
 
 void hvg_lh_storvsp_exit(void)
 {
 	unsigned int i;
 
+	debugfs_remove(storvsp_debugfs);
+	storvsp_debugfs = NULL;
 	for (i = 0; i < storvsp_nr_disks; i++)
 		storvsp_disk_free(storvsp_disks[i]);
 	kfree(storvsp_disks);
 	storvsp_disks = NULL;
 	storvsp_nr_disks = 0;
+	storvsp_srv = NULL;
 }

@@ -32,6 +32,7 @@
  */
 #define pr_fmt(fmt) "hvg_storvsc: " fmt
 
+#include <linux/blk-mq.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/scatterlist.h>
@@ -240,14 +241,20 @@ static void stor_complete_cmd(struct stor_dev *dev, struct scsi_cmnd *scmd,
 	if (err) {
 		atomic_long_inc(&dev->bad_packets);
 		dev_err_ratelimited(&dev->hdev->dev,
-				    "EXECUTE_SRB completion (opcode %#x) rejected: %s\n",
-				    sc->opcode, hvg_stor_errname(err));
+				    "EXECUTE_SRB completion (opcode %#x, LUN %llu, id %#llx, %u bytes) rejected: %s\n",
+				    sc->opcode, scmd->device->lun,
+				    desc->trans_id, len, hvg_stor_errname(err));
 		scsi_set_resid(scmd, sc->data_len);
 		set_host_byte(scmd, DID_ERROR);
 		stor_scsi_done(scmd);
 		return;
 	}
 	hvg_stor_map_result(&msg.srb, sc->opcode, &r);
+	if (r.host_byte == DID_ERROR)
+		dev_warn_ratelimited(&dev->hdev->dev,
+				     "EXECUTE_SRB completion (opcode %#x, LUN %llu): srb_status %#x, scsi_status %#x: host error\n",
+				     sc->opcode, scmd->device->lun,
+				     msg.srb.srb_status, msg.srb.scsi_status);
 	scmd->result = 0;
 	set_host_byte(scmd, r.host_byte);
 	scmd->result |= r.scsi_status;
@@ -673,9 +680,9 @@ static bool stor_fail_one(struct scsi_cmnd *scmd, void *data, bool reserved)
 	return true;
 }
 
-static void stor_scan_work(struct work_struct *work)
+/* Remove the LUNs that completions found gone (INVALID_LUN). */
+static void stor_remove_gone(struct stor_dev *dev)
 {
-	struct stor_dev *dev = container_of(work, struct stor_dev, scan_work);
 	struct scsi_device *sdev;
 	unsigned int lun;
 
@@ -688,6 +695,34 @@ static void stor_scan_work(struct work_struct *work)
 		scsi_remove_device(sdev);
 		scsi_device_put(sdev);
 	}
+}
+
+/*
+ * The host says LUNs came or went (ENUMERATE_BUS, REMOVE_DEVICE, or the
+ * unit attention "reported LUNs data has changed"). A scan adds the new
+ * ones, but never removes a LUN: so first a TEST UNIT READY to every LUN
+ * the host knows, which a removed LUN answers with INVALID_LUN (marking it
+ * for removal), then the removals, then the scan.
+ */
+static void stor_scan_host(struct stor_dev *dev)
+{
+	struct scsi_device *sdev;
+
+	shost_for_each_device(sdev, dev->shost)
+		scsi_test_unit_ready(sdev, 10 * HZ, 1, NULL);
+	stor_remove_gone(dev);
+	scsi_scan_host(dev->shost);
+}
+
+static void stor_scan_work(struct work_struct *work)
+{
+	struct stor_dev *dev = container_of(work, struct stor_dev, scan_work);
+	struct scsi_device *sdev;
+	unsigned int lun;
+
+	if (test_and_clear_bit(STOR_SCAN_HOST, &dev->scan_flags))
+		stor_scan_host(dev);
+	stor_remove_gone(dev);
 	for_each_set_bit(lun, dev->rescan_luns, STOR_MAX_LUNS) {
 		clear_bit(lun, dev->rescan_luns);
 		sdev = scsi_device_lookup(dev->shost, 0, 0, lun);
@@ -696,8 +731,6 @@ static void stor_scan_work(struct work_struct *work)
 		stor_rescan(sdev);
 		scsi_device_put(sdev);
 	}
-	if (test_and_clear_bit(STOR_SCAN_HOST, &dev->scan_flags))
-		scsi_scan_host(dev->shost);
 }
 
 /* Open @chan as channel @i of @dev (its receive callback is stor_poll). */
@@ -825,6 +858,42 @@ static void stor_close_chans(struct stor_dev *dev)
 	}
 }
 
+/*
+ * Each channel's interrupts on the first CPU that blk-mq maps to its
+ * hardware queue: a completion then comes back on a CPU that submits to
+ * that queue, not on another one that must be woken (and, under QEMU's
+ * TCG, a woken vCPU takes milliseconds). Best effort: a channel the host
+ * will not move keeps its CPU; CPU hotplug later is not followed.
+ */
+static void stor_align_targets(struct stor_dev *dev)
+{
+	struct blk_mq_queue_map *map =
+		&dev->shost->tag_set.map[HCTX_TYPE_DEFAULT];
+	unsigned int i, cpu;
+	int ret;
+
+	if (!map->mq_map)
+		return;
+	for (i = 0; i < dev->nr_chans; i++) {
+		struct hvg_vmbus_channel *chan = dev->chans[i].chan;
+
+		for_each_online_cpu(cpu) {
+			if (map->mq_map[cpu] != i + map->queue_offset)
+				continue;
+			if (hvg_vmbus_chan_target_cpu(chan) == cpu)
+				break;
+			ret = hvg_vmbus_chan_set_target_cpu(chan, cpu);
+			if (ret)
+				dev_info(&dev->hdev->dev,
+					 "channel %u (relid %u) stays on CPU %u, not %u: %d\n",
+					 i, hvg_vmbus_chan_relid(chan),
+					 hvg_vmbus_chan_target_cpu(chan), cpu,
+					 ret);
+			break;
+		}
+	}
+}
+
 static int stor_probe(struct hvg_vmbus_device *hdev,
 		      const struct hv_vmbus_device_id *id)
 {
@@ -892,6 +961,7 @@ static int stor_probe(struct hvg_vmbus_device *hdev,
 	if (dev->nr_chans > 1)
 		dev_info(&hdev->dev, "%u channels, one hardware queue each\n",
 			 dev->nr_chans);
+	stor_align_targets(dev);
 	scsi_scan_host(shost);
 	return 0;
 
