@@ -1609,9 +1609,9 @@ static void nv_open_subchans(struct nv_dev *nd, unsigned int want)
 	got = nd->sync.msg.subchannel.num_subchannels;
 	if (!got)
 		return;
-	ret = hvg_vmbus_wait_subchans(nd->chan, got);
-	if (!ret &&
-	    !wait_event_timeout(nd->sub_wq, nv_have_subs(nd, got),
+	/* Offered now, or still there (closed) from an earlier attach. */
+	ret = 0;
+	if (!wait_event_timeout(nd->sub_wq, nv_have_subs(nd, got),
 				nv_timeout_jiffies()))
 		ret = -ETIMEDOUT;
 	if (ret)
@@ -1625,7 +1625,7 @@ static void nv_open_subchans(struct nv_dev *nd, unsigned int want)
 		mutex_lock(&nd->sub_lock);
 		sub = nd->subs[i];
 		mutex_unlock(&nd->sub_lock);
-		if (!sub)
+		if (!sub || hvg_vmbus_chan_rescinded(sub))
 			break;
 		nc = nd->chans[i];
 		if (!nc) {
@@ -1726,8 +1726,15 @@ static void nv_detach(struct nv_dev *nd)
 	nd->num_sections = 0;
 	nd->num_chans = 0;
 	nd->filter = 0;
+	/*
+	 * The sub-channels stay offered (closed) for the next attach, which
+	 * opens them again; a rescinded one is forgotten, so that a new
+	 * offer can take its index.
+	 */
 	mutex_lock(&nd->sub_lock);
-	memset(nd->subs, 0, sizeof(nd->subs));
+	for (i = 1; i < NV_MAX_QUEUES; i++)
+		if (nd->subs[i] && hvg_vmbus_chan_rescinded(nd->subs[i]))
+			nd->subs[i] = NULL;
 	mutex_unlock(&nd->sub_lock);
 }
 
