@@ -15,6 +15,7 @@
 #   make soak            the long integration runs (hvg.scale=soak) in the
 #                        stock-kernel guest, with a 3 h limit
 #   make bench-echo      the echo device benchmark in a stock-kernel guest
+#   make bench-net       hv_netvsc against veth (iperf3, ping), stock kernel
 #   make clean
 #   make help            this list
 #
@@ -83,9 +84,11 @@ soak: deps
 tools-check:
 	$(MAKE) -C tools check
 
-.PHONY: bench-echo
+.PHONY: bench-echo bench-net
 bench-echo: deps
 	@$(SRC)/scripts/bench-echo
+bench-net: deps
+	@$(SRC)/scripts/bench-net
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(SRC)/Makefile

@@ -74,6 +74,10 @@ struct nv_chan {
 	u64 *rxc;
 	u32 rxc_cap, rxc_head, rxc_n;
 
+	/* GPA-direct transmit scratch, under @lock. */
+	struct hvg_vmbus_page_range tx_ranges[MAX_SKB_FRAGS + 1];
+	u64 tx_pfns[NV_TX_MAX_PFNS];
+
 	struct nv_qstats tx, rx;
 	u8 rxpkt[NV_RXPKT_SIZE] __aligned(8);	/* NAPI's private copy */
 };

@@ -343,11 +343,14 @@ static int nv_add_range(struct hvg_vmbus_page_range *r, u64 *pfns,
 	return 0;
 }
 
-/* Send @skb (the RNDIS header already pushed) as GPA-direct ranges. */
+/*
+ * Send @skb (the RNDIS header already pushed) as GPA-direct ranges; the
+ * range and page-frame scratch is the channel's (nc->lock held).
+ */
 static int nv_send_direct(struct nv_chan *nc, struct sk_buff *skb)
 {
-	struct hvg_vmbus_page_range ranges[MAX_SKB_FRAGS + 1];
-	u64 pfns[NV_TX_MAX_PFNS];
+	struct hvg_vmbus_page_range *ranges = nc->tx_ranges;
+	u64 *pfns = nc->tx_pfns;
 	struct hvg_nvsp_buf msg;
 	unsigned int n = 0, used = 0, i;
 	int len, ret;
