@@ -862,7 +862,8 @@ static void nv_tx_wake(struct nv_chan *nc)
 {
 	struct netdev_queue *txq;
 
-	if (nc->idx >= nc->nd->ndev->num_tx_queues)
+	if (!READ_ONCE(nc->nd->attached) ||
+	    nc->idx >= nc->nd->ndev->num_tx_queues)
 		return;
 	txq = netdev_get_tx_queue(nc->nd->ndev, nc->idx);
 	/* Pairs with the barrier in nv_tx_stop(). */
@@ -872,8 +873,7 @@ static void nv_tx_wake(struct nv_chan *nc)
 	spin_lock(&nc->lock);
 	nv_flush_locked(nc);
 	spin_unlock(&nc->lock);
-	if (READ_ONCE(nc->nd->attached))
-		netif_tx_wake_queue(txq);
+	netif_tx_wake_queue(txq);
 }
 
 static int nv_napi_poll(struct napi_struct *napi, int budget)
@@ -1654,6 +1654,8 @@ static void nv_detach(struct nv_dev *nd)
 	int i, ret;
 
 	WRITE_ONCE(nd->attached, false);
+	/* No transmit runs from here on (NAPI checks @attached to wake). */
+	netif_tx_disable(nd->ndev);
 	if (nd->chans[0] && nd->chans[0]->open && !gone) {
 		u32 id;
 
@@ -1690,6 +1692,8 @@ static void nv_detach(struct nv_dev *nd)
 	for (i = NV_MAX_QUEUES - 1; i >= 0; i--)
 		if (nd->chans[i])
 			nv_chan_close(nd->chans[i]);
+	/* A wake by a poll that saw @attached before it changed is undone. */
+	netif_tx_disable(nd->ndev);
 	if (nd->recv_gpadl) {
 		ret = hvg_vmbus_gpadl_teardown(nd->chan, nd->recv_gpadl);
 		if (ret)
