@@ -368,18 +368,6 @@ static int netvsp_buf_map(struct hvg_lh_channel *ch, u32 handle, u16 id,
  * Receive: sub-allocations and transfer-page packets (rx_lock held)
  */
 
-/* The transfer-page header after the descriptor, with one range. */
-struct netvsp_xfer {
-	u16 pageset_id;
-	u8 sender_owns_set;
-	u8 reserved;
-	u32 range_cnt;
-	u32 byte_count;
-	u32 byte_offset;
-};
-
-static_assert(sizeof(struct netvsp_xfer) == 16);
-
 static int netvsp_slot_get(struct netvsp_nic *nic, u32 *slot)
 {
 	if (!nic->nfree) {
@@ -1087,7 +1075,11 @@ static int netvsp_on_packet(struct hvg_lh_channel *ch,
 		memcpy(&type, pkt->data, sizeof(type));
 	ret = hvg_nvsp_parse_guest(pkt->data, pkt->data_len, version, &m);
 	if (ret) {
-		netvsp_bad(ch, hvg_nvsp_errname(ret), type);
+		netvsp_count(nic, NETVSP_BAD_REQUESTS, 1);
+		hvg_lh_chan_count(ch, HVG_LH_CH_DROPPED);
+		pr_warn_ratelimited("net relid %u: NVSP message of type %u and %u bytes refused: %s\n",
+				    ch->relid, type, pkt->data_len,
+				    hvg_nvsp_errname(ret));
 		/* A send the guest accounts for gets its completion. */
 		if (type == HVG_NVSP_MSG1_SEND_RNDIS_PKT && version)
 			return netvsp_complete_rndis(ch, tid,
@@ -1359,14 +1351,19 @@ int hvg_lh_netvsp_set_link(struct netvsp_nic *nic, bool up)
 	u8 ind[32];
 	int n;
 
+	bool changed;
+
 	spin_lock_bh(&nic->rx_lock);
+	changed = nic->link_up != up;
 	WRITE_ONCE(nic->link_up, up);
 	n = hvg_rndis_dev_set_link(&nic->dev, up, ind, sizeof(ind));
 	if (n > 0)
 		n = netvsp_rx_control(nic, ind, n);
 	spin_unlock_bh(&nic->rx_lock);
-	pr_info("net%u (%pM): link %s%s\n", nic->index, nic->perm_mac,
-		up ? "up" : "down", n < 0 ? " (the guest was not told)" : "");
+	if (changed)
+		pr_info("net%u (%pM): link %s%s\n", nic->index, nic->perm_mac,
+			up ? "up" : "down",
+			n < 0 ? " (the guest could not be told)" : "");
 	return n < 0 ? n : 0;
 }
 
@@ -1415,20 +1412,14 @@ static int netvsp_ctl_open(struct inode *inode, struct file *file)
 /*
  * "link <relid|instance|all> up|down", or "fault <name> [count]" (count 1
  * by default; 0 disarms; -1 for stop_tx_completions: until disarmed).
+ * @buf is modified.
  */
-static ssize_t netvsp_ctl_write(struct file *file, const char __user *ubuf,
-				size_t count, loff_t *ppos)
+int hvg_lh_netvsp_command(char *buf)
 {
-	char buf[96], *p, *cmd, *a1, *a2;
+	char *p = strim(buf), *cmd, *a1, *a2;
 	struct netvsp_nic *nic;
 	int err = 0, n = 1, f;
 
-	if (!count || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	p = strim(buf);
 	cmd = strsep(&p, " \t");
 	a1 = strsep(&p, " \t");
 	a2 = p ? strim(p) : NULL;
@@ -1443,7 +1434,7 @@ static ssize_t netvsp_ctl_write(struct file *file, const char __user *ubuf,
 			return -EINVAL;
 		atomic_set(&netvsp_fault_armed[f], n);
 		pr_info("net fault %s armed (%d)\n", netvsp_fault_names[f], n);
-		return count;
+		return 0;
 	}
 	if (strcmp(cmd, "link") || !a2 ||
 	    (strcmp(a2, "up") && strcmp(a2, "down")))
@@ -1460,6 +1451,21 @@ static ssize_t netvsp_ctl_write(struct file *file, const char __user *ubuf,
 			err = -ENOENT;
 	}
 	mutex_unlock(&netvsp_nics_lock);
+	return err;
+}
+
+static ssize_t netvsp_ctl_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char buf[96];
+	int err;
+
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	err = hvg_lh_netvsp_command(buf);
 	return err ? err : count;
 }
 
@@ -1529,6 +1535,7 @@ int hvg_lh_netvsp_init(struct hvg_lh_server *srv)
 void hvg_lh_netvsp_exit(void)
 {
 	struct netvsp_nic *nic, *tmp;
+	unsigned int f;
 
 	mutex_lock(&netvsp_nics_lock);
 	list_for_each_entry_safe(nic, tmp, &netvsp_nics, node) {
@@ -1537,4 +1544,6 @@ void hvg_lh_netvsp_exit(void)
 	}
 	netvsp_nr_nics = 0;
 	mutex_unlock(&netvsp_nics_lock);
+	for (f = 0; f < NETVSP_FAULT_NR; f++)
+		atomic_set(&netvsp_fault_armed[f], 0);
 }

@@ -75,6 +75,18 @@ struct netvsp_buf {
 	u16 id;
 };
 
+/* The transfer-page header after the descriptor, with one range. */
+struct netvsp_xfer {
+	u16 pageset_id;
+	u8 sender_owns_set;
+	u8 reserved;
+	u32 range_cnt;
+	u32 byte_count;
+	u32 byte_offset;
+};
+
+static_assert(sizeof(struct netvsp_xfer) == 16);
+
 /* Counters of one NIC (atomic: several works count). */
 enum netvsp_stat {
 	NETVSP_TX_PACKETS,	/* frames the guest sent */
@@ -149,6 +161,8 @@ int hvg_lh_netvsp_init(struct hvg_lh_server *srv);
 void hvg_lh_netvsp_debugfs(struct dentry *root);
 void hvg_lh_netvsp_exit(void);
 int hvg_lh_netvsp_set_link(struct netvsp_nic *nic, bool up);
+/* A loophost_ctl/net command (modified in place): 0 or -errno. */
+int hvg_lh_netvsp_command(char *buf);
 
 /* ---------------------------------------------------------------------
  * netvsp.c, for vswitch.c
