@@ -148,6 +148,8 @@ struct nv_dev {
 
 	bool attached;		/* channels and buffers up: READ_ONCE */
 	bool csum_tx, csum_rx, tso;
+	u32 tso_max;		/* the largest LSO frame, with tso */
+	u32 tso_min_segs;	/* the host's fewest segments per LSO frame */
 
 	atomic_long_t bad_packets;	/* malformed host packets */
 	atomic_long_t dropped_ids;	/* completions of no live request */

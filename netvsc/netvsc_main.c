@@ -89,6 +89,8 @@ MODULE_PARM_DESC(offloads,
 #define NV_PAGE_SHIFT	12
 /* The largest TSO frame: its page ranges fit NV_TX_MAX_PFNS. */
 #define NV_TSO_MAX	61440
+/* Below this, LSO is not worth its per-packet info. */
+#define NV_TSO_MIN	16384
 
 /* netif_napi_add() lost its weight argument in 6.1. */
 static void nv_napi_add(struct net_device *ndev, struct napi_struct *napi,
@@ -1323,9 +1325,14 @@ static void nv_offloads(struct nv_dev *nd)
 	if ((caps->ipv4_rx.flags & HVG_NDIS_CSUM_TCP) &&
 	    (caps->ipv6_rx.flags & HVG_NDIS_CSUM_TCP))
 		nd->csum_rx = true;
-	if (nd->csum_tx && caps->lsov2_ipv4.max_offload_size >= 65536 &&
-	    caps->lsov2_ipv6.max_offload_size >= 65536 &&
-	    nd->nvsp_version >= HVG_NVSP_VERSION_2)
+	/* LSOv2 both ways, up to what the host takes (and NV_TSO_MAX). */
+	nd->tso_max = min3(caps->lsov2_ipv4.max_offload_size,
+			   caps->lsov2_ipv6.max_offload_size, (u32)NV_TSO_MAX);
+	nd->tso_min_segs = max(caps->lsov2_ipv4.min_segment_count,
+			       caps->lsov2_ipv6.min_segment_count);
+	/* TCP's GSO frames have two segments at least. */
+	if (nd->csum_tx && nd->tso_max >= NV_TSO_MIN &&
+	    nd->tso_min_segs <= 2 && nd->nvsp_version >= HVG_NVSP_VERSION_2)
 		nd->tso = true;
 
 	p.ipv4_csum = HVG_NDIS_OFFLOAD_PARAM_NO_CHANGE;
@@ -2021,7 +2028,8 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 	ndev->features = ndev->hw_features;
 	ndev->vlan_features = ndev->features & ~(NETIF_F_HW_VLAN_CTAG_TX |
 						 NETIF_F_HW_VLAN_CTAG_RX);
-	nv_set_tso_max(ndev, NV_TSO_MAX);
+	if (nd->tso)
+		nv_set_tso_max(ndev, nd->tso_max);
 	netif_set_real_num_tx_queues(ndev, nd->num_chans);
 	netif_set_real_num_rx_queues(ndev, nd->num_chans);
 
