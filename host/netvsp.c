@@ -194,9 +194,10 @@ static void netvsp_bad(struct hvg_lh_channel *ch, const char *what, u32 val)
 
 /*
  * Write one packet to the guest's inbound ring of @ch. @stall: a reply the
- * guest waits for; when the ring is full, ask the guest to signal once
- * there is room (pending_send_sz) and return -EAGAIN. Without @stall (a
- * receive) a full ring just refuses. Any context; takes ch->tx_lock.
+ * guest waits for, from the channel's own work; when the ring is full, ask
+ * the guest to signal once there is room (pending_send_sz) and return
+ * -EAGAIN. Without @stall (a receive, from any work) a full ring just
+ * refuses. Takes ch->tx_lock, which guards the ring and tx_pending.
  */
 static int netvsp_write(struct hvg_lh_channel *ch, u16 type, u16 flags,
 			u64 tid, u32 ext_len, const struct hvg_ring_buf *bufs,
@@ -218,7 +219,12 @@ static int netvsp_write(struct hvg_lh_channel *ch, u16 type, u16 flags,
 			ret = hvg_ring_writev(&ch->tx, type, flags, tid,
 					      ext_len, bufs, nbufs);
 	}
-	if (ret >= 0 && ch->tx_pending) {
+	/*
+	 * Only the writer that waits clears the wait: a receive another NIC
+	 * wrote meanwhile must not cancel the guest's signal that the
+	 * stalled channel work depends on (its outbound ring stays masked).
+	 */
+	if (ret >= 0 && stall && ch->tx_pending) {
 		hvg_ring_set_pending(&ch->tx, 0);
 		ch->tx_pending = false;
 	}

@@ -87,8 +87,9 @@ static long long nt_stat(struct nt_nic *n, enum netvsp_stat s)
  * Channels, GPADLs, packets
  */
 
-static void nt_chan_open(struct kunit *test, struct nt_chan *c,
-			 struct nt_chan *primary, u16 sub_index)
+static void nt_chan_open_ring(struct kunit *test, struct nt_chan *c,
+			      struct nt_chan *primary, u16 sub_index,
+			      u32 ring_bytes)
 {
 	const struct hvg_lh_service *svc = &hvg_lh_netvsp_service;
 	struct nt *t = nt_of(test);
@@ -104,15 +105,21 @@ static void nt_chan_open(struct kunit *test, struct nt_chan *c,
 	ch->sub_index = sub_index;
 	hvg_lh_chan_init(ch);
 	c->ch = ch;
-	KUNIT_ASSERT_EQ(test, hvg_ring_pair_alloc(&c->pair, NT_RING_BYTES,
-						  NT_RING_BYTES), 0);
+	KUNIT_ASSERT_EQ(test, hvg_ring_pair_alloc(&c->pair, ring_bytes,
+						  ring_bytes), 0);
 	KUNIT_ASSERT_EQ(test, hvg_ring_attach(&ch->tx, c->pair.in_va,
-					      NT_RING_BYTES - PAGE_SIZE), 0);
+					      ring_bytes - PAGE_SIZE), 0);
 	c->rbuf = kzalloc(NT_RING_BYTES, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->rbuf);
 	ch->state = HVG_LH_CH_OPEN;
 	KUNIT_ASSERT_EQ(test, svc->on_open(ch, NULL), 0U);
 	c->open = true;
+}
+
+static void nt_chan_open(struct kunit *test, struct nt_chan *c,
+			 struct nt_chan *primary, u16 sub_index)
+{
+	nt_chan_open_ring(test, c, primary, sub_index, NT_RING_BYTES);
 }
 
 static void nt_chan_close(struct nt_chan *c)
@@ -1137,6 +1144,83 @@ static void netvsp_rss_subchannel(struct kunit *test)
 	nt_rx_done(&b->q[0], tid);
 }
 
+/*
+ * B's inbound ring is full of receives: B's own send completion waits
+ * (pending_send_sz, -EAGAIN). Receives from A that fit meanwhile must not
+ * cancel that wait, or B's work, masked, would wait for a signal that
+ * never comes. The retry then sends only the completion.
+ */
+static void netvsp_stalled_completion(struct kunit *test)
+{
+	struct nt *t = nt_of(test);
+	struct nt_nic *a = &t->n[0], *b = &t->n[1];
+	u8 *frame = t->frame, *pkt = t->pkt;
+	struct hvg_ring_hdr *hdr;
+	struct hvg_rndis_msg pm;
+	struct hvg_ring_pkt rp;
+	struct hvg_nvsp_buf m;
+	u32 flen, plen, i, n;
+	u64 tid, *tids;
+	int len, ret;
+
+	tids = kunit_kcalloc(test, 64, sizeof(*tids), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tids);
+	/* B: a one-page ring, 4 KiB of data. */
+	nt_chan_open(test, &a->q[0], NULL, 0);
+	nt_chan_open_ring(test, &b->q[0], NULL, 0, 2 * PAGE_SIZE);
+	nt_handshake(test, a);
+	nt_handshake(test, b);
+	hdr = hvg_ring_hdr(&b->q[0].ch->tx);
+	flen = nt_frame(frame, b->mac, a->mac, 60, 1);
+	plen = nt_packet(test, pkt, 4096, NULL, frame, flen);
+	for (i = 0; i < 100 && !nt_stat(b, NETVSP_RX_RING_FULL); i++) {
+		nt_send_section(a, 0, 1000 + i, pkt, plen);
+		nt_rndis_status(test, &a->q[0], 1000 + i);
+	}
+	KUNIT_ASSERT_EQ(test, nt_stat(b, NETVSP_RX_RING_FULL), 1LL);
+	/* B sends: forwarded, its completion does not fit. */
+	flen = nt_frame(frame, a->mac, b->mac, 60, 2);
+	plen = nt_packet(test, pkt, 4096, NULL, frame, flen);
+	memcpy((u8 *)b->tx->g.va, pkt, plen);
+	len = hvg_nvsp_build_rndis_pkt(&m, HVG_NVSP_CHANNEL_DATA, 0, plen);
+	ret = nt_inband(&b->q[0], 2000, true, &m, len);
+	KUNIT_ASSERT_EQ(test, ret, -EAGAIN);
+	KUNIT_EXPECT_NE(test, READ_ONCE(hdr->pending_send_sz), 0u);
+	nt_rx_frame(test, a, &a->q[0], &pm, &tid);
+	nt_rx_done(&a->q[0], tid);
+	/*
+	 * The guest reads two receives; one more from A fits. (Their
+	 * completions wait: the channel serves the stalled packet first.)
+	 */
+	for (i = 0; i < 2; i++)
+		nt_rx_frame(test, b, &b->q[0], &pm, &tids[i]);
+	flen = nt_frame(frame, b->mac, a->mac, 60, 3);
+	plen = nt_packet(test, pkt, 4096, NULL, frame, flen);
+	nt_send_section(a, 0, 2001, pkt, plen);
+	nt_rndis_status(test, &a->q[0], 2001);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_RX_RING_FULL), 1LL);
+	KUNIT_EXPECT_NE(test, READ_ONCE(hdr->pending_send_sz), 0u);
+	/* Room: the retry sends the completion only (nothing forwarded). */
+	n = 2;
+	while (nt_read(&b->q[0], &rp) == 1) {
+		KUNIT_ASSERT_EQ(test, rp.desc.type,
+				(u16)HVG_PKT_DATA_USING_XFER_PAGES);
+		KUNIT_ASSERT_LT(test, n, 64u);
+		tids[n++] = rp.desc.trans_id;
+	}
+	ret = nt_inband(&b->q[0], 2000, true, &m, len);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, nt_rndis_status(test, &b->q[0], 2000),
+			(u32)HVG_NVSP_STAT_SUCCESS);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(hdr->pending_send_sz), 0u);
+	for (i = 0; i < n; i++)
+		nt_rx_done(&b->q[0], tids[i]);
+	KUNIT_EXPECT_EQ(test, nt_nic(b)->nfree, b->nslots);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_BAD_COMPLETIONS), 0LL);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_TX_PACKETS), 1LL);
+	nt_expect_quiet(test, &a->q[0]);
+}
+
 /* The Toeplitz hash of the Microsoft RSS verification suite's first case. */
 static void netvsp_toeplitz_vector(struct kunit *test)
 {
@@ -1182,6 +1266,7 @@ static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(netvsp_link),
 	KUNIT_CASE(netvsp_lso_segments),
 	KUNIT_CASE(netvsp_rss_subchannel),
+	KUNIT_CASE(netvsp_stalled_completion),
 	KUNIT_CASE(netvsp_toeplitz_vector),
 	{}
 };
