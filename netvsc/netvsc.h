@@ -151,6 +151,9 @@ struct nv_dev {
 	u32 tso_max;		/* the largest LSO frame, with tso */
 	u32 tso_min_segs;	/* the host's fewest segments per LSO frame */
 
+	/* Counters of queues closed by a detach (rtnl). */
+	struct rtnl_link_stats64 gone;
+
 	atomic_long_t bad_packets;	/* malformed host packets */
 	atomic_long_t dropped_ids;	/* completions of no live request */
 	atomic_long_t bad_ranges;	/* RX ranges outside the buffer */

@@ -1653,8 +1653,11 @@ static void nv_open_subchans(struct nv_dev *nd, unsigned int want)
 /* ------------------------------------------------------------------ */
 /* Attach and detach: the channels, buffers and RNDIS state           */
 
+static void nv_fold_stats(struct nv_dev *nd, struct rtnl_link_stats64 *s);
+
 static void nv_detach(struct nv_dev *nd)
 {
+	struct nv_chan *chans[NV_MAX_QUEUES];
 	struct hvg_nvsp_buf msg;
 	unsigned long deadline;
 	bool gone = hvg_vmbus_chan_rescinded(nd->chan);
@@ -1727,13 +1730,18 @@ static void nv_detach(struct nv_dev *nd)
 	}
 	nd->send_buf = NULL;
 	nd->send_gpadl = 0;
+	memcpy(chans, nd->chans, sizeof(chans));
+	/* The counters of the queues that go are kept in the totals. */
+	nv_fold_stats(nd, &nd->gone);
+	for (i = NV_MAX_QUEUES - 1; i >= 0; i--)
+		WRITE_ONCE(nd->chans[i], NULL);
+	/* ndo_get_stats64 readers (RCU) are done with the channels. */
+	synchronize_net();
 	for (i = NV_MAX_QUEUES - 1; i >= 0; i--) {
-		struct nv_chan *nc = nd->chans[i];
+		struct nv_chan *nc = chans[i];
 
-		if (!nc)
-			continue;
-		nd->chans[i] = NULL;
-		nv_chan_free(nc);
+		if (nc)
+			nv_chan_free(nc);
 	}
 	bitmap_free(nd->sec_map);
 	nd->sec_map = NULL;
@@ -1889,13 +1897,11 @@ static int nv_change_mtu(struct net_device *ndev, int mtu)
 	return 0;
 }
 
-static void nv_get_stats64(struct net_device *ndev,
-			   struct rtnl_link_stats64 *s)
+/* Add every queue's counters to @s (RCU or rtnl held). */
+static void nv_fold_stats(struct nv_dev *nd, struct rtnl_link_stats64 *s)
 {
-	struct nv_dev *nd = netdev_priv(ndev);
 	unsigned int i, start;
 
-	rcu_read_lock();
 	for (i = 0; i < NV_MAX_QUEUES; i++) {
 		struct nv_chan *nc = READ_ONCE(nd->chans[i]);
 		u64 p, b, d, e;
@@ -1925,6 +1931,24 @@ static void nv_get_stats64(struct net_device *ndev,
 		s->rx_dropped += d;
 		s->rx_errors += e;
 	}
+}
+
+static void nv_get_stats64(struct net_device *ndev,
+			   struct rtnl_link_stats64 *s)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+
+	/* @gone changes only in detach, under rtnl; a torn read is a blip. */
+	s->tx_packets = nd->gone.tx_packets;
+	s->tx_bytes = nd->gone.tx_bytes;
+	s->tx_dropped = nd->gone.tx_dropped;
+	s->tx_errors = nd->gone.tx_errors;
+	s->rx_packets = nd->gone.rx_packets;
+	s->rx_bytes = nd->gone.rx_bytes;
+	s->rx_dropped = nd->gone.rx_dropped;
+	s->rx_errors = nd->gone.rx_errors;
+	rcu_read_lock();
+	nv_fold_stats(nd, s);
 	rcu_read_unlock();
 	s->rx_errors += atomic_long_read(&nd->bad_packets) +
 			atomic_long_read(&nd->bad_ranges);
