@@ -16,6 +16,7 @@
 #                        stock-kernel guest, with a 3 h limit
 #   make bench-echo      the echo device benchmark in a stock-kernel guest
 #   make bench-storvsc   hv_storvsc vs a brd RAM disk (fio) in that guest
+#   make bench-net       hv_netvsc against veth (iperf3, ping), stock kernel
 #   make clean
 #   make help            this list
 #
@@ -84,9 +85,11 @@ soak: deps
 tools-check:
 	$(MAKE) -C tools check
 
-.PHONY: bench-echo
+.PHONY: bench-echo bench-net
 bench-echo: deps
 	@$(SRC)/scripts/bench-echo
+bench-net: deps
+	@$(SRC)/scripts/bench-net
 
 .PHONY: bench-storvsc
 bench-storvsc: deps

@@ -28,6 +28,7 @@
 #include "vmbus_server.h"
 #include "server_internal.h"
 #include "storvsp.h"
+#include "netvsp.h"
 
 static char hvg_lh_version_param[8] = "5.3";
 module_param_string(version, hvg_lh_version_param,
@@ -242,6 +243,8 @@ static int __init hvg_loophost_init(void)
 		goto err_model;
 	}
 	err = hvg_lh_storvsp_init(hvg_lh_srv);
+	if (!err)
+		err = hvg_lh_netvsp_init(hvg_lh_srv);
 	if (err)
 		goto err_server;
 	hvg_lh_backend.priv = hvg_lh_model;
@@ -254,6 +257,7 @@ static int __init hvg_loophost_init(void)
 					     hvg_debugfs_root(), NULL,
 					     &hvg_lh_debugfs_fops);
 	hvg_lh_ctl_create(hvg_lh_srv, hvg_debugfs_root());
+	hvg_lh_netvsp_debugfs(hvg_debugfs_root());
 	pr_info("serving VMBus %u.%u on %u VPs, %u echo device(s)\n",
 		version >> 16, version & 0xffff, cfg.nr_vps,
 		hvg_lh_echo_devices);
@@ -262,6 +266,7 @@ static int __init hvg_loophost_init(void)
 err_server:
 	hvg_lh_server_destroy(hvg_lh_srv);
 	hvg_lh_storvsp_exit();
+	hvg_lh_netvsp_exit();
 err_model:
 	hvg_lh_synic_destroy(hvg_lh_model);
 err_out:
@@ -280,6 +285,7 @@ static void __exit hvg_loophost_exit(void)
 	WARN_ON_ONCE(err);
 	hvg_lh_server_destroy(hvg_lh_srv);
 	hvg_lh_storvsp_exit();
+	hvg_lh_netvsp_exit();
 	hvg_lh_synic_destroy(hvg_lh_model);
 }
 

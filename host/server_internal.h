@@ -270,6 +270,9 @@ struct hvg_lh_gpadl *hvg_lh_chan_gpadl(struct hvg_lh_channel *ch, u32 handle);
 extern const struct hvg_lh_service hvg_lh_echo_service;
 extern unsigned int hvg_lh_echo_max_pages_bytes;
 
+/* netvsp.c */
+extern const struct hvg_lh_service hvg_lh_netvsp_service;
+
 /* faults.c */
 const char *hvg_lh_fault_name(enum hvg_lh_fault f);
 bool hvg_lh_fault_take(struct hvg_lh_server *srv, enum hvg_lh_fault f);

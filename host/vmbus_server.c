@@ -66,6 +66,7 @@ static const char * const hvg_lh_srv_stat_names[HVG_LH_SRV_NR_STATS] = {
 
 static const struct hvg_lh_service *const hvg_lh_services[] = {
 	&hvg_lh_echo_service,
+	&hvg_lh_netvsp_service,
 };
 
 const struct hvg_lh_service *hvg_lh_service_find(const char *name)

@@ -567,6 +567,24 @@ int hvg_vmbus_chan_send(struct hvg_vmbus_channel *chan, const void *data,
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_chan_send);
 
+int hvg_vmbus_chan_send_comp(struct hvg_vmbus_channel *chan, const void *data,
+			     u32 len, u64 trans_id)
+{
+	int ret, tries = 0;
+
+	ret = hvg_chan_send_check(chan);
+	if (ret)
+		return ret;
+	do {
+		ret = hvg_ring_write(&chan->rings.out, HVG_PKT_COMP, 0,
+				     trans_id, data, len);
+		ret = hvg_chan_after_write(chan, ret,
+					   hvg_pkt_footprint(0, len));
+	} while (ret == 1 && ++tries < 2);
+	return ret == 1 ? -EAGAIN : ret;
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_chan_send_comp);
+
 int hvg_vmbus_chan_send_pages(struct hvg_vmbus_channel *chan,
 			      const struct hvg_vmbus_page_range *ranges,
 			      unsigned int nranges, const void *data, u32 len,

@@ -218,6 +218,21 @@ void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan);
 int hvg_vmbus_chan_send(struct hvg_vmbus_channel *chan, const void *data,
 			u32 len, u64 req_id, u16 flags);
 
+/**
+ * hvg_vmbus_chan_send_comp() - send one completion packet
+ * @chan: an open channel
+ * @data: the payload
+ * @len: its bytes; the ring pads to 8
+ * @trans_id: the transaction id of the host's packet being completed
+ *
+ * Like hvg_vmbus_chan_send(), but the packet's type is VM_PKT_COMP (11)
+ * and no completion is requested: the answer to a host packet that asked
+ * for one (netvsc's receive completions). Same context, serialisation
+ * and return values as hvg_vmbus_chan_send().
+ */
+int hvg_vmbus_chan_send_comp(struct hvg_vmbus_channel *chan, const void *data,
+			     u32 len, u64 trans_id);
+
 /* One page range of a GPA-direct packet: like the wire's gpa_range. */
 struct hvg_vmbus_page_range {
 	u32 len;		/* bytes */

@@ -1,0 +1,285 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Two synthetic NICs on the loopback host's switch (hvg_loophost
+# net_devices=2), bound by their MODALIAS to hv_netvsc: each with the
+# host's MAC, in its own network namespace with an address. 1000 pings
+# with no loss; iperf3 TCP both ways and UDP; MTU 9000 on both and 8972-byte
+# pings that go as one frame each (busybox's ping has no -M do: the
+# interface's packet counters prove that nothing was fragmented); ethtool
+# -i/-l/-g/-x/-S; `ethtool -L` to one queue and back under iperf3; the
+# carrier follows the host's link down/up; the host rescinds one NIC
+# during iperf3 and it goes cleanly; unload/reload cycles. Exit 0 on pass.
+set -u
+
+mark="hvg-itest-60-netvsc: start $$"
+ctl=/sys/kernel/debug/hvguest/loophost_ctl
+fail()
+{
+	echo "FAIL: $*"
+	echo "--- the host's NICs:"
+	grep 'class=net ' "$ctl/devices" 2>/dev/null | tr ' ' '\n' | grep -v '=0$'
+	for ns in nva nvb; do
+		for i in $(ip netns exec $ns ls /sys/class/net 2>/dev/null); do
+			[ "$i" = lo ] && continue
+			echo "--- ethtool -S $i (non-zero):"
+			ip netns exec $ns ethtool -S "$i" | grep -v ': 0$'
+		done
+	done
+	echo "--- kernel log since the start of this test:"
+	dmesg | sed -n "/$mark/,\$p" | tail -n 80
+	cleanup
+	exit 1
+}
+cleanup()
+{
+	killall iperf3 2>/dev/null
+	ip netns del nva 2>/dev/null
+	ip netns del nvb 2>/dev/null
+	modprobe -r hvg_netvsc hvg_vmbus 2>/dev/null
+	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
+}
+loaded()
+{
+	grep -q "^$1 " /proc/modules
+}
+# The hv_netvsc interfaces, one per line.
+nics()
+{
+	for d in /sys/bus/vmbus/drivers/hv_netvsc/*/net/*; do
+		[ -e "$d" ] && echo "${d##*/}"
+	done
+}
+# wait_for SECONDS CMD...: until CMD succeeds, polling every 0.2 s.
+wait_for()
+{
+	t=$(($1 * 5))
+	shift
+	while ! "$@" 2>/dev/null; do
+		t=$((t - 1))
+		[ "$t" -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+nr_ifs()
+{
+	[ "$(nics | wc -l)" -eq "$1" ]
+}
+# Bound devices (an interface moved to another namespace is not listed).
+nr_nics()
+{
+	[ "$(ls -d /sys/bus/vmbus/drivers/hv_netvsc/*-* 2>/dev/null | wc -l)" -eq "$1" ]
+}
+stat_of()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
+	if loaded "$m"; then
+		modprobe -r "$m" || fail "cannot unload $m before the test"
+	fi
+done
+echo "$mark" > /dev/kmsg
+
+modprobe hvg_loophost echo_devices=0 net_devices=2 ||
+	fail "modprobe hvg_loophost net_devices=2 failed"
+modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
+net_class='{f8615163-df3e-46c5-913f-f2d2f965ed0e}'
+n=0
+for d in /sys/bus/vmbus/devices/*; do
+	[ "$(cat "$d/class_id" 2>/dev/null)" = "$net_class" ] || continue
+	n=$((n + 1))
+	alias=$(cat "$d/modalias") || fail "no modalias for $d"
+	modprobe "$alias" || fail "modprobe $alias failed"
+done
+[ "$n" -eq 2 ] || fail "$n network devices offered, not 2"
+loaded hvg_netvsc || fail "the MODALIAS did not load hvg_netvsc"
+wait_for 20 nr_nics 2 || fail "not two hv_netvsc devices"
+wait_for 20 nr_ifs 2 ||
+	fail "not two hv_netvsc interfaces: $(nics | tr '\n' ' ')"
+modinfo hvg_netvsc | grep -q '^parm: *max_queues:' ||
+	fail "modinfo hvg_netvsc lists no max_queues parameter"
+
+set -- $(nics)
+a=$1 b=$2
+echo "interfaces: $a $b"
+b_inst=$(basename "$(readlink "/sys/class/net/$b/device")")
+for i in $a $b; do
+	drv=$(ethtool -i "$i" | sed -n 's/^driver: //p')
+	[ "$drv" = hv_netvsc ] || fail "ethtool -i $i: driver '$drv'"
+	mac=$(cat "/sys/class/net/$i/address")
+	grep -q "mac=$mac " "$ctl/net" ||
+		fail "$i's MAC $mac is not one the host offered"
+done
+
+setup()
+{
+	ip netns add nva || return 1
+	ip netns add nvb || return 1
+	ip link set "$a" netns nva || return 1
+	ip link set "$b" netns nvb || return 1
+	ip -n nva addr add 10.99.0.1/24 dev "$a" || return 1
+	ip -n nvb addr add 10.99.0.2/24 dev "$b" || return 1
+	ip -n nva link set "$a" up || return 1
+	ip -n nvb link set "$b" up || return 1
+	ip -n nva link set lo up
+	ip -n nvb link set lo up
+}
+setup || fail "network namespace setup failed"
+carrier()
+{
+	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier")" = "$3" ]
+}
+wait_for 10 carrier nva "$a" 1 || fail "$a has no carrier"
+wait_for 10 carrier nvb "$b" 1 || fail "$b has no carrier"
+
+# 1000 pings, no loss. Counted by nva's kernel (echo replies received):
+# busybox's ping asks for a receive buffer of about 7 KiB, which overflows
+# when TCG deschedules it for a while, so its own count may miss replies
+# that did arrive (it is printed too).
+echo_reps()
+{
+	ip netns exec nva cat /proc/net/snmp |
+		awk '$1 == "Icmp:" { if (!n) { for (i = 2; i <= NF; i++) if ($i == "InEchoReps") c = i; n = 1 } else print $c }'
+}
+r0=$(echo_reps)
+out=$(ip netns exec nva ping -c 1000 -i 0.005 -W 10 10.99.0.2 2>&1)
+r1=$(echo_reps)
+echo "$out" | tail -n 2
+echo "echo replies received by the kernel: $((r1 - r0)) of 1000"
+[ $((r1 - r0)) -eq 1000 ] || {
+	ip netns exec nva cat /proc/net/snmp | grep -A1 '^Icmp:'
+	ip -n nva -s link show "$a"
+	ip -n nvb -s link show "$b"
+	fail "pings lost: $((r1 - r0)) replies of 1000; ping: $(echo "$out" | tail -n 2)"
+}
+
+# iperf3: TCP both ways, UDP.
+ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1 || fail "iperf3 -s failed"
+sleep 0.5
+tp()
+{
+	sed -n 's/.* \([0-9.]* [KMG]*bits\/sec\).*receiver.*/\1/p' | tail -n 1
+}
+out=$(ip netns exec nva iperf3 -c 10.99.0.2 -t 3 2>&1) ||
+	fail "iperf3 TCP a->b failed: $out"
+echo "iperf3 TCP a->b: $(echo "$out" | tp)"
+ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1
+sleep 0.5
+out=$(ip netns exec nva iperf3 -c 10.99.0.2 -t 3 -R 2>&1) ||
+	fail "iperf3 TCP b->a failed: $out"
+echo "iperf3 TCP b->a: $(echo "$out" | tp)"
+ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1
+sleep 0.5
+out=$(ip netns exec nva iperf3 -c 10.99.0.2 -t 3 -u -b 50M 2>&1) ||
+	fail "iperf3 UDP failed: $out"
+echo "iperf3 UDP a->b: $(echo "$out" | sed -n 's/.*sec *[0-9.]* [KMG]*Bytes *\([0-9.]* [KMG]*bits\/sec\).* \([0-9]*\/[0-9]* ([0-9.e+-]*%)\).*receiver.*/\1 lost \2/p')"
+
+# MTU 9000 and 8972-byte pings, each one frame each way.
+ip -n nva link set "$a" mtu 9000 || fail "MTU 9000 on $a refused"
+ip -n nvb link set "$b" mtu 9000 || fail "MTU 9000 on $b refused"
+tx0=$(stat_of nva "$a" tx_packets)
+out=$(ip netns exec nva ping -c 20 -i 0.01 -s 8972 -W 5 10.99.0.2 2>&1)
+tx1=$(stat_of nva "$a" tx_packets)
+echo "$out" | grep -q ' 20 packets received' || fail "jumbo pings lost: $out"
+[ $((tx1 - tx0)) -le 24 ] ||
+	fail "20 jumbo pings took $((tx1 - tx0)) frames: fragmented"
+echo "MTU 9000: 20 pings of 8972 bytes, $((tx1 - tx0)) frames"
+ip -n nva link set "$a" mtu 1500
+ip -n nvb link set "$b" mtu 1500
+
+# ethtool views.
+ip netns exec nva ethtool -l "$a" > /tmp/nv.l || fail "ethtool -l failed"
+q=$(sed -n '/^Current/,$s/^Combined:[[:space:]]*//p' /tmp/nv.l)
+echo "queues: $q"
+ip netns exec nva ethtool -g "$a" > /dev/null || fail "ethtool -g failed"
+ip netns exec nva ethtool -S "$a" | grep -q 'tx_q0_packets' ||
+	fail "ethtool -S has no per-queue counters"
+ip netns exec nva ethtool "$a" | grep -q 'Link detected: yes' ||
+	fail "ethtool: no link"
+
+# ethtool -L under iperf3 (when there are several queues).
+if [ "${q:-1}" -gt 1 ]; then
+	ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1
+	sleep 0.5
+	ip netns exec nva iperf3 -c 10.99.0.2 -t 6 > /tmp/nv.iperf 2>&1 &
+	ip_pid=$!
+	sleep 2
+	ip netns exec nva ethtool -L "$a" combined 1 || fail "ethtool -L combined 1 failed"
+	sleep 1
+	ip netns exec nva ethtool -L "$a" combined "$q" || fail "ethtool -L combined $q failed"
+	wait "$ip_pid"
+	echo "ethtool -L $q -> 1 -> $q under iperf3: iperf3 exit $?"
+	out=$(ip netns exec nva ping -c 20 -i 0.01 -W 5 10.99.0.2 2>&1)
+	echo "$out" | grep -q ' 20 packets received' ||
+		fail "pings lost after ethtool -L: $out"
+fi
+
+# The host's faults: each malformed message is dropped and counted, the
+# NIC keeps working, and no poll loops on a zero-length PPI.
+errs()
+{
+	{
+		ip netns exec nva ethtool -S "$a"
+		ip netns exec nvb ethtool -S "$b"
+	} | sed -n 's/^ *\(bad_packets\|dropped_ids\|bad_ranges\): //p' |
+		{ t=0; while read -r v; do t=$((t + v)); done; echo $t; }
+}
+for f in rndis_malformed ppi_zero_length ppi_bad_offset range_outside \
+	forged_completion; do
+	e0=$(errs)
+	echo "fault $f 1" > "$ctl/net" || fail "cannot arm fault $f"
+	ip netns exec nva ping -c 5 -i 0.05 -W 1 10.99.0.2 > /dev/null 2>&1
+	e1=$(errs)
+	grep -q "^fault $f armed=0 fired=[1-9]" "$ctl/net" ||
+		fail "fault $f did not fire: $(grep "^fault $f " "$ctl/net")"
+	[ "$e1" -gt "$e0" ] || fail "fault $f: no error counted ($e0 -> $e1)"
+	out=$(ip netns exec nva ping -c 5 -i 0.05 -W 5 10.99.0.2 2>&1)
+	echo "$out" | grep -q ' 5 packets received' ||
+		fail "after fault $f: pings lost: $(echo "$out" | tail -n 2)"
+	echo "fault $f: counted ($e0 -> $e1), the NIC still works"
+done
+
+# Carrier follows the host's link.
+echo "link all down" > "$ctl/net" || fail "link down failed"
+wait_for 10 carrier nva "$a" 0 || fail "$a keeps its carrier with the link down"
+echo "link all up" > "$ctl/net" || fail "link up failed"
+wait_for 10 carrier nva "$a" 1 || fail "$a has no carrier with the link up"
+wait_for 10 carrier nvb "$b" 1 || fail "$b has no carrier with the link up"
+echo "carrier: down and up with the host's link"
+
+# Rescind of b during iperf3.
+relid=$(sed -n "s/^relid=\([0-9]*\) class=[a-z]* instance=$b_inst sub=0 .*/\1/p" \
+	"$ctl/devices")
+[ -n "$relid" ] || fail "no relid for $b ($b_inst) in loophost_ctl/devices"
+ip netns exec nva iperf3 -s -D -1 > /dev/null 2>&1
+sleep 0.5
+# The client's connection dies with the NIC: it is killed, not waited for.
+ip netns exec nvb iperf3 -c 10.99.0.1 -t 30 > /dev/null 2>&1 &
+ip_pid=$!
+sleep 2
+echo "$relid" > "$ctl/rescind" || fail "rescind of relid $relid failed"
+wait_for 30 nr_nics 1 || fail "the rescinded NIC is still bound 30 s later"
+kill "$ip_pid" 2>/dev/null
+wait "$ip_pid"
+echo "rescind during iperf3: NIC gone"
+ip netns exec nva ping -c 3 -W 1 10.99.0.2 > /dev/null 2>&1 &&
+	fail "a ping answered after the rescind"
+
+# Unload/reload cycles with the host offering two NICs again.
+ip netns del nva
+ip netns del nvb
+killall iperf3 2>/dev/null
+i=0
+while [ $i -lt 3 ]; do
+	modprobe -r hvg_netvsc || fail "cycle $i: modprobe -r hvg_netvsc failed"
+	modprobe hvg_netvsc || fail "cycle $i: modprobe hvg_netvsc failed"
+	wait_for 20 nr_nics 1 || fail "cycle $i: NIC not back"
+	i=$((i + 1))
+done
+echo "unload/reload: $i cycles"
+
+modprobe -r hvg_netvsc || fail "final modprobe -r hvg_netvsc failed"
+modprobe -r hvg_vmbus || fail "modprobe -r hvg_vmbus failed"
+modprobe -r hvg_loophost hvg_hypercall || fail "unloading the host failed"
+echo "pass"
