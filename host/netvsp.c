@@ -47,6 +47,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <hvguest/compat.h>
 #include <hvguest/nvsp.h>
 #include <hvguest/vmbus.h>
 
