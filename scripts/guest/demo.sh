@@ -45,8 +45,8 @@ sed 's/^/  /' /tmp/vmbus.out
 dmesg | grep -q 'hvg_vmbus: no hypercall backend: .*modprobe hvg_loophost' ||
 	demo_fail "hvg_vmbus did not say what to do (load hvg_loophost)"
 echo
-echo "### modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64 (the loopback host registers as the software backend, answering as VMBus 5.3; it offers an echo test device and a SCSI controller with a 64 MiB RAM disk)"
-if modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64; then
+echo "### modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64 net_devices=2 (the loopback host registers as the software backend, answering as VMBus 5.3; it offers an echo test device, a SCSI controller with a 64 MiB RAM disk, and two NICs on its switch)"
+if modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64 net_devices=2; then
 	echo "  loaded"
 else
 	demo_fail "modprobe hvg_loophost failed (exit $?)"
@@ -196,6 +196,88 @@ else
 		[ -e "/sys/block/$sd" ] && demo_fail "/dev/$sd still there after rmmod hvg_storvsc"
 		echo "  hvg_storvsc unloaded, /dev/$sd gone"
 	fi
+fi
+
+# The NICs: the network devices' MODALIAS loads hvg_netvsc (driver
+# hv_netvsc); each NIC goes into a network namespace of its own, and the
+# loopback host's switch carries the traffic between them.
+net_class='{f8615163-df3e-46c5-913f-f2d2f965ed0e}'
+nics()
+{
+	for d in /sys/bus/vmbus/drivers/hv_netvsc/*/net/*; do
+		[ -e "$d" ] && echo "${d##*/}"
+	done
+}
+echo
+nnet=0
+for d in /sys/bus/vmbus/devices/*; do
+	[ "$(cat "$d/class_id" 2>/dev/null)" = "$net_class" ] || continue
+	nnet=$((nnet + 1))
+	nalias=$(cat "$d/modalias")
+done
+if [ "$nnet" -ne 2 ]; then
+	demo_fail "the loopback host offered $nnet NICs, not 2"
+else
+	echo "### modprobe $nalias (the NICs' MODALIAS)"
+	modprobe "$nalias" || demo_fail "modprobe $nalias failed"
+	i=0
+	while [ $i -lt 100 ] && [ "$(nics | wc -l)" -lt 2 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	set -- $(nics)
+	if [ $# -ne 2 ]; then
+		demo_fail "not two hv_netvsc interfaces: $*"
+	else
+		a=$1 b=$2
+		echo "### ip link; ethtool -i $a; ethtool -l $a"
+		ip link show "$a" | sed 's/^/  /'
+		ip link show "$b" | sed 's/^/  /'
+		ethtool -i "$a" | sed 's/^/  /'
+		ethtool -l "$a" | sed 's/^/  /'
+		[ "$(ethtool -i "$a" | sed -n 's/^driver: //p')" = hv_netvsc ] ||
+			demo_fail "ethtool -i $a does not say hv_netvsc"
+		echo "### $a in namespace nsa (10.99.0.1), $b in nsb (10.99.0.2)"
+		if ip netns add nsa && ip netns add nsb &&
+		   ip link set "$a" netns nsa && ip link set "$b" netns nsb &&
+		   ip -n nsa addr add 10.99.0.1/24 dev "$a" &&
+		   ip -n nsb addr add 10.99.0.2/24 dev "$b" &&
+		   ip -n nsa link set "$a" up && ip -n nsb link set "$b" up &&
+		   ip -n nsa link set lo up && ip -n nsb link set lo up; then
+			i=0
+			while [ $i -lt 100 ] &&
+			      [ "$(ip netns exec nsa cat "/sys/class/net/$a/carrier" 2>/dev/null)" != 1 ]; do
+				sleep 0.1
+				i=$((i + 1))
+			done
+			echo "### ip netns exec nsa ping -c 5 10.99.0.2"
+			ip netns exec nsa ping -c 5 -i 0.2 10.99.0.2 > /tmp/ping.out 2>&1 ||
+				demo_fail "ping from nsa to nsb failed"
+			sed 's/^/  /' /tmp/ping.out
+			echo "### iperf3 -t 3 from nsa to nsb (TCP)"
+			ip netns exec nsb iperf3 -s -1 -D -B 10.99.0.2 > /dev/null 2>&1
+			sleep 1
+			if ip netns exec nsa iperf3 -c 10.99.0.2 -t 3 -f m > /tmp/iperf.out 2>&1; then
+				grep -E 'sender|receiver' /tmp/iperf.out | sed 's/^/  /'
+			else
+				sed 's/^/  /' /tmp/iperf.out
+				demo_fail "iperf3 between the namespaces failed"
+			fi
+			echo "### ethtool -S $a (non-zero counters)"
+			ip netns exec nsa ethtool -S "$a" | grep -v ': 0$' | head -n 12 | sed 's/^/  /'
+		else
+			demo_fail "network namespace setup failed"
+		fi
+		ip netns del nsa 2>/dev/null
+		ip netns del nsb 2>/dev/null
+	fi
+	i=0
+	while [ $i -lt 50 ] && ! rmmod hvg_netvsc 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q '^hvg_netvsc ' /proc/modules && demo_fail "rmmod hvg_netvsc failed"
+	echo "  hvg_netvsc unloaded"
 fi
 echo
 echo "### modprobe -r hvg_vmbus (UNLOAD, and the host's UNLOAD_RESPONSE)"
