@@ -56,10 +56,10 @@
 #include "server_internal.h"
 #include "synic.h"
 
-static unsigned int netvsp_devices;
+static unsigned int netvsp_devices = 2;
 module_param_named(net_devices, netvsp_devices, uint, 0444);
 MODULE_PARM_DESC(net_devices,
-		 "Synthetic NICs offered at load, all on one virtual switch, 0 to 8 (default 0)");
+		 "Synthetic NICs offered at load, all on one virtual switch, 0 to 8 (default 2)");
 
 static char *netvsp_version_param = "6.1";
 module_param_named(net_version, netvsp_version_param, charp, 0444);

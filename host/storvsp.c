@@ -51,10 +51,10 @@
 #include "server_internal.h"
 #include "storvsp.h"
 
-static unsigned int storvsp_devices;
+static unsigned int storvsp_devices = 1;
 module_param_named(scsi_devices, storvsp_devices, uint, 0444);
 MODULE_PARM_DESC(scsi_devices,
-		 "Synthetic SCSI controllers offered at load, 0 to 8 (default 0)");
+		 "Synthetic SCSI controllers offered at load, 0 to 8 (default 1)");
 
 static unsigned int storvsp_luns = 1;
 module_param_named(scsi_luns, storvsp_luns, uint, 0444);

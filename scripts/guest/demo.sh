@@ -45,8 +45,8 @@ sed 's/^/  /' /tmp/vmbus.out
 dmesg | grep -q 'hvg_vmbus: no hypercall backend: .*modprobe hvg_loophost' ||
 	demo_fail "hvg_vmbus did not say what to do (load hvg_loophost)"
 echo
-echo "### modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64 net_devices=2 (the loopback host registers as the software backend, answering as VMBus 5.3; it offers an echo test device, a SCSI controller with a 64 MiB RAM disk, and two NICs on its switch)"
-if modprobe hvg_loophost scsi_devices=1 scsi_lun_mb=64 net_devices=2; then
+echo "### modprobe hvg_loophost (the loopback host registers as the software backend, answering as VMBus 5.3; by default it offers an echo test device, a SCSI controller with a 64 MiB RAM disk, and two NICs on its switch)"
+if modprobe hvg_loophost; then
 	echo "  loaded"
 else
 	demo_fail "modprobe hvg_loophost failed (exit $?)"

@@ -47,7 +47,7 @@ round()
 	want=$1
 	rmark="hvg-itest-30-vmbus: round $2 version $want"
 	echo "$rmark" > /dev/kmsg
-	modprobe hvg_loophost version="$want" ||
+	modprobe hvg_loophost version="$want" scsi_devices=0 net_devices=0 ||
 		fail "modprobe hvg_loophost version=$want failed"
 	loaded hvg_hypercall || fail "hvg_loophost did not pull in hvg_hypercall"
 	modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed against host version $want"

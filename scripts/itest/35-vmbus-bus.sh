@@ -47,7 +47,8 @@ round()
 	v=$1 mon=$2
 	rmark="hvg-itest-35: version $v monitor $mon $$"
 	echo "$rmark" > /dev/kmsg
-	modprobe hvg_loophost version="$v" echo_devices=1 monitor_allocated="$mon" ||
+	modprobe hvg_loophost version="$v" echo_devices=1 monitor_allocated="$mon" \
+		scsi_devices=0 net_devices=0 ||
 		fail "modprobe hvg_loophost version=$v monitor_allocated=$mon failed"
 	modprobe hvg_vmbus || fail "$v: modprobe hvg_vmbus failed"
 	modprobe hvg_echo || fail "$v: modprobe hvg_echo failed"
