@@ -64,7 +64,27 @@ static const char * const hvg_chan_stat_names[HVG_CHAN_ST_NR] = {
 	[HVG_CHAN_ST_MALFORMED] = "malformed",
 	[HVG_CHAN_ST_OVERSIZED] = "oversized",
 	[HVG_CHAN_ST_POLLS] = "polls",
+	[HVG_CHAN_ST_DEFERRED] = "deferred_polls",
 };
+
+/*
+ * Interrupt deferral, as NAPI's napi_defer_hard_irqs with
+ * gro_flush_timeout: when a poll leaves the inbound ring empty, the
+ * interrupt stays masked and a timer polls again after irq_defer_us; only
+ * after irq_defer_polls polls in a row found nothing is it unmasked. A
+ * host that keeps writing then needs no signal at all (it signals only an
+ * unmasked, empty ring), at the cost of up to irq_defer_us of latency for
+ * a packet that comes while the ring is masked. 0 turns it off.
+ */
+static unsigned int hvg_irq_defer_us = 50;
+module_param_named(irq_defer_us, hvg_irq_defer_us, uint, 0644);
+MODULE_PARM_DESC(irq_defer_us,
+		 "Microseconds between the polls of a channel whose inbound interrupt stays masked after it ran dry (0: unmask at once; at most 10000; default 50)");
+
+static unsigned int hvg_irq_defer_polls = 8;
+module_param_named(irq_defer_polls, hvg_irq_defer_polls, uint, 0644);
+MODULE_PARM_DESC(irq_defer_polls,
+		 "Empty timer polls before a channel's inbound interrupt is unmasked again (0: unmask at once; default 8)");
 
 static void hvg_chan_count(struct hvg_vmbus_channel *c, enum hvg_chan_stat s)
 {
@@ -202,6 +222,16 @@ bool hvg_chan_on_reply(const struct hvg_chmsg *msg)
 
 static void hvg_chan_tasklet(struct tasklet_struct *t);
 
+/* The deferral timer: hard interrupt context, on the channel's CPU. */
+static enum hrtimer_restart hvg_chan_defer_fn(struct hrtimer *t)
+{
+	struct hvg_vmbus_channel *c = container_of(t, struct hvg_vmbus_channel,
+						   defer_timer);
+
+	tasklet_schedule(&c->tasklet);
+	return HRTIMER_NORESTART;
+}
+
 struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 {
 	struct hvg_vmbus_channel *c;
@@ -221,6 +251,8 @@ struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 	mutex_init(&c->lock);
 	c->state = HVG_CHAN_CLOSED;
 	tasklet_setup(&c->tasklet, hvg_chan_tasklet);
+	hrtimer_init(&c->defer_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+	c->defer_timer.function = hvg_chan_defer_fn;
 	init_waitqueue_head(&c->writable_wq);
 
 	/*
@@ -251,6 +283,7 @@ static void hvg_chan_release(struct kref *ref)
 	 * for every such reader, then for the tasklet.
 	 */
 	synchronize_rcu();
+	hrtimer_cancel(&c->defer_timer);
 	tasklet_kill(&c->tasklet);
 	/* A sub-channel holds its primary (see bus.c). */
 	if (c->primary)
@@ -425,6 +458,7 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 {
 	struct hvg_vmbus_channel *c = from_tasklet(c, t, tasklet);
 	struct hvg_ring *in = &c->rings.in;
+	unsigned int defer_us;
 	int n, avail;
 
 	/* Acquire: pairs with the release in open; the rings are set up. */
@@ -459,7 +493,20 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 	}
 	if (n >= c->budget) {
 		/* Maybe more: run again after other softirq work. */
+		c->defer_left = READ_ONCE(hvg_irq_defer_polls);
 		tasklet_schedule(&c->tasklet);
+		return;
+	}
+	/* Ran dry: stay masked and poll again soon (see irq_defer_us). */
+	defer_us = min(READ_ONCE(hvg_irq_defer_us), 10000U);
+	if (n > 0)
+		c->defer_left = READ_ONCE(hvg_irq_defer_polls);
+	else if (c->defer_left)
+		c->defer_left--;
+	if (defer_us && c->defer_left) {
+		hvg_chan_count(c, HVG_CHAN_ST_DEFERRED);
+		hrtimer_start(&c->defer_timer, ns_to_ktime((u64)defer_us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_PINNED);
 		return;
 	}
 	avail = hvg_ring_mask_end(in);
@@ -805,6 +852,7 @@ int hvg_vmbus_chan_open(struct hvg_vmbus_channel *chan,
 					  chan->target_cpu);
 	chan->poll = p->poll;
 	chan->budget = p->budget ? p->budget : 64;
+	chan->defer_left = 0;
 	chan->poll_taken = false;
 	chan->pending_set = false;
 	clear_bit(HVG_CHAN_F_BROKEN, &chan->flags);
@@ -880,6 +928,11 @@ void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan)
 	}
 	/* Stop the callback: the tasklet returns early once not OPEN. */
 	WRITE_ONCE(chan->state, HVG_CHAN_CLOSING);
+	/*
+	 * The tasklet no longer arms the timer once not OPEN; a timer that
+	 * fires after this only schedules a tasklet run that returns.
+	 */
+	hrtimer_cancel(&chan->defer_timer);
 	tasklet_kill(&chan->tasklet);
 	wake_up_all(&chan->writable_wq);
 

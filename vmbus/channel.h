@@ -26,6 +26,7 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -73,6 +74,7 @@ enum hvg_chan_stat {
 	HVG_CHAN_ST_MALFORMED,		/* malformed inbound packets/indices */
 	HVG_CHAN_ST_OVERSIZED,		/* packets over the caller's buffer */
 	HVG_CHAN_ST_POLLS,		/* receive callback calls */
+	HVG_CHAN_ST_DEFERRED,		/* polls left to the timer, masked */
 	HVG_CHAN_ST_NR
 };
 
@@ -132,6 +134,15 @@ struct hvg_vmbus_channel {
 
 	/* Receive: the tasklet runs on the CPU that took the event. */
 	struct tasklet_struct tasklet;
+	/*
+	 * Interrupt deferral (channel.c, "irq_defer_us"): while the inbound
+	 * ring stays masked after a poll, this timer schedules the tasklet
+	 * again; @defer_left counts the empty polls left before unmasking.
+	 * Both are used by the tasklet only (and the timer, which only
+	 * schedules the tasklet).
+	 */
+	struct hrtimer defer_timer;
+	unsigned int defer_left;
 	bool poll_taken;		/* driver polls (HVG_VMBUS_POLL_TAKEN) */
 	bool pending_set;		/* writer set pending_send_sz */
 	wait_queue_head_t writable_wq;	/* hvg_vmbus_chan_wait_writable() */
