@@ -774,6 +774,11 @@ EXPORT_SYMBOL_GPL(hvg_vmbus_recv_end);
 /* Free the rings, or leak them if the host may still map them. */
 static void hvg_chan_drop_rings(struct hvg_vmbus_channel *c, int teardown_err)
 {
+	/* Keep the counts of this open for hvg_vmbus_chan_stats(). */
+	c->closed_pkts_in += c->rings.in.stats.packets;
+	c->closed_bytes_in += c->rings.in.stats.bytes;
+	c->closed_pkts_out += c->rings.out.stats.packets;
+	c->closed_bytes_out += c->rings.out.stats.bytes;
 	if (teardown_err) {
 		pr_err("%s: relid %u: ring GPADL %#x not torn down (%d): %u ring pages leaked, the host may still map them\n",
 		       hvg_chan_name(c), c->offer.child_relid, c->ring_gpadl,
@@ -1059,6 +1064,36 @@ out_free:
 	return err;
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_chan_set_target_cpu);
+
+void hvg_vmbus_chan_stats(struct hvg_vmbus_channel *chan,
+			  struct hvg_vmbus_chan_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	/* The lock keeps the rings from being freed (or set up) meanwhile. */
+	mutex_lock(&chan->lock);
+	st->packets_in = chan->closed_pkts_in;
+	st->bytes_in = chan->closed_bytes_in;
+	st->packets_out = chan->closed_pkts_out;
+	st->bytes_out = chan->closed_bytes_out;
+	if (chan->state != HVG_CHAN_CLOSED && chan->rings.pages) {
+		/*
+		 * Written by the tasklet (in) and the sender (out) without a
+		 * lock; a 64-bit load is whole on the 64-bit kernels built.
+		 */
+		st->packets_in += READ_ONCE(chan->rings.in.stats.packets);
+		st->bytes_in += READ_ONCE(chan->rings.in.stats.bytes);
+		st->packets_out += READ_ONCE(chan->rings.out.stats.packets);
+		st->bytes_out += READ_ONCE(chan->rings.out.stats.bytes);
+	}
+	mutex_unlock(&chan->lock);
+	st->signals = atomic64_read(&chan->stats[HVG_CHAN_ST_EVENTS]);
+	st->interrupts = atomic64_read(&chan->stats[HVG_CHAN_ST_INTERRUPTS]);
+	st->ring_full = atomic64_read(&chan->stats[HVG_CHAN_ST_OUT_FULL_TOTAL]);
+	st->polls = atomic64_read(&chan->stats[HVG_CHAN_ST_POLLS]);
+	st->malformed = atomic64_read(&chan->stats[HVG_CHAN_ST_MALFORMED]);
+	st->oversized = atomic64_read(&chan->stats[HVG_CHAN_ST_OVERSIZED]);
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_chan_stats);
 
 /* ---------------------------------------------------------------------
  * Identity.

@@ -161,6 +161,9 @@ struct hvg_vmbus_channel {
 	struct hvg_chan_kobj *kobj;	/* channels/<relid>, or NULL */
 	struct dentry *debugfs;
 	atomic64_t stats[HVG_CHAN_ST_NR];
+	/* Ring packet and byte counts of earlier opens (@lock). */
+	u64 closed_pkts_in, closed_bytes_in;
+	u64 closed_pkts_out, closed_bytes_out;
 };
 
 /* --- connection.c: what the bus and the channels use ------------------ */
