@@ -1469,6 +1469,7 @@ static const struct file_operations echo_run_fops = {
 static int echo_info_show(struct seq_file *m, void *unused)
 {
 	struct echo_dev *ed = m->private;
+	struct hvg_vmbus_chan_stats st;
 	unsigned int i;
 
 	if (mutex_lock_interruptible(&ed->run_lock))
@@ -1486,6 +1487,12 @@ static int echo_info_show(struct seq_file *m, void *unused)
 			   hvg_vmbus_chan_target_cpu(ec->chan),
 			   ec->open ? "open" : "closed", ec->life_packets,
 			   ec->life_bytes, ec->life_errors);
+		/* The core's counters of the channel, since its offer. */
+		hvg_vmbus_chan_stats(ec->chan, &st);
+		seq_printf(m, "  vmbus: packets_in %llu bytes_in %llu packets_out %llu bytes_out %llu signals %llu interrupts %llu ring_full %llu polls %llu malformed %llu oversized %llu\n",
+			   st.packets_in, st.bytes_in, st.packets_out,
+			   st.bytes_out, st.signals, st.interrupts,
+			   st.ring_full, st.polls, st.malformed, st.oversized);
 	}
 	mutex_unlock(&ed->run_lock);
 	return 0;
