@@ -934,11 +934,14 @@ void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan)
 	/* Stop the callback: the tasklet returns early once not OPEN. */
 	WRITE_ONCE(chan->state, HVG_CHAN_CLOSING);
 	/*
-	 * The tasklet no longer arms the timer once not OPEN; a timer that
-	 * fires after this only schedules a tasklet run that returns.
+	 * The tasklet arms the timer only while OPEN: a run that saw OPEN
+	 * before the store above may still arm it, so cancel it again once
+	 * tasklet_kill() has waited for that run. A tasklet run that the
+	 * timer scheduled in between returns at once (not OPEN).
 	 */
 	hrtimer_cancel(&chan->defer_timer);
 	tasklet_kill(&chan->tasklet);
+	hrtimer_cancel(&chan->defer_timer);
 	wake_up_all(&chan->writable_wq);
 
 	rescinded = test_bit(HVG_CHAN_F_RESCINDED, &chan->flags);
