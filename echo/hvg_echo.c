@@ -399,13 +399,19 @@ static int echo_poll(struct hvg_vmbus_channel *chan, int budget)
 out:
 	/*
 	 * wq_has_sleeper() has the barrier that pairs with the waiter's
-	 * (set_current_state() after it stored @wake_below): either the
-	 * waiter sees the new @inflight, or we see it waiting and its limit.
+	 * set_current_state(): either the waiter sees the new @inflight, or
+	 * we see it on the queue. The read barrier orders that look at the
+	 * queue before the load of @wake_below, which the waiter stored with
+	 * a full barrier before it queued itself (echo_wait_inflight()), so
+	 * a waiter we see comes with its limit. (A wake-up missed anyway
+	 * would cost the waiter its 100 ms timeout, not the run.)
 	 */
-	if (wq_has_sleeper(&ec->wq) &&
-	    (ec->rx_sync ||
-	     atomic_read(&ec->inflight) < READ_ONCE(ec->wake_below)))
-		wake_up(&ec->wq);
+	if (wq_has_sleeper(&ec->wq)) {
+		smp_rmb();	/* the queue, then @wake_below (above) */
+		if (ec->rx_sync ||
+		    atomic_read(&ec->inflight) < READ_ONCE(ec->wake_below))
+			wake_up(&ec->wq);
+	}
 	ec->rx_sync = false;
 	return n;
 }
@@ -445,7 +451,8 @@ static int echo_wait_inflight(struct echo_chan *ec, int limit, bool drain)
 	long now;
 	int err;
 
-	WRITE_ONCE(ec->wake_below, limit);
+	/* Full barrier: stored before we queue ourselves (echo_poll()). */
+	smp_store_mb(ec->wake_below, limit);
 	for (;;) {
 		if (atomic_read(&ec->inflight) < limit)
 			return 0;
