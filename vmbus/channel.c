@@ -945,8 +945,11 @@ void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan)
 	wake_up_all(&chan->writable_wq);
 
 	rescinded = test_bit(HVG_CHAN_F_RESCINDED, &chan->flags);
-	if (!rescinded) {
-		/* The host ignores CLOSECHANNEL after a rescind (M9). */
+	/*
+	 * The host ignores CLOSECHANNEL after a rescind (M9), and has
+	 * closed every channel itself once it answered UNLOAD (M10).
+	 */
+	if (!rescinded && !hvg_vmbus_host_released()) {
 		msg = kmalloc(sizeof(*msg), GFP_KERNEL);
 		err = msg ? hvg_chmsg_build_close(msg, chan->offer.child_relid)
 			  : -ENOMEM;

@@ -178,6 +178,14 @@ u32 hvg_vmbus_version(void);
  */
 int hvg_vmbus_post(const struct hvg_chmsg_buf *msg);
 
+/*
+ * True once the host answered UNLOAD on this connection (reboot notifier,
+ * panic, module exit): it has dropped every channel, GPADL and relid
+ * (hyperv-abi-behaviour.md M10), so nothing needs closing or tearing down
+ * and no ring or buffer is still mapped by it. Any context.
+ */
+bool hvg_vmbus_host_released(void);
+
 /* The backend; valid while connected. */
 struct hvg_hv_backend *hvg_vmbus_backend(void);
 

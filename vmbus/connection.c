@@ -174,6 +174,12 @@ struct hvg_vmbus_conn {
 	struct page *monitor[2];	/* host-to-guest, guest-to-host */
 	struct page *int_page;		/* versions below 5.0 (M2) */
 	bool pages_leaked;		/* UNLOAD unanswered: host may map them */
+	/*
+	 * UNLOAD_RESPONSE came on this connection: the host has dropped
+	 * every channel, GPADL and relid (M10). Set once (WRITE_ONCE),
+	 * cleared at connect; read by close and GPADL teardown.
+	 */
+	bool host_released;
 	atomic_t unload_seen;		/* panic path: UNLOAD_RESPONSE arrived */
 	atomic_t unloaded;		/* UNLOAD sent: HVG_UNLOAD_* */
 
@@ -562,6 +568,8 @@ static void hvg_vmbus_unload(struct hvg_vmbus_conn *c)
 	if (!err)
 		err = hvg_vmbus_request(c, c->msg_conn_id, msg,
 					HVG_CHMSG_UNLOAD_RESPONSE, v, reply);
+	if (!err)
+		WRITE_ONCE(c->host_released, true);
 	hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
 	if (!err)
 		pr_info("disconnected: UNLOAD_RESPONSE received\n");
@@ -667,6 +675,11 @@ unsigned long *hvg_vmbus_int_page_out(void)
  * messages get a second, longer backoff here: sleeping, doubling from 1 ms
  * to 64 ms, bounded by timeout_ms in all.
  */
+bool hvg_vmbus_host_released(void)
+{
+	return READ_ONCE(hvg_vmbus_conn.host_released);
+}
+
 int hvg_vmbus_post(const struct hvg_chmsg_buf *msg)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
@@ -759,6 +772,7 @@ static void hvg_vmbus_unload_nosleep(struct hvg_vmbus_conn *c)
 	}
 	for (ms = 0; ms < READ_ONCE(hvg_vmbus_timeout_ms); ms++) {
 		if (hvg_vmbus_poll_unload(c)) {
+			WRITE_ONCE(c->host_released, true);
 			WRITE_ONCE(c->state, HVG_VMBUS_DISCONNECTED);
 			pr_emerg("UNLOAD_RESPONSE received\n");
 			return;
@@ -896,6 +910,7 @@ int hvg_vmbus_connect(struct hvg_hv_backend *hv)
 	c->expect = 0;
 	atomic_set(&c->unload_seen, 0);
 	atomic_set(&c->unloaded, 0);
+	WRITE_ONCE(c->host_released, false);
 	for (i = 0; i < HVG_VMBUS_ST_NR; i++)
 		atomic_long_set(&c->stats[i], 0);
 	INIT_WORK(&c->rx_work, hvg_vmbus_rx_work);

@@ -195,6 +195,9 @@ int hvg_vmbus_chan_open(struct hvg_vmbus_channel *chan,
  * ignores CLOSECHANNEL and answers GPADL_TEARDOWN at once (hyperv-abi-
  * behaviour.md M9); the rings are still freed only after that answer. If
  * the teardown times out the rings are leaked, never freed (logged).
+ * Once the host has answered UNLOAD (the reboot notifier ran) it has
+ * closed every channel and dropped every GPADL itself (M10): then nothing
+ * is sent and the rings are freed.
  * Close sub-channels before their primary. Process context; never fails.
  */
 void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan);
@@ -421,8 +424,10 @@ int hvg_vmbus_gpadl_create(struct hvg_vmbus_channel *chan, void *buf,
  *
  * Sends GPADL_TEARDOWN and waits for GPADL_TORNDOWN, also after a rescind
  * (the host then answers at once). Process context.
- * Return: 0: the buffer may be freed. -ETIMEDOUT or -EIO: the host may
- * still map it; it must not be freed (leak it).
+ * Return: 0: the buffer may be freed (also at once, nothing sent, once
+ * the host has answered UNLOAD: it then dropped every GPADL, M10).
+ * -ETIMEDOUT or -EIO: the host may still map it; it must not be freed
+ * (leak it).
  */
 int hvg_vmbus_gpadl_teardown(struct hvg_vmbus_channel *chan, u32 handle);
 

@@ -7,7 +7,9 @@
 # UNLOAD_RESPONSE received"), never also logged as "unexpected
 # UNLOAD_RESPONSE ignored" (which it was while the notifier polled the
 # message slots and the handler's work raced it for the reply). A second
-# notification does nothing. Then the modules unload. Exit 0 on pass.
+# notification does nothing. Then the modules unload: the driver's close
+# sends nothing (the host closed everything at UNLOAD) and frees the rings
+# (no "leaked", no "not sent"). Exit 0 on pass.
 set -u
 
 mark="hvg-itest-46-vmbus-reboot-unload: start $$"
@@ -68,6 +70,10 @@ n=$(log | grep -c 'unexpected UNLOAD_RESPONSE')
 [ "$n" = 0 ] || fail "$n 'unexpected UNLOAD_RESPONSE' lines"
 n=$(log | grep -c 'hvg_vmbus: no [A-Z_]*RESPONSE')
 [ "$n" = 0 ] || fail "$n UNLOAD timeouts"
+# After UNLOAD's answer the host has closed the channels and dropped the
+# GPADLs (M10): closing sends nothing and frees the rings, never leaks them.
+n=$(log | grep -c 'not sent\|leaked\|no GPADL_TORNDOWN')
+[ "$n" = 0 ] || fail "$n close or teardown errors after UNLOAD"
 log | grep 'hvg_vmbus' | sed 's/^/  /' | tail -n 12
 echo "PASS"
 exit 0
