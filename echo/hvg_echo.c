@@ -60,7 +60,7 @@
 static unsigned int ring_size = HVG_ECHO_RING_SIZE;
 module_param(ring_size, uint, 0444);
 MODULE_PARM_DESC(ring_size,
-		 "Bytes of each ring of a channel, each way, header page included: a multiple of 4096, 8 KiB to 4 MiB (default 131072)");
+		 "Bytes of each ring of a channel, each way, header page included: a multiple of 4096, 8 KiB to 8 MiB (default 131072)");
 
 static unsigned int timeout_ms = 10000;
 module_param(timeout_ms, uint, 0644);
@@ -133,6 +133,13 @@ struct echo_chan {
 	atomic_t inflight;
 	atomic_long_t completions;	/* progress, for the timeouts */
 	wait_queue_head_t wq;		/* the sender waits for replies */
+	/*
+	 * The sender sleeps until fewer than @wake_below requests are in
+	 * flight; the callback wakes it only then (or for a sync reply,
+	 * @rx_sync, written by the callback only), not after every batch.
+	 */
+	int wake_below;
+	bool rx_sync;
 	struct echo_sync sync;
 	bool verify;			/* check checksums (run parameter) */
 
@@ -270,6 +277,7 @@ static void echo_reply(struct echo_chan *ec,
 	}
 	if (ctx == &ec->sync) {
 		echo_sync_reply(ec, desc, data, len);
+		ec->rx_sync = true;
 		atomic_long_inc(&ec->completions);
 		return;
 	}
@@ -389,9 +397,22 @@ static int echo_poll(struct hvg_vmbus_channel *chan, int budget)
 	}
 	hvg_vmbus_recv_end(chan);
 out:
-	/* wq_has_sleeper() has the barrier that pairs with the waiter's. */
-	if (wq_has_sleeper(&ec->wq))
-		wake_up(&ec->wq);
+	/*
+	 * wq_has_sleeper() has the barrier that pairs with the waiter's
+	 * set_current_state(): either the waiter sees the new @inflight, or
+	 * we see it on the queue. The read barrier orders that look at the
+	 * queue before the load of @wake_below, which the waiter stored with
+	 * a full barrier before it queued itself (echo_wait_inflight()), so
+	 * a waiter we see comes with its limit. (A wake-up missed anyway
+	 * would cost the waiter its 100 ms timeout, not the run.)
+	 */
+	if (wq_has_sleeper(&ec->wq)) {
+		smp_rmb();	/* the queue, then @wake_below (above) */
+		if (ec->rx_sync ||
+		    atomic_read(&ec->inflight) < READ_ONCE(ec->wake_below))
+			wake_up(&ec->wq);
+	}
+	ec->rx_sync = false;
 	return n;
 }
 
@@ -430,6 +451,8 @@ static int echo_wait_inflight(struct echo_chan *ec, int limit, bool drain)
 	long now;
 	int err;
 
+	/* Full barrier: stored before we queue ourselves (echo_poll()). */
+	smp_store_mb(ec->wake_below, limit);
 	for (;;) {
 		if (atomic_read(&ec->inflight) < limit)
 			return 0;
@@ -895,7 +918,12 @@ static int echo_thread(void *data)
 
 	for (i = 0; i < ec->target; i++) {
 		if (atomic_read(&ec->inflight) >= p->window) {
-			ret = echo_wait_inflight(ec, p->window, false);
+			/*
+			 * The window is full: wait until half of it has been
+			 * answered, then send a burst (a queue's low and high
+			 * watermarks), rather than one request per reply.
+			 */
+			ret = echo_wait_inflight(ec, p->window / 2 + 1, false);
 			if (ret)
 				break;
 		}
@@ -1448,6 +1476,7 @@ static const struct file_operations echo_run_fops = {
 static int echo_info_show(struct seq_file *m, void *unused)
 {
 	struct echo_dev *ed = m->private;
+	struct hvg_vmbus_chan_stats st;
 	unsigned int i;
 
 	if (mutex_lock_interruptible(&ed->run_lock))
@@ -1465,6 +1494,12 @@ static int echo_info_show(struct seq_file *m, void *unused)
 			   hvg_vmbus_chan_target_cpu(ec->chan),
 			   ec->open ? "open" : "closed", ec->life_packets,
 			   ec->life_bytes, ec->life_errors);
+		/* The core's counters of the channel, since its offer. */
+		hvg_vmbus_chan_stats(ec->chan, &st);
+		seq_printf(m, "  vmbus: packets_in %llu bytes_in %llu packets_out %llu bytes_out %llu signals %llu interrupts %llu ring_full %llu polls %llu malformed %llu oversized %llu\n",
+			   st.packets_in, st.bytes_in, st.packets_out,
+			   st.bytes_out, st.signals, st.interrupts,
+			   st.ring_full, st.polls, st.malformed, st.oversized);
 	}
 	mutex_unlock(&ed->run_lock);
 	return 0;
@@ -1481,9 +1516,9 @@ static int echo_probe(struct hvg_vmbus_device *hdev,
 	unsigned int i;
 	int ret;
 
-	if (ring_size < 2 * PAGE_SIZE || ring_size > SZ_4M ||
+	if (ring_size < 2 * PAGE_SIZE || ring_size > SZ_8M ||
 	    ring_size % PAGE_SIZE) {
-		dev_err(&hdev->dev, "ring_size %u is not a multiple of 4096 from 8 KiB to 4 MiB\n",
+		dev_err(&hdev->dev, "ring_size %u is not a multiple of 4096 from 8 KiB to 8 MiB\n",
 			ring_size);
 		return -EINVAL;
 	}
@@ -1512,6 +1547,7 @@ static int echo_probe(struct hvg_vmbus_device *hdev,
 		ec->index = i;
 		spin_lock_init(&ec->req_lock);
 		init_waitqueue_head(&ec->wq);
+		ec->wake_below = INT_MAX;
 		atomic_set(&ec->inflight, 0);
 	}
 	ed->chans[0].chan = hdev->channel;

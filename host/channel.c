@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) "hvg_loophost: " fmt
 
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
@@ -156,9 +157,33 @@ module_param_named(linger_us, hvg_lh_linger_us, uint, 0644);
 MODULE_PARM_DESC(linger_us,
 		 "Microseconds a channel's work keeps polling an emptied ring before it unmasks the guest's signals (default 0 = never, at most 1000)");
 
-/* Poll the outbound ring for up to linger_us; true if a packet came. */
+/*
+ * After a batch leaves the ring empty, the work also sleeps poll_defer_us
+ * and looks again, up to poll_defer_polls times, still masked, before it
+ * unmasks: a host's interrupt moderation. A guest that streams (writes its
+ * next requests while the host answers the last ones) then never needs to
+ * signal, at the cost of up to poll_defer_us of latency for a request
+ * that comes in the window. The CPU is free while the work sleeps.
+ */
+static unsigned int hvg_lh_poll_defer_us = 50;
+module_param_named(poll_defer_us, hvg_lh_poll_defer_us, uint, 0644);
+MODULE_PARM_DESC(poll_defer_us,
+		 "Microseconds a channel's work sleeps between looks at an emptied ring before it unmasks the guest's signals (0 = unmask at once, at most 1000; default 50)");
+
+static unsigned int hvg_lh_poll_defer_polls = 8;
+module_param_named(poll_defer_polls, hvg_lh_poll_defer_polls, uint, 0644);
+MODULE_PARM_DESC(poll_defer_polls,
+		 "Looks at an emptied ring, poll_defer_us apart, before a channel's work unmasks the guest's signals (at most 100; default 8)");
+
+/*
+ * Poll the outbound ring: spinning for up to linger_us, then sleeping as
+ * poll_defer_us and poll_defer_polls say. True if a packet came; false if
+ * none came or the channel is closing.
+ */
 static bool hvg_lh_chan_linger(struct hvg_lh_channel *ch)
 {
+	unsigned int us = min(READ_ONCE(hvg_lh_poll_defer_us), 1000U);
+	unsigned int polls = min(READ_ONCE(hvg_lh_poll_defer_polls), 100U);
 	u64 end = ktime_get_ns() +
 		  (u64)min(READ_ONCE(hvg_lh_linger_us), 1000U) * NSEC_PER_USEC;
 	int ret;
@@ -166,9 +191,17 @@ static bool hvg_lh_chan_linger(struct hvg_lh_channel *ch)
 	for (;;) {
 		ret = hvg_ring_read_begin(&ch->rx);
 		if (ret || ktime_get_ns() >= end)
-			return ret > 0;
+			break;
 		cpu_relax();
 	}
+	while (!ret && us && polls--) {
+		usleep_range(us, us + us / 4);
+		/* Closing waits for this run (cancel_work_sync()). */
+		if (READ_ONCE(ch->state) != HVG_LH_CH_OPEN)
+			return false;
+		ret = hvg_ring_read_begin(&ch->rx);
+	}
+	return ret > 0;
 }
 
 /* Send the guest the event the batch's first reply asked for. */
@@ -235,8 +268,7 @@ static void hvg_lh_chan_work(struct work_struct *work)
 			queue_work(ch->srv->wq, &ch->work);
 			return;
 		}
-		if (budget < HVG_LH_CHAN_BUDGET && READ_ONCE(hvg_lh_linger_us) &&
-		    hvg_lh_chan_linger(ch))
+		if (budget < HVG_LH_CHAN_BUDGET && hvg_lh_chan_linger(ch))
 			continue;
 		/* Unmask, and drain again what came in meanwhile. */
 		ret = hvg_ring_mask_end(&ch->rx);

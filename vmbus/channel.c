@@ -64,7 +64,27 @@ static const char * const hvg_chan_stat_names[HVG_CHAN_ST_NR] = {
 	[HVG_CHAN_ST_MALFORMED] = "malformed",
 	[HVG_CHAN_ST_OVERSIZED] = "oversized",
 	[HVG_CHAN_ST_POLLS] = "polls",
+	[HVG_CHAN_ST_DEFERRED] = "deferred_polls",
 };
+
+/*
+ * Interrupt deferral, as NAPI's napi_defer_hard_irqs with
+ * gro_flush_timeout: when a poll leaves the inbound ring empty, the
+ * interrupt stays masked and a timer polls again after irq_defer_us; only
+ * after irq_defer_polls polls in a row found nothing is it unmasked. A
+ * host that keeps writing then needs no signal at all (it signals only an
+ * unmasked, empty ring), at the cost of up to irq_defer_us of latency for
+ * a packet that comes while the ring is masked. 0 turns it off.
+ */
+static unsigned int hvg_irq_defer_us = 50;
+module_param_named(irq_defer_us, hvg_irq_defer_us, uint, 0644);
+MODULE_PARM_DESC(irq_defer_us,
+		 "Microseconds between the polls of a channel whose inbound interrupt stays masked after it ran dry (0: unmask at once; at most 10000; default 50)");
+
+static unsigned int hvg_irq_defer_polls = 8;
+module_param_named(irq_defer_polls, hvg_irq_defer_polls, uint, 0644);
+MODULE_PARM_DESC(irq_defer_polls,
+		 "Empty timer polls before a channel's inbound interrupt is unmasked again (0: unmask at once; default 8)");
 
 static void hvg_chan_count(struct hvg_vmbus_channel *c, enum hvg_chan_stat s)
 {
@@ -202,6 +222,16 @@ bool hvg_chan_on_reply(const struct hvg_chmsg *msg)
 
 static void hvg_chan_tasklet(struct tasklet_struct *t);
 
+/* The deferral timer: hard interrupt context, on the channel's CPU. */
+static enum hrtimer_restart hvg_chan_defer_fn(struct hrtimer *t)
+{
+	struct hvg_vmbus_channel *c = container_of(t, struct hvg_vmbus_channel,
+						   defer_timer);
+
+	tasklet_schedule(&c->tasklet);
+	return HRTIMER_NORESTART;
+}
+
 struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 {
 	struct hvg_vmbus_channel *c;
@@ -221,6 +251,8 @@ struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 	mutex_init(&c->lock);
 	c->state = HVG_CHAN_CLOSED;
 	tasklet_setup(&c->tasklet, hvg_chan_tasklet);
+	hrtimer_init(&c->defer_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+	c->defer_timer.function = hvg_chan_defer_fn;
 	init_waitqueue_head(&c->writable_wq);
 
 	/*
@@ -251,6 +283,7 @@ static void hvg_chan_release(struct kref *ref)
 	 * for every such reader, then for the tasklet.
 	 */
 	synchronize_rcu();
+	hrtimer_cancel(&c->defer_timer);
 	tasklet_kill(&c->tasklet);
 	/* A sub-channel holds its primary (see bus.c). */
 	if (c->primary)
@@ -425,6 +458,7 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 {
 	struct hvg_vmbus_channel *c = from_tasklet(c, t, tasklet);
 	struct hvg_ring *in = &c->rings.in;
+	unsigned int defer_us;
 	int n, avail;
 
 	/* Acquire: pairs with the release in open; the rings are set up. */
@@ -459,7 +493,20 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 	}
 	if (n >= c->budget) {
 		/* Maybe more: run again after other softirq work. */
+		c->defer_left = READ_ONCE(hvg_irq_defer_polls);
 		tasklet_schedule(&c->tasklet);
+		return;
+	}
+	/* Ran dry: stay masked and poll again soon (see irq_defer_us). */
+	defer_us = min(READ_ONCE(hvg_irq_defer_us), 10000U);
+	if (n > 0)
+		c->defer_left = READ_ONCE(hvg_irq_defer_polls);
+	else if (c->defer_left)
+		c->defer_left--;
+	if (defer_us && c->defer_left) {
+		hvg_chan_count(c, HVG_CHAN_ST_DEFERRED);
+		hrtimer_start(&c->defer_timer, ns_to_ktime((u64)defer_us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_PINNED);
 		return;
 	}
 	avail = hvg_ring_mask_end(in);
@@ -745,6 +792,11 @@ EXPORT_SYMBOL_GPL(hvg_vmbus_recv_end);
 /* Free the rings, or leak them if the host may still map them. */
 static void hvg_chan_drop_rings(struct hvg_vmbus_channel *c, int teardown_err)
 {
+	/* Keep the counts of this open for hvg_vmbus_chan_stats(). */
+	c->closed_pkts_in += c->rings.in.stats.packets;
+	c->closed_bytes_in += c->rings.in.stats.bytes;
+	c->closed_pkts_out += c->rings.out.stats.packets;
+	c->closed_bytes_out += c->rings.out.stats.bytes;
 	if (teardown_err) {
 		pr_err("%s: relid %u: ring GPADL %#x not torn down (%d): %u ring pages leaked, the host may still map them\n",
 		       hvg_chan_name(c), c->offer.child_relid, c->ring_gpadl,
@@ -823,6 +875,7 @@ int hvg_vmbus_chan_open(struct hvg_vmbus_channel *chan,
 					  chan->target_cpu);
 	chan->poll = p->poll;
 	chan->budget = p->budget ? p->budget : 64;
+	chan->defer_left = 0;
 	chan->poll_taken = false;
 	chan->pending_set = false;
 	clear_bit(HVG_CHAN_F_BROKEN, &chan->flags);
@@ -898,12 +951,23 @@ void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan)
 	}
 	/* Stop the callback: the tasklet returns early once not OPEN. */
 	WRITE_ONCE(chan->state, HVG_CHAN_CLOSING);
+	/*
+	 * The tasklet arms the timer only while OPEN: a run that saw OPEN
+	 * before the store above may still arm it, so cancel it again once
+	 * tasklet_kill() has waited for that run. A tasklet run that the
+	 * timer scheduled in between returns at once (not OPEN).
+	 */
+	hrtimer_cancel(&chan->defer_timer);
 	tasklet_kill(&chan->tasklet);
+	hrtimer_cancel(&chan->defer_timer);
 	wake_up_all(&chan->writable_wq);
 
 	rescinded = test_bit(HVG_CHAN_F_RESCINDED, &chan->flags);
-	if (!rescinded) {
-		/* The host ignores CLOSECHANNEL after a rescind (M9). */
+	/*
+	 * The host ignores CLOSECHANNEL after a rescind (M9), and has
+	 * closed every channel itself once it answered UNLOAD (M10).
+	 */
+	if (!rescinded && !hvg_vmbus_host_released()) {
 		msg = kmalloc(sizeof(*msg), GFP_KERNEL);
 		err = msg ? hvg_chmsg_build_close(msg, chan->offer.child_relid)
 			  : -ENOMEM;
@@ -1024,6 +1088,36 @@ out_free:
 	return err;
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_chan_set_target_cpu);
+
+void hvg_vmbus_chan_stats(struct hvg_vmbus_channel *chan,
+			  struct hvg_vmbus_chan_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	/* The lock keeps the rings from being freed (or set up) meanwhile. */
+	mutex_lock(&chan->lock);
+	st->packets_in = chan->closed_pkts_in;
+	st->bytes_in = chan->closed_bytes_in;
+	st->packets_out = chan->closed_pkts_out;
+	st->bytes_out = chan->closed_bytes_out;
+	if (chan->state != HVG_CHAN_CLOSED && chan->rings.pages) {
+		/*
+		 * Written by the tasklet (in) and the sender (out) without a
+		 * lock; a 64-bit load is whole on the 64-bit kernels built.
+		 */
+		st->packets_in += READ_ONCE(chan->rings.in.stats.packets);
+		st->bytes_in += READ_ONCE(chan->rings.in.stats.bytes);
+		st->packets_out += READ_ONCE(chan->rings.out.stats.packets);
+		st->bytes_out += READ_ONCE(chan->rings.out.stats.bytes);
+	}
+	mutex_unlock(&chan->lock);
+	st->signals = atomic64_read(&chan->stats[HVG_CHAN_ST_EVENTS]);
+	st->interrupts = atomic64_read(&chan->stats[HVG_CHAN_ST_INTERRUPTS]);
+	st->ring_full = atomic64_read(&chan->stats[HVG_CHAN_ST_OUT_FULL_TOTAL]);
+	st->polls = atomic64_read(&chan->stats[HVG_CHAN_ST_POLLS]);
+	st->malformed = atomic64_read(&chan->stats[HVG_CHAN_ST_MALFORMED]);
+	st->oversized = atomic64_read(&chan->stats[HVG_CHAN_ST_OVERSIZED]);
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_chan_stats);
 
 /* ---------------------------------------------------------------------
  * Identity.

@@ -26,6 +26,7 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -73,6 +74,7 @@ enum hvg_chan_stat {
 	HVG_CHAN_ST_MALFORMED,		/* malformed inbound packets/indices */
 	HVG_CHAN_ST_OVERSIZED,		/* packets over the caller's buffer */
 	HVG_CHAN_ST_POLLS,		/* receive callback calls */
+	HVG_CHAN_ST_DEFERRED,		/* polls left to the timer, masked */
 	HVG_CHAN_ST_NR
 };
 
@@ -132,6 +134,15 @@ struct hvg_vmbus_channel {
 
 	/* Receive: the tasklet runs on the CPU that took the event. */
 	struct tasklet_struct tasklet;
+	/*
+	 * Interrupt deferral (channel.c, "irq_defer_us"): while the inbound
+	 * ring stays masked after a poll, this timer schedules the tasklet
+	 * again; @defer_left counts the empty polls left before unmasking.
+	 * Both are used by the tasklet only (and the timer, which only
+	 * schedules the tasklet).
+	 */
+	struct hrtimer defer_timer;
+	unsigned int defer_left;
 	bool poll_taken;		/* driver polls (HVG_VMBUS_POLL_TAKEN) */
 	bool pending_set;		/* writer set pending_send_sz */
 	wait_queue_head_t writable_wq;	/* hvg_vmbus_chan_wait_writable() */
@@ -150,6 +161,9 @@ struct hvg_vmbus_channel {
 	struct hvg_chan_kobj *kobj;	/* channels/<relid>, or NULL */
 	struct dentry *debugfs;
 	atomic64_t stats[HVG_CHAN_ST_NR];
+	/* Ring packet and byte counts of earlier opens (@lock). */
+	u64 closed_pkts_in, closed_bytes_in;
+	u64 closed_pkts_out, closed_bytes_out;
 };
 
 /* --- connection.c: what the bus and the channels use ------------------ */
@@ -163,6 +177,14 @@ u32 hvg_vmbus_version(void);
  * error.
  */
 int hvg_vmbus_post(const struct hvg_chmsg_buf *msg);
+
+/*
+ * True once the host answered UNLOAD on this connection (reboot notifier,
+ * panic, module exit): it has dropped every channel, GPADL and relid
+ * (hyperv-abi-behaviour.md M10), so nothing needs closing or tearing down
+ * and no ring or buffer is still mapped by it. Any context.
+ */
+bool hvg_vmbus_host_released(void);
 
 /* The backend; valid while connected. */
 struct hvg_hv_backend *hvg_vmbus_backend(void);

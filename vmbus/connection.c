@@ -15,8 +15,16 @@
  * The connect path (module load) and the disconnect path (module unload)
  * send one request at a time and wait, bounded by the timeout_ms module
  * parameter, for the one reply type they expect: VERSION_RESPONSE,
- * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE. The panic and reboot notifiers
- * send UNLOAD without sleeping and poll the message slots for the answer.
+ * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE. The reboot notifier (process
+ * context: reboot, power off, kexec) takes the same sleeping path. Only the
+ * panic notifier sends UNLOAD without sleeping and polls the message slots
+ * for the answer.
+ *
+ * UNLOAD_RESPONSE has exactly one owner: the path that sent UNLOAD. The
+ * sleeping path waits for it as its expected reply (@expect); the panic
+ * path polls for it, and when the handler's work parses it first (on a
+ * CPU that still takes interrupts) the work only hands it to the poller
+ * through @unload_seen. Anywhere else it is unexpected, and logged so.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -150,6 +158,11 @@ struct hvg_vmbus_rx {
  * @state are also read without @lock (READ_ONCE) by hvg_vmbus_post() and
  * the panic path, which must not sleep or take it.
  */
+/* Who sent UNLOAD (hvg_vmbus_conn.unloaded); the first one wins. */
+#define HVG_UNLOAD_NONE		0
+#define HVG_UNLOAD_WAITED	1	/* module exit or reboot: sleeping */
+#define HVG_UNLOAD_POLLED	2	/* panic: polling the slots */
+
 struct hvg_vmbus_conn {
 	struct hvg_hv_backend *hv;
 	struct workqueue_struct *wq;
@@ -157,11 +170,18 @@ struct hvg_vmbus_conn {
 	spinlock_t rx_lock;		/* guards @rx_list */
 	struct list_head rx_list;
 	struct dentry *debugfs;
+	struct dentry *debugfs_reboot;	/* reboot_notify, while connected */
 	struct page *monitor[2];	/* host-to-guest, guest-to-host */
 	struct page *int_page;		/* versions below 5.0 (M2) */
 	bool pages_leaked;		/* UNLOAD unanswered: host may map them */
-	atomic_t unload_seen;		/* UNLOAD_RESPONSE arrived */
-	atomic_t unloaded;		/* UNLOAD sent from panic or reboot */
+	/*
+	 * UNLOAD_RESPONSE came on this connection: the host has dropped
+	 * every channel, GPADL and relid (M10). Set once (WRITE_ONCE),
+	 * cleared at connect; read by close and GPADL teardown.
+	 */
+	bool host_released;
+	atomic_t unload_seen;		/* panic path: UNLOAD_RESPONSE arrived */
+	atomic_t unloaded;		/* UNLOAD sent: HVG_UNLOAD_* */
 
 	struct mutex lock;	/* guards @state .. @reply */
 	enum hvg_vmbus_state state;
@@ -277,8 +297,6 @@ static void hvg_vmbus_handle(struct hvg_vmbus_conn *c,
 				    rx->len, hvg_chmsg_errname(err));
 		goto out;
 	}
-	if (msg->type == HVG_CHMSG_UNLOAD_RESPONSE)
-		atomic_set(&c->unload_seen, 1);
 	if (c->expect && msg->type == c->expect) {
 		/* The reply the connect or disconnect path waits for. */
 		c->reply = *msg;
@@ -288,6 +306,16 @@ static void hvg_vmbus_handle(struct hvg_vmbus_conn *c,
 		goto out;
 	}
 	mutex_unlock(&c->lock);
+
+	/*
+	 * Not waited for: the panic path's poller owns it if it sent UNLOAD
+	 * (see the top of this file).
+	 */
+	if (msg->type == HVG_CHMSG_UNLOAD_RESPONSE &&
+	    atomic_read(&c->unloaded) == HVG_UNLOAD_POLLED) {
+		atomic_set(&c->unload_seen, 1);
+		goto out;
+	}
 
 	/* Channel messages: handled without @lock (they post and wait). */
 	switch (msg->type) {
@@ -526,8 +554,9 @@ static void hvg_vmbus_unload(struct hvg_vmbus_conn *c)
 			v & 0xffff);
 		return;
 	}
-	if (atomic_xchg(&c->unloaded, 1)) {
-		/* The reboot notifier did it already. */
+	if (atomic_cmpxchg(&c->unloaded, HVG_UNLOAD_NONE,
+			   HVG_UNLOAD_WAITED) != HVG_UNLOAD_NONE) {
+		/* The reboot or panic notifier did it already. */
 		hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
 		return;
 	}
@@ -539,6 +568,8 @@ static void hvg_vmbus_unload(struct hvg_vmbus_conn *c)
 	if (!err)
 		err = hvg_vmbus_request(c, c->msg_conn_id, msg,
 					HVG_CHMSG_UNLOAD_RESPONSE, v, reply);
+	if (!err)
+		WRITE_ONCE(c->host_released, true);
 	hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
 	if (!err)
 		pr_info("disconnected: UNLOAD_RESPONSE received\n");
@@ -644,6 +675,11 @@ unsigned long *hvg_vmbus_int_page_out(void)
  * messages get a second, longer backoff here: sleeping, doubling from 1 ms
  * to 64 ms, bounded by timeout_ms in all.
  */
+bool hvg_vmbus_host_released(void)
+{
+	return READ_ONCE(hvg_vmbus_conn.host_released);
+}
+
 int hvg_vmbus_post(const struct hvg_chmsg_buf *msg)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
@@ -721,7 +757,8 @@ static void hvg_vmbus_unload_nosleep(struct hvg_vmbus_conn *c)
 	if (READ_ONCE(c->state) != HVG_VMBUS_CONNECTED ||
 	    READ_ONCE(c->version) < HVG_VMBUS_VERSION_3_0)
 		return;
-	if (atomic_xchg(&c->unloaded, 1))
+	if (atomic_cmpxchg(&c->unloaded, HVG_UNLOAD_NONE,
+			   HVG_UNLOAD_POLLED) != HVG_UNLOAD_NONE)
 		return;
 	WRITE_ONCE(c->state, HVG_VMBUS_UNLOADING);
 	err = hvg_chmsg_build_unload(&msg, c->version);
@@ -735,6 +772,7 @@ static void hvg_vmbus_unload_nosleep(struct hvg_vmbus_conn *c)
 	}
 	for (ms = 0; ms < READ_ONCE(hvg_vmbus_timeout_ms); ms++) {
 		if (hvg_vmbus_poll_unload(c)) {
+			WRITE_ONCE(c->host_released, true);
 			WRITE_ONCE(c->state, HVG_VMBUS_DISCONNECTED);
 			pr_emerg("UNLOAD_RESPONSE received\n");
 			return;
@@ -761,14 +799,47 @@ static struct notifier_block hvg_vmbus_panic_nb = {
 static int hvg_vmbus_reboot_event(struct notifier_block *nb,
 				  unsigned long event, void *unused)
 {
+	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
+
 	/*
 	 * Reboot, halt, power off and kexec: the next kernel may connect
-	 * again (M10). Polled as in a panic: the handler's work may not run
-	 * any more at this stage.
+	 * again (M10). The reboot notifiers are a blocking chain that runs
+	 * before device shutdown, with interrupts and workqueues working:
+	 * UNLOAD takes the module-exit path, which waits (bounded) for its
+	 * reply. (Polling the slots here as well raced the handler's work
+	 * for the reply, which then logged it as unexpected.)
 	 */
-	hvg_vmbus_unload_nosleep(&hvg_vmbus_conn);
+	if (READ_ONCE(c->state) == HVG_VMBUS_CONNECTED)
+		hvg_vmbus_unload(c);
 	return NOTIFY_DONE;
 }
+
+/*
+ * debugfs hvguest/vmbus/reboot_notify: writing 1 runs the reboot notifier
+ * as a power off would (for the integration test of that path); the bus
+ * is then disconnected until hvg_vmbus is loaded again.
+ */
+static ssize_t hvg_vmbus_reboot_notify_write(struct file *file,
+					     const char __user *ubuf,
+					     size_t len, loff_t *ppos)
+{
+	bool yes;
+	int err;
+
+	err = kstrtobool_from_user(ubuf, len, &yes);
+	if (err)
+		return err;
+	if (yes)
+		hvg_vmbus_reboot_event(NULL, SYS_POWER_OFF, NULL);
+	return len;
+}
+
+static const struct file_operations hvg_vmbus_reboot_notify_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hvg_vmbus_reboot_notify_write,
+	.llseek = noop_llseek,
+};
 
 static struct notifier_block hvg_vmbus_reboot_nb = {
 	.notifier_call = hvg_vmbus_reboot_event,
@@ -839,6 +910,7 @@ int hvg_vmbus_connect(struct hvg_hv_backend *hv)
 	c->expect = 0;
 	atomic_set(&c->unload_seen, 0);
 	atomic_set(&c->unloaded, 0);
+	WRITE_ONCE(c->host_released, false);
 	for (i = 0; i < HVG_VMBUS_ST_NR; i++)
 		atomic_long_set(&c->stats[i], 0);
 	INIT_WORK(&c->rx_work, hvg_vmbus_rx_work);
@@ -896,6 +968,9 @@ int hvg_vmbus_connect(struct hvg_hv_backend *hv)
 	atomic_notifier_chain_register(&panic_notifier_list,
 				       &hvg_vmbus_panic_nb);
 	register_reboot_notifier(&hvg_vmbus_reboot_nb);
+	c->debugfs_reboot = debugfs_create_file("reboot_notify", 0200,
+						hvg_vmbus_debugfs_root(), c,
+						&hvg_vmbus_reboot_notify_fops);
 	return 0;
 
 err_handler:
@@ -921,6 +996,9 @@ void hvg_vmbus_disconnect(void)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
 
+	/* On return no write of reboot_notify runs any more. */
+	debugfs_remove(c->debugfs_reboot);
+	c->debugfs_reboot = NULL;
 	unregister_reboot_notifier(&hvg_vmbus_reboot_nb);
 	atomic_notifier_chain_unregister(&panic_notifier_list,
 					 &hvg_vmbus_panic_nb);

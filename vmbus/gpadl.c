@@ -148,6 +148,9 @@ int hvg_vmbus_gpadl_teardown(struct hvg_vmbus_channel *chan, u32 handle)
 	struct hvg_chmsg_buf *msg;
 	int err;
 
+	/* After UNLOAD's answer the host has dropped every GPADL (M10). */
+	if (hvg_vmbus_host_released())
+		return 0;
 	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
 	w = kmalloc(sizeof(*w), GFP_KERNEL);
 	if (!msg || !w) {
@@ -173,6 +176,9 @@ int hvg_vmbus_gpadl_teardown(struct hvg_vmbus_channel *chan, u32 handle)
 		goto out;
 	}
 	err = hvg_chan_waiter_wait(w);
+	/* UNLOAD answered while we waited: the GPADL went with it (M10). */
+	if (err && hvg_vmbus_host_released())
+		err = 0;
 	if (err)
 		pr_err("%s: relid %u: no GPADL_TORNDOWN for %#x within %u ms (timeout_ms): the buffer must stay allocated\n",
 		       hvg_gpadl_devname(chan), relid, handle,

@@ -195,6 +195,9 @@ int hvg_vmbus_chan_open(struct hvg_vmbus_channel *chan,
  * ignores CLOSECHANNEL and answers GPADL_TEARDOWN at once (hyperv-abi-
  * behaviour.md M9); the rings are still freed only after that answer. If
  * the teardown times out the rings are leaked, never freed (logged).
+ * Once the host has answered UNLOAD (the reboot notifier ran) it has
+ * closed every channel and dropped every GPADL itself (M10): then nothing
+ * is sent and the rings are freed.
  * Close sub-channels before their primary. Process context; never fails.
  */
 void hvg_vmbus_chan_close(struct hvg_vmbus_channel *chan);
@@ -305,6 +308,51 @@ void hvg_vmbus_recv_end(struct hvg_vmbus_channel *chan);
  */
 bool hvg_vmbus_chan_poll_done(struct hvg_vmbus_channel *chan);
 
+/**
+ * struct hvg_vmbus_chan_stats - a channel's counters
+ * @packets_in: packets read from the inbound ring (host to guest)
+ * @bytes_in: their bytes as the ring counts them (len8 * 8: descriptor,
+ *	payload and padding; the trailer not included)
+ * @packets_out: packets written to the outbound ring (guest to host)
+ * @bytes_out: their bytes, counted the same way
+ * @signals: signals sent to the host (outbound empty to non-empty, and
+ *	inbound pending_send_sz crossings): sysfs "events"
+ * @interrupts: channel interrupts (event flags) taken from the host:
+ *	sysfs "interrupts"
+ * @ring_full: sends refused with -EAGAIN because the outbound ring was
+ *	full: sysfs "out_full_total"
+ * @polls: calls of the receive callback
+ * @malformed: malformed inbound packets or ring indices
+ * @oversized: inbound packets dropped as longer than the reader's buffer
+ *
+ * Every counter runs from the offer on: the packet and byte counts of
+ * earlier opens are kept when the channel closes.
+ */
+struct hvg_vmbus_chan_stats {
+	u64 packets_in;
+	u64 bytes_in;
+	u64 packets_out;
+	u64 bytes_out;
+	u64 signals;
+	u64 interrupts;
+	u64 ring_full;
+	u64 polls;
+	u64 malformed;
+	u64 oversized;
+};
+
+/**
+ * hvg_vmbus_chan_stats() - read a channel's counters
+ * @chan: a channel of the caller's device, open or not
+ * @st: filled in
+ *
+ * Process context (it takes the channel's lock), not from the channel's
+ * callback. The counters are read one at a time while the channel may be
+ * busy: each is exact as of its read, not all as of one instant.
+ */
+void hvg_vmbus_chan_stats(struct hvg_vmbus_channel *chan,
+			  struct hvg_vmbus_chan_stats *st);
+
 /* Identity and state, for drivers and logs. */
 struct hvg_vmbus_device *hvg_vmbus_chan_device(struct hvg_vmbus_channel *chan);
 u32 hvg_vmbus_chan_relid(struct hvg_vmbus_channel *chan);
@@ -391,8 +439,10 @@ int hvg_vmbus_gpadl_create(struct hvg_vmbus_channel *chan, void *buf,
  *
  * Sends GPADL_TEARDOWN and waits for GPADL_TORNDOWN, also after a rescind
  * (the host then answers at once). Process context.
- * Return: 0: the buffer may be freed. -ETIMEDOUT or -EIO: the host may
- * still map it; it must not be freed (leak it).
+ * Return: 0: the buffer may be freed (also at once, nothing sent, once
+ * the host has answered UNLOAD: it then dropped every GPADL, M10).
+ * -ETIMEDOUT or -EIO: the host may still map it; it must not be freed
+ * (leak it).
  */
 int hvg_vmbus_gpadl_teardown(struct hvg_vmbus_channel *chan, u32 handle);
 
