@@ -18,6 +18,7 @@
 
 #include <linux/delay.h>
 #include <linux/kernel.h>
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
@@ -163,7 +164,8 @@ MODULE_PARM_DESC(linger_us,
  * unmasks: a host's interrupt moderation. A guest that streams (writes its
  * next requests while the host answers the last ones) then never needs to
  * signal, at the cost of up to poll_defer_us of latency for a request
- * that comes in the window. The CPU is free while the work sleeps.
+ * that comes in the window. The CPU is free while the work sleeps. Off
+ * with low-resolution timers (hrtimer_resolution above poll_defer_us).
  */
 static unsigned int hvg_lh_poll_defer_us = 50;
 module_param_named(poll_defer_us, hvg_lh_poll_defer_us, uint, 0644);
@@ -188,6 +190,9 @@ static bool hvg_lh_chan_linger(struct hvg_lh_channel *ch)
 		  (u64)min(READ_ONCE(hvg_lh_linger_us), 1000U) * NSEC_PER_USEC;
 	int ret;
 
+	/* With low-resolution timers each sleep would last a whole tick. */
+	if ((u64)us * NSEC_PER_USEC < hrtimer_resolution)
+		us = 0;
 	for (;;) {
 		ret = hvg_ring_read_begin(&ch->rx);
 		if (ret || ktime_get_ns() >= end)

@@ -74,7 +74,8 @@ static const char * const hvg_chan_stat_names[HVG_CHAN_ST_NR] = {
  * after irq_defer_polls polls in a row found nothing is it unmasked. A
  * host that keeps writing then needs no signal at all (it signals only an
  * unmasked, empty ring), at the cost of up to irq_defer_us of latency for
- * a packet that comes while the ring is masked. 0 turns it off.
+ * a packet that comes while the ring is masked. 0 turns it off; so do
+ * low-resolution timers (hrtimer_resolution above irq_defer_us).
  */
 static unsigned int hvg_irq_defer_us = 50;
 module_param_named(irq_defer_us, hvg_irq_defer_us, uint, 0644);
@@ -497,8 +498,14 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 		tasklet_schedule(&c->tasklet);
 		return;
 	}
-	/* Ran dry: stay masked and poll again soon (see irq_defer_us). */
+	/*
+	 * Ran dry: stay masked and poll again soon (see irq_defer_us), unless
+	 * the timer cannot fire that soon (low-resolution timers: a whole
+	 * tick per poll would add milliseconds to every reply).
+	 */
 	defer_us = min(READ_ONCE(hvg_irq_defer_us), 10000U);
+	if ((u64)defer_us * NSEC_PER_USEC < hrtimer_resolution)
+		defer_us = 0;
 	if (n > 0)
 		c->defer_left = READ_ONCE(hvg_irq_defer_polls);
 	else if (c->defer_left)
