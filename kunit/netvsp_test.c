@@ -1045,15 +1045,15 @@ static void netvsp_lso_segments(struct kunit *test)
 		th = (const void *)(got + ETH_HLEN + 20);
 		KUNIT_EXPECT_EQ(test, ntohs(ip->tot_len), 40 + seglen);
 		KUNIT_EXPECT_EQ(test, ntohs(ip->id), 0x1000 + i);
-		KUNIT_EXPECT_EQ(test, ip_fast_csum(ip, 5), (__sum16)0);
+		KUNIT_EXPECT_EQ(test, (__force u16)ip_fast_csum(ip, 5), 0);
 		KUNIT_EXPECT_EQ(test, ntohl(th->seq), 1000 + i * mss);
 		KUNIT_EXPECT_EQ(test, !!(got[ETH_HLEN + 20 + 13] & 0x08), i == 2);
-		KUNIT_EXPECT_EQ(test,
+		KUNIT_EXPECT_EQ(test, (__force u16)
 				csum_tcpudp_magic(ip->saddr, ip->daddr,
 						  20 + seglen, IPPROTO_TCP,
 						  csum_partial(th, 20 + seglen,
 							       0)),
-				(__sum16)0);
+				0);
 		KUNIT_EXPECT_EQ(test, memcmp(got + hdr, frame + hdr + i * mss,
 					     seglen), 0);
 		nt_rx_done(&b->q[0], tid);
