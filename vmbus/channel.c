@@ -25,10 +25,12 @@
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <hvguest/compat.h>
 #include <hvguest/hypercall.h>
 
 #include "channel.h"
@@ -252,8 +254,8 @@ struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 	mutex_init(&c->lock);
 	c->state = HVG_CHAN_CLOSED;
 	tasklet_setup(&c->tasklet, hvg_chan_tasklet);
-	hrtimer_init(&c->defer_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
-	c->defer_timer.function = hvg_chan_defer_fn;
+	hvg_compat_hrtimer_setup(&c->defer_timer, hvg_chan_defer_fn,
+				 CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	init_waitqueue_head(&c->writable_wq);
 
 	/*
