@@ -68,37 +68,58 @@ struct hvg_lh_gpadl *hvg_lh_chan_gpadl(struct hvg_lh_channel *ch, u32 handle)
 	return NULL;
 }
 
-/* Set the channel's event flag for the guest (SINT 2 of its target VP). */
+/*
+ * Set the channel's event flag for the guest (SINT 2 of its target VP). A
+ * server without a SynIC model (the KUnit harnesses) has nobody to signal.
+ */
 static void hvg_lh_chan_signal(struct hvg_lh_channel *ch)
 {
 	int ret;
 
+	if (!ch->srv->synic)
+		return;
 	ret = hvg_lh_synic_set_event(ch->srv->synic, READ_ONCE(ch->target_vp),
 				     HVG_VMBUS_MESSAGE_SINT, ch->relid);
 	if (ret >= 0)
 		hvg_lh_chan_count(ch, HVG_LH_CH_SIGNALS_OUT);
 }
 
-int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
-		     const void *data, u32 len)
+/*
+ * Write one packet of @nbufs pieces (the first @ext_len bytes extend the
+ * descriptor) to the guest's inbound ring of @ch. With @stall (a reply
+ * the channel's own work will send again when the service returns
+ * -EAGAIN) a full ring also asks the guest to signal once there is room
+ * (pending_send_sz). Without it (a notification or a receive, from any
+ * context) a full ring just refuses, and never touches the request for a
+ * signal that a stalled work depends on. Takes ch->tx_lock, which guards
+ * the ring and tx_pending.
+ */
+int hvg_lh_chan_sendv(struct hvg_lh_channel *ch, u16 type, u16 flags,
+		      u64 trans_id, u32 ext_len, const struct hvg_ring_buf *bufs,
+		      unsigned int nbufs, bool stall)
 {
-	u32 need = ALIGN(len + (u32)sizeof(struct hvg_vmpacket_desc), 8) +
-		   HVG_PKT_TRAILER_SIZE;
+	u32 need = sizeof(struct hvg_vmpacket_desc) + HVG_PKT_TRAILER_SIZE;
+	unsigned int i;
 	int ret;
 
+	for (i = 0; i < nbufs; i++)
+		need += bufs[i].len;
+	need = ALIGN(need, 8);
 	spin_lock_bh(&ch->tx_lock);
-	ret = hvg_ring_write(&ch->tx, type, 0, trans_id, data, len);
-	if (ret == -HVG_RING_E_FULL) {
+	ret = hvg_ring_writev(&ch->tx, type, flags, trans_id, ext_len, bufs,
+			      nbufs);
+	if (ret == -HVG_RING_E_FULL && stall) {
 		/*
 		 * Ask the guest to signal once @need bytes are free; if it
 		 * freed them meanwhile, the recheck finds them (ring.h).
 		 */
 		ch->tx_pending = true;
 		if (hvg_ring_set_pending(&ch->tx, need) > need)
-			ret = hvg_ring_write(&ch->tx, type, 0, trans_id, data,
-					     len);
+			ret = hvg_ring_writev(&ch->tx, type, flags, trans_id,
+					      ext_len, bufs, nbufs);
 	}
-	if (ret >= 0 && ch->tx_pending) {
+	/* Only the writer that waited clears the wait (see above). */
+	if (ret >= 0 && stall && ch->tx_pending) {
 		hvg_ring_set_pending(&ch->tx, 0);
 		ch->tx_pending = false;
 	}
@@ -110,8 +131,8 @@ int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
 	}
 	if (ret < 0) {
 		hvg_lh_chan_count(ch, HVG_LH_CH_DROPPED);
-		pr_warn_ratelimited("relid %u: cannot write a %u-byte packet to the guest: %d\n",
-				    ch->relid, len, ret);
+		pr_warn_ratelimited("%s relid %u: cannot write a %u-byte packet of type %u to the guest: %d\n",
+				    ch->svc->name, ch->relid, need, type, ret);
 		return ret;
 	}
 	hvg_lh_chan_count(ch, HVG_LH_CH_PKTS_OUT);
@@ -123,6 +144,15 @@ int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
 			hvg_lh_chan_signal(ch);
 	}
 	return 0;
+}
+
+int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
+		     const void *data, u32 len)
+{
+	struct hvg_ring_buf b = { data, len };
+
+	return hvg_lh_chan_sendv(ch, type, 0, trans_id, 0, &b, len ? 1 : 0,
+				 true);
 }
 
 /* Hand one packet to the service; false when it must wait for room. */

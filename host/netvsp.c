@@ -194,70 +194,6 @@ static void netvsp_bad(struct hvg_lh_channel *ch, const char *what, u32 val)
 }
 
 /*
- * Write one packet to the guest's inbound ring of @ch. @stall: a reply the
- * guest waits for, from the channel's own work; when the ring is full, ask
- * the guest to signal once there is room (pending_send_sz) and return
- * -EAGAIN. Without @stall (a receive, from any work) a full ring just
- * refuses. Takes ch->tx_lock, which guards the ring and tx_pending.
- */
-static int netvsp_write(struct hvg_lh_channel *ch, u16 type, u16 flags,
-			u64 tid, u32 ext_len, const struct hvg_ring_buf *bufs,
-			unsigned int nbufs, bool stall)
-{
-	u32 need = sizeof(struct hvg_vmpacket_desc) + HVG_PKT_TRAILER_SIZE;
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < nbufs; i++)
-		need += bufs[i].len;
-	need = ALIGN(need, 8);
-	spin_lock_bh(&ch->tx_lock);
-	ret = hvg_ring_writev(&ch->tx, type, flags, tid, ext_len, bufs, nbufs);
-	if (ret == -HVG_RING_E_FULL && stall) {
-		/* The recheck finds room the guest made meanwhile (ring.h). */
-		ch->tx_pending = true;
-		if (hvg_ring_set_pending(&ch->tx, need) > need)
-			ret = hvg_ring_writev(&ch->tx, type, flags, tid,
-					      ext_len, bufs, nbufs);
-	}
-	/*
-	 * Only the writer that waits clears the wait: a receive another NIC
-	 * wrote meanwhile must not cancel the guest's signal that the
-	 * stalled channel work depends on (its outbound ring stays masked).
-	 */
-	if (ret >= 0 && stall && ch->tx_pending) {
-		hvg_ring_set_pending(&ch->tx, 0);
-		ch->tx_pending = false;
-	}
-	spin_unlock_bh(&ch->tx_lock);
-
-	if (ret == -HVG_RING_E_FULL) {
-		hvg_lh_chan_count(ch, HVG_LH_CH_RING_FULL);
-		return ret;
-	}
-	if (ret < 0) {
-		hvg_lh_chan_count(ch, HVG_LH_CH_DROPPED);
-		pr_warn_ratelimited("net relid %u: cannot write a packet of type %u to the guest: %d\n",
-				    ch->relid, type, ret);
-		return ret;
-	}
-	hvg_lh_chan_count(ch, HVG_LH_CH_PKTS_OUT);
-	if (ret == HVG_RING_SIGNAL) {
-		/* In the channel's own work: one event at the batch's end. */
-		if (current_work() == &ch->work) {
-			ch->signal_deferred = true;
-		} else if (ch->srv->synic &&
-			   hvg_lh_synic_set_event(ch->srv->synic,
-						  READ_ONCE(ch->target_vp),
-						  HVG_VMBUS_MESSAGE_SINT,
-						  ch->relid) >= 0) {
-			hvg_lh_chan_count(ch, HVG_LH_CH_SIGNALS_OUT);
-		}
-	}
-	return 0;
-}
-
-/*
  * A completion (VM_PKT_COMP) of @tid. If the ring is full, it is kept and
  * sent when the same packet is served again (-EAGAIN makes the channel's
  * work do that once the guest made room): the request is never redone.
@@ -269,8 +205,8 @@ static int netvsp_complete(struct hvg_lh_channel *ch, u64 tid,
 	struct hvg_ring_buf b = { msg, len };
 	int ret;
 
-	ret = netvsp_write(ch, HVG_PKT_COMP, 0, tid, 0, &b, len ? 1 : 0,
-			   true);
+	ret = hvg_lh_chan_sendv(ch, HVG_PKT_COMP, 0, tid, 0, &b, len ? 1 : 0,
+				true);
 	if (ret == -EAGAIN) {
 		nc->comp_stalled = true;
 		nc->comp_tid = tid;
@@ -298,8 +234,10 @@ static int netvsp_complete_rndis(struct hvg_lh_channel *ch, u64 tid,
 		/* One more completion, of an id the guest never used. */
 		pr_info("net fault forged_completion: relid %u, id %#llx\n",
 			ch->relid, tid ^ 0x5a5a0000beefULL);
-		netvsp_write(ch, HVG_PKT_COMP, 0, tid ^ 0x5a5a0000beefULL, 0,
-			     &(struct hvg_ring_buf){ m.data, len }, 1, false);
+		hvg_lh_chan_sendv(ch, HVG_PKT_COMP, 0,
+				  tid ^ 0x5a5a0000beefULL, 0,
+				  &(struct hvg_ring_buf){ m.data, len }, 1,
+				  false);
 	}
 	return ret;
 }
@@ -458,9 +396,9 @@ static int netvsp_rx_commit(struct netvsp_nic *nic, unsigned int q, u32 slot,
 				gen << NETVSP_SLOT_GEN_SHIFT | q;
 	b[0] = (struct hvg_ring_buf){ &x, sizeof(x) };
 	b[1] = (struct hvg_ring_buf){ m.data, mlen };
-	ret = netvsp_write(ch, HVG_PKT_DATA_USING_XFER_PAGES,
-			   HVG_PKT_FLAG_COMPLETION_REQUESTED,
-			   (u64)gen << 32 | slot, sizeof(x), b, 2, false);
+	ret = hvg_lh_chan_sendv(ch, HVG_PKT_DATA_USING_XFER_PAGES,
+				HVG_PKT_FLAG_COMPLETION_REQUESTED,
+				(u64)gen << 32 | slot, sizeof(x), b, 2, false);
 	if (ret) {
 		netvsp_slot_put(nic, slot);
 		netvsp_count(nic, NETVSP_RX_RING_FULL, 1);
@@ -1164,7 +1102,7 @@ static void netvsp_on_subchannels(struct hvg_lh_channel *ch,
 	if (len < 0)
 		return;
 	b = (struct hvg_ring_buf){ r.data, len };
-	if (netvsp_write(ch, HVG_PKT_COMP, 0, trans_id, 0, &b, 1, false))
+	if (hvg_lh_chan_sendv(ch, HVG_PKT_COMP, 0, trans_id, 0, &b, 1, false))
 		pr_warn_ratelimited("net relid %u: SUBCHANNEL completion lost: ring full\n",
 				    ch->relid);
 	/* M37/M38: the send table, spread over the queues. */
@@ -1174,7 +1112,7 @@ static void netvsp_on_subchannels(struct hvg_lh_channel *ch,
 	if (len < 0)
 		return;
 	b = (struct hvg_ring_buf){ tbl, len };
-	netvsp_write(ch, HVG_PKT_DATA_INBAND, 0, 0, 0, &b, 1, false);
+	hvg_lh_chan_sendv(ch, HVG_PKT_DATA_INBAND, 0, 0, 0, &b, 1, false);
 }
 
 static struct netvsp_nic *netvsp_nic_new(void)

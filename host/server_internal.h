@@ -259,6 +259,14 @@ u32 hvg_lh_chan_open(struct hvg_lh_channel *ch,
 void hvg_lh_chan_close(struct hvg_lh_channel *ch);
 void hvg_lh_chan_kick(struct hvg_lh_channel *ch);
 void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals);
+/*
+ * Send a packet to the guest: 0, -HVG_RING_E_FULL (counted) or another
+ * error (counted, reported). hvg_lh_chan_send() always stalls (see
+ * sendv), as it did before sendv existed.
+ */
+int hvg_lh_chan_sendv(struct hvg_lh_channel *ch, u16 type, u16 flags,
+		      u64 trans_id, u32 ext_len, const struct hvg_ring_buf *bufs,
+		      unsigned int nbufs, bool stall);
 int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
 		     const void *data, u32 len);
 void hvg_lh_chan_count(struct hvg_lh_channel *ch, enum hvg_lh_chan_stat stat);
