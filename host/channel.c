@@ -152,7 +152,7 @@ int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
 	struct hvg_ring_buf b = { data, len };
 
 	return hvg_lh_chan_sendv(ch, type, 0, trans_id, 0, &b, len ? 1 : 0,
-				 true);
+				 current_work() == &ch->work);
 }
 
 /* Hand one packet to the service; false when it must wait for room. */

@@ -261,8 +261,10 @@ void hvg_lh_chan_kick(struct hvg_lh_channel *ch);
 void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals);
 /*
  * Send a packet to the guest: 0, -HVG_RING_E_FULL (counted) or another
- * error (counted, reported). hvg_lh_chan_send() always stalls (see
- * sendv), as it did before sendv existed.
+ * error (counted, reported). hvg_lh_chan_send() stalls (see sendv) only
+ * when called from the channel's own work: a sender elsewhere (a delayed
+ * completion, a hot-plug notification) must not clear the pending_send_sz
+ * that a stalled work is waiting on.
  */
 int hvg_lh_chan_sendv(struct hvg_lh_channel *ch, u16 type, u16 flags,
 		      u64 trans_id, u32 ext_len, const struct hvg_ring_buf *bufs,
