@@ -10,11 +10,12 @@
  * puts back every MSR value that was found, where it still holds the value
  * written here.
  *
- * Lifecycle: a reboot notifier (reboot, halt, power off, kexec) and a panic
- * notifier switch the SynIC and the own hypercall page off before another
- * kernel can run, at the lowest priority so that the layer above has sent
- * its UNLOAD first; syscore suspend/resume switch them off and on again
- * around hibernation and sleep.
+ * Lifecycle: syscore shutdown (reboot, halt, power off, kexec: after every
+ * device has shut down) and a panic notifier switch the SynIC and the own
+ * hypercall page off before another kernel can run, after the layer above
+ * has sent its UNLOAD (its syscore ops registered later run first; the
+ * panic notifier has the lowest priority); syscore suspend/resume switch
+ * them off and on again around hibernation and sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,7 +32,6 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/notifier.h>
-#include <linux/reboot.h>
 #include <linux/smp.h>
 #include <hvguest/compat.h>
 
@@ -500,7 +500,9 @@ static void hvg_hyperv_cpu_off(void *unused)
 /**
  * hvg_hyperv_shutdown() - before a reboot or kexec: switch everything off
  *
- * Process context (the reboot notifier, after those of the layer above).
+ * Process context: syscore shutdown, after device_shutdown() and after the
+ * layer above's own syscore shutdown (registered later, so run earlier)
+ * has sent its UNLOAD.
  * Every online CPU's SynIC is switched off, so that host messages and event
  * flags stop landing in pages the next kernel reuses, then the own
  * hypercall page is disabled, so that the hypervisor stops overlaying 4 KiB
@@ -544,13 +546,6 @@ void hvg_hyperv_crash_shutdown(void)
 	if (c->synic_on)
 		hvg_synic_cpu_down(c, HVG_SYNIC_DISABLE);
 	hvg_hyperv_hc_disable(h);
-}
-
-static int hvg_hyperv_reboot_notify(struct notifier_block *nb,
-				    unsigned long action, void *data)
-{
-	hvg_hyperv_shutdown();
-	return NOTIFY_DONE;
 }
 
 static int hvg_hyperv_panic_notify(struct notifier_block *nb,
@@ -621,21 +616,15 @@ static int hvg_hyperv_lifecycle_register(struct hvg_hyperv *h)
 {
 	int err;
 
-	h->reboot_nb.notifier_call = hvg_hyperv_reboot_notify;
-	h->reboot_nb.priority = HVG_HV_NOTIFIER_PRIORITY;
-	err = register_reboot_notifier(&h->reboot_nb);
-	if (err)
-		return err;
 	h->panic_nb.notifier_call = hvg_hyperv_panic_notify;
 	h->panic_nb.priority = HVG_HV_NOTIFIER_PRIORITY;
 	err = atomic_notifier_chain_register(&panic_notifier_list,
 					     &h->panic_nb);
-	if (err) {
-		unregister_reboot_notifier(&h->reboot_nb);
+	if (err)
 		return err;
-	}
 	h->syscore.suspend = hvg_hyperv_suspend;
 	h->syscore.resume = hvg_hyperv_resume;
+	h->syscore.shutdown = hvg_hyperv_shutdown;
 	hvg_compat_register_syscore(&h->syscore);
 	return 0;
 }
@@ -644,7 +633,6 @@ static void hvg_hyperv_lifecycle_unregister(struct hvg_hyperv *h)
 {
 	hvg_compat_unregister_syscore(&h->syscore);
 	atomic_notifier_chain_unregister(&panic_notifier_list, &h->panic_nb);
-	unregister_reboot_notifier(&h->reboot_nb);
 }
 
 /**
@@ -699,7 +687,7 @@ int hvg_hyperv_init(const struct hvg_hv_info *info)
 
 	err = hvg_hyperv_lifecycle_register(h);
 	if (err) {
-		pr_err("cannot register the reboot and panic notifiers (%d)\n",
+		pr_err("cannot register the panic notifier (%d)\n",
 		       err);
 		goto remove_cpuhp;
 	}

@@ -204,7 +204,6 @@ struct hvg_hyperv {
 	enum hvg_irq_mode irq_mode;
 	u8 vector;
 	int cpuhp_state;
-	struct notifier_block reboot_nb;
 	struct notifier_block panic_nb;
 	struct hvg_compat_syscore syscore;
 	bool suspended;			/* boot CPU only, interrupts off */

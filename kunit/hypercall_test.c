@@ -21,7 +21,6 @@
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
-#include <linux/reboot.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
@@ -1010,55 +1009,52 @@ static void expect_cpu_as_found(struct kunit *test, unsigned int cpu)
 					    cpu, fake_msrs[i]);
 }
 
-/* Reboot, halt and power off; kexec goes through the same notifier. */
-static const unsigned long reboot_actions[] = {
-	SYS_RESTART, SYS_HALT, SYS_POWER_OFF,
-};
-
-static void reboot_and_kexec_disable_page_and_synic(struct kunit *test)
+/*
+ * Reboot, halt, power off and kexec: syscore shutdown, which the kernel
+ * runs after device_shutdown() and, in the reverse order of registration,
+ * after that of the layer above, which has sent its UNLOAD by then.
+ */
+static void syscore_shutdown_disables_page_and_synic(struct kunit *test)
 {
-	struct notifier_block *nb = &hvg_hyperv.reboot_nb;
 	struct hvg_hv_backend *hv = &hvg_hyperv.backend;
-	unsigned int i, cpu;
+	unsigned int cpu;
 	u64 x = 0;
 
-	for (i = 0; i < ARRAY_SIZE(reboot_actions); i++) {
-		fake_reset();
-		KUNIT_ASSERT_EQ(test, start_backend(test), 0);
-		KUNIT_ASSERT_EQ(test, hvg_hv_register_handler(hv, test_handler,
-							      test), 0);
-		/* Registered, last in line: the layer above goes first. */
-		KUNIT_EXPECT_EQ(test, nb->priority, INT_MIN);
-		KUNIT_EXPECT_EQ(test, unregister_reboot_notifier(nb), 0);
-		KUNIT_ASSERT_EQ(test, register_reboot_notifier(nb), 0);
+	fake_reset();
+	KUNIT_ASSERT_EQ(test, start_backend(test), 0);
+	KUNIT_ASSERT_EQ(test, hvg_hv_register_handler(hv, test_handler, test),
+			0);
+	/* Registered with a shutdown callback: this one. */
+	KUNIT_EXPECT_TRUE(test,
+			  hvg_hyperv.syscore.shutdown == hvg_hyperv_shutdown);
+	KUNIT_EXPECT_NOT_NULL(test, hvg_hyperv.syscore.ops.shutdown);
 
-		nb->notifier_call(nb, reboot_actions[i], NULL);
-		for_each_online_cpu(cpu)
-			expect_synic_off(test, cpu);
-		expect_hypercall_page_off(test);
-
-		/* Nothing reaches the disabled page any more. */
-		fake_clear_log();
-		KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, &x,
-							  sizeof(x), 0),
-				-ESHUTDOWN);
-		KUNIT_EXPECT_EQ(test, hvg_hv_signal_event(hv, 2), -ESHUTDOWN);
-		KUNIT_EXPECT_EQ(test, fake.ncalls, 0U);
-
-		/* A CPU that comes back keeps its SynIC off. */
-		cpu = cpumask_last(cpu_online_mask);
-		KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
-						  (void *)(unsigned long)cpu),
-				0);
-		KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
-						  (void *)(unsigned long)cpu),
-				0);
+	hvg_hyperv.syscore.shutdown();
+	for_each_online_cpu(cpu)
 		expect_synic_off(test, cpu);
+	expect_hypercall_page_off(test);
 
-		hvg_hv_unregister_handler(hv);
-		hvg_hyperv_exit();
-		expect_msrs_as_found(test);
-	}
+	/* Nothing reaches the disabled page any more. */
+	fake_clear_log();
+	KUNIT_EXPECT_EQ(test, hvg_hv_post_message(hv, 4, 1, &x,
+						  sizeof(x), 0),
+			-ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, hvg_hv_signal_event(hv, 2), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, fake.ncalls, 0U);
+
+	/* A CPU that comes back keeps its SynIC off. */
+	cpu = cpumask_last(cpu_online_mask);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_offline,
+					  (void *)(unsigned long)cpu),
+			0);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(cpu, run_online,
+					  (void *)(unsigned long)cpu),
+			0);
+	expect_synic_off(test, cpu);
+
+	hvg_hv_unregister_handler(hv);
+	hvg_hyperv_exit();
+	expect_msrs_as_found(test);
 }
 
 /*
@@ -1327,7 +1323,7 @@ static void unload_leaves_other_owners_values(struct kunit *test)
 }
 
 static struct kunit_case lifecycle_cases[] = {
-	KUNIT_CASE(reboot_and_kexec_disable_page_and_synic),
+	KUNIT_CASE(syscore_shutdown_disables_page_and_synic),
 	KUNIT_CASE(crash_disables_without_sleeping),
 	KUNIT_CASE(resume_reenables_page_and_synic),
 	KUNIT_CASE(offline_refused_while_busy),

@@ -179,8 +179,8 @@ u32 hvg_vmbus_version(void);
 int hvg_vmbus_post(const struct hvg_chmsg_buf *msg);
 
 /*
- * True once the host answered UNLOAD on this connection (reboot notifier,
- * panic, module exit): it has dropped every channel, GPADL and relid
+ * True once the host answered UNLOAD on this connection (syscore
+ * shutdown, panic, module exit): it has dropped every channel, GPADL and relid
  * (hyperv-abi-behaviour.md M10), so nothing needs closing or tearing down
  * and no ring or buffer is still mapped by it. Any context.
  */

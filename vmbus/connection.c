@@ -15,7 +15,7 @@
  * The connect path (module load) and the disconnect path (module unload)
  * send one request at a time and wait, bounded by the timeout_ms module
  * parameter, for the one reply type they expect: VERSION_RESPONSE,
- * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE. The reboot notifier (process
+ * ALLOFFERS_DELIVERED, UNLOAD_RESPONSE. The syscore shutdown (process
  * context: reboot, power off, kexec) takes the same sleeping path. Only the
  * panic notifier sends UNLOAD without sleeping and polls the message slots
  * for the answer.
@@ -42,12 +42,11 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
-#include <linux/reboot.h>
-#include <hvguest/compat.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <hvguest/compat.h>
 #include <hvguest/hypercall.h>
 
 #include "chanmsg.h"
@@ -160,7 +159,7 @@ struct hvg_vmbus_rx {
  */
 /* Who sent UNLOAD (hvg_vmbus_conn.unloaded); the first one wins. */
 #define HVG_UNLOAD_NONE		0
-#define HVG_UNLOAD_WAITED	1	/* module exit or reboot: sleeping */
+#define HVG_UNLOAD_WAITED	1	/* module exit or shutdown: sleeping */
 #define HVG_UNLOAD_POLLED	2	/* panic: polling the slots */
 
 struct hvg_vmbus_conn {
@@ -170,7 +169,7 @@ struct hvg_vmbus_conn {
 	spinlock_t rx_lock;		/* guards @rx_list */
 	struct list_head rx_list;
 	struct dentry *debugfs;
-	struct dentry *debugfs_reboot;	/* reboot_notify, while connected */
+	struct dentry *debugfs_shutdown; /* "shutdown", while connected */
 	struct page *monitor[2];	/* host-to-guest, guest-to-host */
 	struct page *int_page;		/* versions below 5.0 (M2) */
 	bool pages_leaked;		/* UNLOAD unanswered: host may map them */
@@ -556,7 +555,7 @@ static void hvg_vmbus_unload(struct hvg_vmbus_conn *c)
 	}
 	if (atomic_cmpxchg(&c->unloaded, HVG_UNLOAD_NONE,
 			   HVG_UNLOAD_WAITED) != HVG_UNLOAD_NONE) {
-		/* The reboot or panic notifier did it already. */
+		/* The syscore shutdown or the panic notifier did it already. */
 		hvg_vmbus_set_state(c, HVG_VMBUS_DISCONNECTED);
 		return;
 	}
@@ -704,7 +703,7 @@ int hvg_vmbus_post(const struct hvg_chmsg_buf *msg)
 }
 
 /* ---------------------------------------------------------------------
- * UNLOAD from the panic and reboot notifiers.
+ * UNLOAD from the panic notifier and the syscore shutdown.
  */
 
 /*
@@ -796,32 +795,36 @@ static struct notifier_block hvg_vmbus_panic_nb = {
 	.priority = 0,
 };
 
-static int hvg_vmbus_reboot_event(struct notifier_block *nb,
-				  unsigned long event, void *unused)
+/*
+ * Reboot, halt, power off and kexec: the next kernel may connect again
+ * (M10). Syscore shutdown runs after device_shutdown(), so the drivers'
+ * last requests (a disk's cache flush) still had a bus to go over, and
+ * before the adapter's own (registered earlier, run later), which switches
+ * the SynIC off. Process context with interrupts and workqueues working:
+ * UNLOAD takes the module-exit path, which waits (bounded) for its reply.
+ * (Polling the slots here as well raced the handler's work for the reply,
+ * which then logged it as unexpected.)
+ */
+static void hvg_vmbus_syscore_shutdown(void)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
 
-	/*
-	 * Reboot, halt, power off and kexec: the next kernel may connect
-	 * again (M10). The reboot notifiers are a blocking chain that runs
-	 * before device shutdown, with interrupts and workqueues working:
-	 * UNLOAD takes the module-exit path, which waits (bounded) for its
-	 * reply. (Polling the slots here as well raced the handler's work
-	 * for the reply, which then logged it as unexpected.)
-	 */
 	if (READ_ONCE(c->state) == HVG_VMBUS_CONNECTED)
 		hvg_vmbus_unload(c);
-	return NOTIFY_DONE;
 }
 
+static struct hvg_compat_syscore hvg_vmbus_syscore = {
+	.shutdown = hvg_vmbus_syscore_shutdown,
+};
+
 /*
- * debugfs hvguest/vmbus/reboot_notify: writing 1 runs the reboot notifier
- * as a power off would (for the integration test of that path); the bus
- * is then disconnected until hvg_vmbus is loaded again.
+ * debugfs hvguest/vmbus/shutdown: writing 1 runs the syscore shutdown as a
+ * power off would (for the integration test of that path); the bus is then
+ * disconnected until hvg_vmbus is loaded again.
  */
-static ssize_t hvg_vmbus_reboot_notify_write(struct file *file,
-					     const char __user *ubuf,
-					     size_t len, loff_t *ppos)
+static ssize_t hvg_vmbus_shutdown_write(struct file *file,
+					const char __user *ubuf, size_t len,
+					loff_t *ppos)
 {
 	bool yes;
 	int err;
@@ -830,20 +833,15 @@ static ssize_t hvg_vmbus_reboot_notify_write(struct file *file,
 	if (err)
 		return err;
 	if (yes)
-		hvg_vmbus_reboot_event(NULL, SYS_POWER_OFF, NULL);
+		hvg_vmbus_syscore_shutdown();
 	return len;
 }
 
-static const struct file_operations hvg_vmbus_reboot_notify_fops = {
+static const struct file_operations hvg_vmbus_shutdown_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = hvg_vmbus_reboot_notify_write,
+	.write = hvg_vmbus_shutdown_write,
 	.llseek = noop_llseek,
-};
-
-static struct notifier_block hvg_vmbus_reboot_nb = {
-	.notifier_call = hvg_vmbus_reboot_event,
-	.priority = 0,
 };
 
 static void hvg_vmbus_free_pages(struct hvg_vmbus_conn *c)
@@ -967,10 +965,10 @@ int hvg_vmbus_connect(struct hvg_hv_backend *hv)
 
 	atomic_notifier_chain_register(&panic_notifier_list,
 				       &hvg_vmbus_panic_nb);
-	register_reboot_notifier(&hvg_vmbus_reboot_nb);
-	c->debugfs_reboot = debugfs_create_file("reboot_notify", 0200,
-						hvg_vmbus_debugfs_root(), c,
-						&hvg_vmbus_reboot_notify_fops);
+	hvg_compat_register_syscore(&hvg_vmbus_syscore);
+	c->debugfs_shutdown = debugfs_create_file("shutdown", 0200,
+						  hvg_vmbus_debugfs_root(), c,
+						  &hvg_vmbus_shutdown_fops);
 	return 0;
 
 err_handler:
@@ -996,10 +994,10 @@ void hvg_vmbus_disconnect(void)
 {
 	struct hvg_vmbus_conn *c = &hvg_vmbus_conn;
 
-	/* On return no write of reboot_notify runs any more. */
-	debugfs_remove(c->debugfs_reboot);
-	c->debugfs_reboot = NULL;
-	unregister_reboot_notifier(&hvg_vmbus_reboot_nb);
+	/* On return no write of "shutdown" runs any more. */
+	debugfs_remove(c->debugfs_shutdown);
+	c->debugfs_shutdown = NULL;
+	hvg_compat_unregister_syscore(&hvg_vmbus_syscore);
 	atomic_notifier_chain_unregister(&panic_notifier_list,
 					 &hvg_vmbus_panic_nb);
 	debugfs_remove(c->debugfs);

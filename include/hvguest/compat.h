@@ -169,13 +169,15 @@ static inline void hvg_compat_hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
- * System core suspend/resume (hibernation, suspend to RAM, kexec with
- * preserve_context): the callbacks run on the boot CPU, the others offline,
- * interrupts off. v6.19 ("syscore: Pass context data to callbacks")
- * replaced register_syscore_ops(struct syscore_ops *) with
+ * System core operations. suspend/resume (hibernation, suspend to RAM,
+ * kexec with preserve_context) run on the boot CPU, the others offline,
+ * interrupts off. shutdown (reboot, halt, power off, kexec) runs in process
+ * context after device_shutdown(), with the other CPUs still online, in
+ * the reverse order of registration. v6.19 ("syscore: Pass context data to
+ * callbacks") replaced register_syscore_ops(struct syscore_ops *) with
  * register_syscore(struct syscore *), whose callbacks take a data pointer.
- * hvg_compat_syscore hides the difference: fill @suspend and @resume, then
- * register it.
+ * hvg_compat_syscore hides the difference: fill the callbacks wanted
+ * (NULL for none), then register it.
  */
 #include <linux/syscore_ops.h>
 
@@ -188,6 +190,7 @@ static inline void hvg_compat_hrtimer_setup(struct hrtimer *timer,
 struct hvg_compat_syscore {
 	int (*suspend)(void);
 	void (*resume)(void);
+	void (*shutdown)(void);
 	struct syscore_ops ops;
 #if HVG_SYSCORE_DATA
 	struct syscore core;
@@ -204,19 +207,26 @@ static inline void hvg_compat_syscore_resume(void *data)
 {
 	((struct hvg_compat_syscore *)data)->resume();
 }
+
+static inline void hvg_compat_syscore_shutdown(void *data)
+{
+	((struct hvg_compat_syscore *)data)->shutdown();
+}
 #endif
 
 static inline void hvg_compat_register_syscore(struct hvg_compat_syscore *s)
 {
 #if HVG_SYSCORE_DATA
-	s->ops.suspend = hvg_compat_syscore_suspend;
-	s->ops.resume = hvg_compat_syscore_resume;
+	s->ops.suspend = s->suspend ? hvg_compat_syscore_suspend : NULL;
+	s->ops.resume = s->resume ? hvg_compat_syscore_resume : NULL;
+	s->ops.shutdown = s->shutdown ? hvg_compat_syscore_shutdown : NULL;
 	s->core.ops = &s->ops;
 	s->core.data = s;
 	register_syscore(&s->core);
 #else
 	s->ops.suspend = s->suspend;
 	s->ops.resume = s->resume;
+	s->ops.shutdown = s->shutdown;
 	register_syscore_ops(&s->ops);
 #endif
 }

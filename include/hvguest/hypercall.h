@@ -64,10 +64,12 @@ typedef int (*hvg_hv_offline_check_t)(void *ctx, unsigned int cpu);
 #define HVG_POST_NOSLEEP	BIT(0)
 
 /*
- * The priority of the adapter's own reboot and panic notifiers: the lowest,
- * so that a notifier of the layer above (registered with any higher
- * priority, such as the default 0) runs first and can still post its
- * UNLOAD before the adapter disables the hypercall page and the SynIC.
+ * The priority of the adapter's own panic notifier: the lowest, so that a
+ * notifier of the layer above (registered with any higher priority, such
+ * as the default 0) runs first and can still post its UNLOAD before the
+ * adapter disables the hypercall page and the SynIC. At reboot, halt,
+ * power off and kexec the adapter does the same from its syscore shutdown,
+ * which runs after that of the layer above (registered later).
  */
 #define HVG_HV_NOTIFIER_PRIORITY	INT_MIN
 

@@ -195,7 +195,7 @@ int hvg_vmbus_chan_open(struct hvg_vmbus_channel *chan,
  * ignores CLOSECHANNEL and answers GPADL_TEARDOWN at once (hyperv-abi-
  * behaviour.md M9); the rings are still freed only after that answer. If
  * the teardown times out the rings are leaked, never freed (logged).
- * Once the host has answered UNLOAD (the reboot notifier ran) it has
+ * Once the host has answered UNLOAD (the syscore shutdown ran) it has
  * closed every channel and dropped every GPADL itself (M10): then nothing
  * is sent and the rings are freed.
  * Close sub-channels before their primary. Process context; never fails.
