@@ -214,14 +214,19 @@ MODULE_PARM_DESC(poll_defer_polls,
  */
 static bool hvg_lh_chan_linger(struct hvg_lh_channel *ch)
 {
+	const bool *defer = ch->svc->poll_defer;
 	unsigned int us = min(READ_ONCE(hvg_lh_poll_defer_us), 1000U);
 	unsigned int polls = min(READ_ONCE(hvg_lh_poll_defer_polls), 100U);
 	u64 end = ktime_get_ns() +
 		  (u64)min(READ_ONCE(hvg_lh_linger_us), 1000U) * NSEC_PER_USEC;
 	int ret;
 
-	/* With low-resolution timers each sleep would last a whole tick. */
-	if ((u64)us * NSEC_PER_USEC < hrtimer_resolution)
+	/*
+	 * With low-resolution timers each sleep would last a whole tick; a
+	 * service may also refuse the sleeps (struct hvg_lh_service).
+	 */
+	if ((u64)us * NSEC_PER_USEC < hrtimer_resolution ||
+	    (defer && !READ_ONCE(*defer)))
 		us = 0;
 	for (;;) {
 		ret = hvg_ring_read_begin(&ch->rx);

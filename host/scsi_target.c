@@ -18,6 +18,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
 #include "scsi_target.h"
@@ -945,13 +946,33 @@ static bool hvg_scsi_ram_range_ok(const struct hvg_scsi_ram *ram, u64 offset,
 	return offset <= ram->size && len <= ram->size - offset;
 }
 
+/*
+ * The one copy of a RAM LUN's I/O: whole page-aligned pages with
+ * copy_page() (word-sized moves), the rest with memcpy(). Both are as fast
+ * on hardware; under QEMU's TCG, which emulates a string instruction one
+ * element at a time, memcpy()'s byte-sized "rep movsb" (ERMS CPUs) costs
+ * eight times the iterations of copy_page()'s "rep movsq", and was the
+ * largest single cost of a 4 KiB read in the benchmark's guest.
+ */
+static void hvg_scsi_ram_copy(void *dst, const void *src, u32 len)
+{
+	while (len >= PAGE_SIZE && PAGE_ALIGNED(dst) && PAGE_ALIGNED(src)) {
+		copy_page(dst, (void *)src);
+		dst += PAGE_SIZE;
+		src += PAGE_SIZE;
+		len -= PAGE_SIZE;
+	}
+	if (len)
+		memcpy(dst, src, len);
+}
+
 static int hvg_scsi_ram_read(void *priv, u64 offset, void *buf, u32 len)
 {
 	struct hvg_scsi_ram *ram = priv;
 
 	if (!hvg_scsi_ram_range_ok(ram, offset, len))
 		return -EIO;
-	memcpy(buf, ram->mem + offset, len);
+	hvg_scsi_ram_copy(buf, ram->mem + offset, len);
 	return 0;
 }
 
@@ -962,7 +983,7 @@ static int hvg_scsi_ram_write(void *priv, u64 offset, const void *buf,
 
 	if (!hvg_scsi_ram_range_ok(ram, offset, len))
 		return -EIO;
-	memcpy(ram->mem + offset, buf, len);
+	hvg_scsi_ram_copy(ram->mem + offset, buf, len);
 	return 0;
 }
 

@@ -71,6 +71,9 @@ struct seq_file;
  *	channel open.
  * @on_rescind: optional: the channel is being rescinded; srv->lock held
  * @show: optional: counters for the "devices" line, " key=value" each
+ * @poll_defer: optional: when it points at false, the channel's work
+ *	unmasks an emptied ring at once, without the poll_defer_us sleeps
+ *	(host/channel.c); NULL or true: it sleeps and polls as configured
  */
 struct hvg_lh_service {
 	const char *name;
@@ -86,6 +89,7 @@ struct hvg_lh_service {
 			       u64 trans_id, u32 seq);
 	void (*on_rescind)(struct hvg_lh_channel *ch);
 	void (*show)(struct hvg_lh_channel *ch, struct seq_file *m);
+	const bool *poll_defer;
 };
 
 /* Channel states (ch->state). */

@@ -77,6 +77,16 @@ module_param_named(scsi_max_transfer_kb, storvsp_max_transfer_kb, uint,
 MODULE_PARM_DESC(scsi_max_transfer_kb,
 		 "max_transfer_bytes in QUERY_PROPERTIES, in KiB, 4 to 1024 (default 1024)");
 
+/*
+ * A guest's storvsc signals each request written to an empty ring and
+ * waits for its completion: sleeping on an emptied ring (poll_defer_us)
+ * saves a few signals and delays every request that comes meanwhile.
+ */
+static bool storvsp_poll_defer;
+module_param_named(scsi_poll_defer, storvsp_poll_defer, bool, 0644);
+MODULE_PARM_DESC(scsi_poll_defer,
+		 "SCSI channels sleep and poll an emptied ring as poll_defer_us says before unmasking (default N: unmask at once)");
+
 static unsigned int storvsp_max_subchannels;
 module_param_named(scsi_max_subchannels, storvsp_max_subchannels, uint,
 		   0644);
@@ -683,6 +693,7 @@ static const struct hvg_lh_service hvg_lh_storvsp_service = {
 	.on_packet = storvsp_on_packet,
 	.on_subchannels = storvsp_on_subchannels,
 	.show = storvsp_show,
+	.poll_defer = &storvsp_poll_defer,
 };
 
 /* Create LUN @n of @d with @mb MiB of RAM; storvsp_lun_lock held. */

@@ -97,6 +97,17 @@ module_param(max_sub_channels, uint, 0444);
 MODULE_PARM_DESC(max_sub_channels,
 		 "Sub-channels asked for per controller at most (one per online CPU besides the first), 0 to 15 (default 8)");
 
+/*
+ * Every completion the driver waits for comes with the host's interrupt,
+ * so by default a channel that runs dry unmasks at once: the VMBus core's
+ * timer polls (irq_defer_us, made for hosts that stream) only delayed
+ * completions, on both sides of a request in flight (benchmarks.rst).
+ */
+static bool defer_irqs;
+module_param(defer_irqs, bool, 0444);
+MODULE_PARM_DESC(defer_irqs,
+		 "Poll a channel that ran dry on hvg_vmbus's irq_defer_us timer before unmasking its interrupt (default N: unmask at once)");
+
 static unsigned int queue_depth = 128;
 module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth,
@@ -139,6 +150,7 @@ struct stor_cmd {
 	u64 rqid;
 	u32 data_len;
 	u8 opcode;
+	u8 chan;		/* index in dev->chans it was sent on */
 	struct hvg_stor_buf pkt;
 	u64 pfns[STOR_MAX_PFNS];
 };
@@ -370,16 +382,17 @@ static bool stor_sync_done(struct stor_dev *dev)
 }
 
 /*
- * Send @buf and wait for its completion, bounded by timeout_ms; a rescind
- * ends the wait. Process context, probe only.
+ * Send @buf on @ch and wait for its completion, bounded by timeout_ms; a
+ * rescind ends the wait. Process context: probe, and the SCSI error
+ * handler (one thread per host, after probe), never both at once.
  * Return: 0 with the parsed answer in dev->sync.msg; -ENODEV, -ETIMEDOUT,
  * -EPROTO (malformed answer), or the send's error.
  */
-static int stor_sync(struct stor_dev *dev, const struct hvg_stor_buf *buf,
-		     u32 op, u16 version)
+static int stor_sync(struct stor_dev *dev, struct stor_chan *ch,
+		     const struct hvg_stor_buf *buf, u32 op, u16 version)
 {
 	struct stor_sync *s = &dev->sync;
-	unsigned long deadline;
+	unsigned long deadline, flags;
 	u64 id;
 	int ret;
 
@@ -388,9 +401,14 @@ static int stor_sync(struct stor_dev *dev, const struct hvg_stor_buf *buf,
 	id = hvg_vmbus_rqid_get(dev->rqids, s);
 	if (!id)
 		return -EBUSY;
-	/* Probe is the only sender while the SCSI host does not exist. */
-	ret = hvg_vmbus_chan_send(dev->chan, buf->data, buf->len, id,
-				  HVG_PKT_FLAG_COMPLETION_REQUESTED);
+	/* ch->lock: one writer on the channel, and no send after remove. */
+	spin_lock_irqsave(&ch->lock, flags);
+	if (READ_ONCE(dev->removing))
+		ret = -ENODEV;
+	else
+		ret = hvg_vmbus_chan_send(ch->chan, buf->data, buf->len, id,
+					  HVG_PKT_FLAG_COMPLETION_REQUESTED);
+	spin_unlock_irqrestore(&ch->lock, flags);
 	if (ret) {
 		hvg_vmbus_rqid_put(dev->rqids, id);
 		return ret;
@@ -434,7 +452,8 @@ static int stor_handshake(struct stor_dev *dev)
 	int ret;
 
 	hvg_stor_build_begin_init(&buf, 0);
-	ret = stor_sync(dev, &buf, HVG_VSTOR_OP_BEGIN_INITIALIZATION, 0);
+	ret = stor_sync(dev, &dev->chans[0], &buf,
+			HVG_VSTOR_OP_BEGIN_INITIALIZATION, 0);
 	if (ret)
 		return ret;
 	if (dev->sync.msg.status)
@@ -442,7 +461,8 @@ static int stor_handshake(struct stor_dev *dev)
 
 	for (i = 0; i < ARRAY_SIZE(stor_versions); i++) {
 		hvg_stor_build_query_version(&buf, stor_versions[i]);
-		ret = stor_sync(dev, &buf, HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION,
+		ret = stor_sync(dev, &dev->chans[0], &buf,
+				HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION,
 				stor_versions[i]);
 		if (ret)
 			return ret;
@@ -458,7 +478,8 @@ static int stor_handshake(struct stor_dev *dev)
 	dev->pkt_size = hvg_stor_packet_size(dev->version);
 
 	hvg_stor_build_query_properties(&buf, dev->version);
-	ret = stor_sync(dev, &buf, HVG_VSTOR_OP_QUERY_PROPERTIES, 0);
+	ret = stor_sync(dev, &dev->chans[0], &buf,
+			HVG_VSTOR_OP_QUERY_PROPERTIES, 0);
 	if (ret)
 		return ret;
 	if (dev->sync.msg.status)
@@ -469,7 +490,8 @@ static int stor_handshake(struct stor_dev *dev)
 	dev->max_channel_cnt = dev->sync.msg.max_channel_cnt;
 
 	hvg_stor_build_end_init(&buf, dev->version);
-	ret = stor_sync(dev, &buf, HVG_VSTOR_OP_END_INITIALIZATION, 0);
+	ret = stor_sync(dev, &dev->chans[0], &buf,
+			HVG_VSTOR_OP_END_INITIALIZATION, 0);
 	if (ret)
 		return ret;
 	if (dev->sync.msg.status)
@@ -568,6 +590,7 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 	}
 	sc->data_len = a.length;
 	sc->opcode = scmd->cmnd[0];
+	sc->chan = ch - dev->chans;
 	memset(scmd->sense_buffer, 0, SCSI_SENSE_BUFFERSIZE);
 
 	sc->rqid = hvg_vmbus_rqid_get(dev->rqids, scmd);
@@ -621,30 +644,79 @@ bad:
 }
 
 /*
+ * A barrier on channel @i: RESET_BUS, which hosts complete and otherwise
+ * ignore, answered only after the host has read (and served) every
+ * request written before it on that channel. Its answer means the host
+ * is done with the pages of every earlier request, an aborted one's too.
+ * Return: 0, or what stor_sync() returned (no answer in timeout_ms, a
+ * rescind, a malformed answer) or -EIO when the host refused it.
+ */
+static int stor_barrier(struct stor_dev *dev, unsigned int i)
+{
+	struct hvg_stor_buf buf;
+	int ret;
+
+	if (i >= dev->nr_chans)
+		return -EINVAL;
+	ret = hvg_stor_build_reset(&buf, dev->version, HVG_VSTOR_OP_RESET_BUS);
+	if (!ret)
+		ret = stor_sync(dev, &dev->chans[i], &buf,
+				HVG_VSTOR_OP_RESET_BUS, 0);
+	if (!ret && dev->sync.msg.status)
+		ret = -EIO;
+	if (ret)
+		dev_warn_ratelimited(&dev->hdev->dev,
+				     "channel %u: the host did not complete RESET_BUS: %d\n",
+				     i, ret);
+	return ret;
+}
+
+/*
  * A command timed out and the midlayer aborts it: take its id back so
  * that a late completion is dropped as stale. If the callback took it
  * first, it completed the command (the midlayer ignores a completion
- * after the timeout). Either way the command is no longer ours.
+ * after the timeout). Either way the command is no longer ours, but its
+ * pages are still named to the host: the midlayer may reuse them only
+ * once a barrier on its channel says the host is done with them. A host
+ * that does not answer the barrier fails the abort, and the midlayer's
+ * escalation ends in the host reset below.
  */
 static int stor_eh_abort(struct scsi_cmnd *scmd)
 {
 	struct stor_dev *dev = stor_of_host(scmd->device->host);
 	struct stor_cmd *sc = scsi_cmd_priv(scmd);
+	bool ours;
+	int ret;
 
 	atomic_long_inc(&dev->aborts);
-	if (hvg_vmbus_rqid_put(dev->rqids, sc->rqid) == scmd)
+	ours = hvg_vmbus_rqid_put(dev->rqids, sc->rqid) == scmd;
+	ret = stor_barrier(dev, sc->chan);
+	if (ours)
 		dev_warn_ratelimited(&dev->hdev->dev,
-				     "opcode %#x: no answer from the host, aborted\n",
-				     sc->opcode);
-	return SUCCESS;
+				     "opcode %#x: no answer from the host, aborted; channel %u %s\n",
+				     sc->opcode, sc->chan,
+				     ret ? "not drained" : "drained (RESET_BUS answered)");
+	return ret ? FAILED : SUCCESS;
 }
 
-/* Every command was aborted before a reset is tried: nothing is left. */
+/*
+ * Every command was aborted before a reset is tried: nothing is left but
+ * to know that the host is done with their pages, on every channel. A
+ * host that answers none of this fails the reset: the midlayer then takes
+ * the LUNs offline, and their I/O ends in errors, not in a hang.
+ */
 static int stor_eh_host_reset(struct scsi_cmnd *scmd)
 {
 	struct stor_dev *dev = stor_of_host(scmd->device->host);
+	unsigned int i;
 
-	return hvg_vmbus_chan_rescinded(dev->chan) ? FAILED : SUCCESS;
+	if (hvg_vmbus_chan_rescinded(dev->chan))
+		return FAILED;
+	for (i = 0; i < dev->nr_chans; i++) {
+		if (stor_barrier(dev, i))
+			return FAILED;
+	}
+	return SUCCESS;
 }
 
 static struct scsi_host_template stor_template = {
@@ -740,6 +812,7 @@ static int stor_chan_open(struct stor_dev *dev, unsigned int i,
 	struct stor_chan *ch = &dev->chans[i];
 	struct hvg_vmbus_open_params p = {
 		.poll = stor_poll,
+		.no_defer = !defer_irqs,
 	};
 	int ret;
 
@@ -817,7 +890,7 @@ static void stor_open_subchans(struct stor_dev *dev)
 		ret = hvg_stor_build_create_sub_channels(&buf, dev->version,
 							 want);
 		if (!ret)
-			ret = stor_sync(dev, &buf,
+			ret = stor_sync(dev, &dev->chans[0], &buf,
 					HVG_VSTOR_OP_CREATE_SUB_CHANNELS, 0);
 		if (!ret && dev->sync.msg.status)
 			ret = -EIO;

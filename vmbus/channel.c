@@ -505,7 +505,7 @@ static void hvg_chan_tasklet(struct tasklet_struct *t)
 	 * the timer cannot fire that soon (low-resolution timers: a whole
 	 * tick per poll would add milliseconds to every reply).
 	 */
-	defer_us = min(READ_ONCE(hvg_irq_defer_us), 10000U);
+	defer_us = c->no_defer ? 0 : min(READ_ONCE(hvg_irq_defer_us), 10000U);
 	if ((u64)defer_us * NSEC_PER_USEC < hrtimer_resolution)
 		defer_us = 0;
 	if (n > 0)
@@ -884,6 +884,7 @@ int hvg_vmbus_chan_open(struct hvg_vmbus_channel *chan,
 					  chan->target_cpu);
 	chan->poll = p->poll;
 	chan->budget = p->budget ? p->budget : 64;
+	chan->no_defer = p->no_defer;
 	chan->defer_left = 0;
 	chan->poll_taken = false;
 	chan->pending_set = false;

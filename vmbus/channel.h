@@ -89,7 +89,8 @@ enum hvg_chan_stat {
  *
  * @lock (mutex, process context: open, close, set_target_cpu, sysfs cpu,
  * bus.c's rescind and release) guards @state, @target_cpu, @target_vp,
- * @rings, @ring_gpadl, @poll and @budget against each other's changes.
+ * @rings, @ring_gpadl, @poll, @budget and @no_defer against each other's
+ * changes.
  * The fast paths (send, the tasklet, event dispatch) read @state with
  * READ_ONCE and rely on the ordering documented in channel.c instead.
  * @flags: atomic bitops, any context.
@@ -123,7 +124,7 @@ struct hvg_vmbus_channel {
 	unsigned int nsubs;		/* primary: sub-channels offered */
 	wait_queue_head_t subs_wq;	/* hvg_vmbus_wait_subchans() */
 
-	struct mutex lock;		/* guards @state .. @budget */
+	struct mutex lock;		/* guards @state .. @no_defer */
 	enum hvg_chan_state state;
 	unsigned int target_cpu;
 	u32 target_vp;
@@ -131,6 +132,7 @@ struct hvg_vmbus_channel {
 	u32 ring_gpadl;
 	hvg_vmbus_poll_t poll;
 	int budget;
+	bool no_defer;			/* open_params.no_defer */
 
 	/* Receive: the tasklet runs on the CPU that took the event. */
 	struct tasklet_struct tasklet;

@@ -160,6 +160,11 @@ typedef int (*hvg_vmbus_poll_t)(struct hvg_vmbus_channel *chan, int budget);
  * @user_len: at most 120
  * @poll: the receive callback
  * @budget: packets per callback call; 0 means 64
+ * @no_defer: when a callback call leaves the inbound ring empty, unmask
+ *	its interrupt at once instead of polling it on a timer first (the
+ *	module's irq_defer_us policy, for a host that streams). For request
+ *	and response channels, where every answer the driver waits for comes
+ *	with an interrupt anyway and a timer poll only delays it.
  */
 struct hvg_vmbus_open_params {
 	u32 send_size;
@@ -168,6 +173,7 @@ struct hvg_vmbus_open_params {
 	u32 user_len;
 	hvg_vmbus_poll_t poll;
 	int budget;
+	bool no_defer;
 };
 
 /**

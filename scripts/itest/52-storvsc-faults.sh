@@ -10,8 +10,9 @@
 # logged naming the field, the command ends with an error (the device's
 # ioerr_cnt grows) and the midlayer's retry reads the right data. A
 # completion held back 0.5 s: the read just takes longer; held back 4 s
-# with a 2 s command timeout, or never sent: the abort is logged, the
-# retry reads the right data, the late completion is dropped. Last, the
+# with a 2 s command timeout, or never sent: the abort is logged and
+# drains the command's channel (RESET_BUS answered), the retry reads the
+# right data, the late completion is dropped. Last, the
 # host holds a read and rescinds the controller: the read fails, the disk
 # goes, no splat. Exit 0 on pass.
 set -u
@@ -140,6 +141,9 @@ wait_log 'of no live request' 60 || fail "delay 4 s: the late completion was not
 echo "delay 4 s, timeout 2 s: aborted, retried, read ok in $ms ms; the late completion dropped"
 read_with drop
 wait_log 'no answer from the host, aborted' 10 || fail "drop: no abort logged"
+# Each abort waited for the host to drain the channel (a RESET_BUS).
+step_log | grep -q 'aborted; channel [0-9]* drained (RESET_BUS answered)' ||
+	fail "drop: the abort did not drain the channel: $(step_log | grep aborted)"
 echo "drop: aborted, retried, read ok in $ms ms"
 [ "$(cat "$sdev/state")" = running ] || fail "the disk is '$(cat "$sdev/state")', not running"
 echo 30 > "$sdev/timeout"
