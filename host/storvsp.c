@@ -1030,7 +1030,7 @@ int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 	unsigned int i;
 
 	storvsp_srv = srv;
-	if (!storvsp_devices)
+	if (!storvsp_devices && !hvg_lh_bdev_count())
 		return 0;
 	if (storvsp_devices > STORVSP_MAX_DEVICES ||
 	    hvg_lh_bdev_count() > storvsp_devices ||

@@ -7,8 +7,9 @@
 # on the device after everything is unloaded; an UNMAP through sdX
 # (blkdiscard) zeroes its range on the device. A backing file on tmpfs that
 # shrinks under the LUN: the read past its new end fails with MEDIUM ERROR
-# sense, and the loophost names the file. A path that cannot be opened
-# fails the load. Exit 0 on pass.
+# sense, and the loophost names the file. A path that cannot be opened,
+# or one for a controller that is not offered, fails the load. Exit 0 on
+# pass.
 set -u
 
 mark="hvg-itest-54-storvsc-backing: start $$"
@@ -75,6 +76,14 @@ dmesg | sed -n "/$mark/,\$p" |
 	grep -q 'scsi_backing /dev/hvg-no-such-disk: cannot open: -2' ||
 	fail "no 'cannot open' message for a missing backing path"
 echo "missing backing path: load refused"
+# A path for a controller that is not offered: refused too.
+if modprobe hvg_loophost echo_devices=0 net_devices=0 scsi_devices=1 \
+	scsi_backing=,/dev/hvg-no-such-disk 2>/dev/null; then
+	fail "hvg_loophost loaded with a backing path for controller 1 of 1"
+fi
+dmesg | sed -n "/$mark/,\$p" | grep -q 'scsi_backing paths=2: out of range' ||
+	fail "no 'out of range' message for a backing path beyond scsi_devices"
+echo "backing path beyond scsi_devices: load refused"
 
 # The block device: brd's first RAM disk (a module on the stock kernel,
 # built in with 4 MiB disks on the test kernel).
