@@ -47,6 +47,7 @@
 #include <hvguest/storvsc_proto.h>
 #include <hvguest/vmbus.h>
 
+#include "lun_bdev.h"
 #include "scsi_target.h"
 #include "server_internal.h"
 #include "storvsp.h"
@@ -59,7 +60,7 @@ MODULE_PARM_DESC(scsi_devices,
 static unsigned int storvsp_luns = 1;
 module_param_named(scsi_luns, storvsp_luns, uint, 0444);
 MODULE_PARM_DESC(scsi_luns,
-		 "RAM-backed LUNs per SCSI controller, 1 to 16 (default 1)");
+		 "RAM-backed LUNs per SCSI controller, 1 to 16 (default 1); after a scsi_backing LUN 0, 0 to 15");
 
 static unsigned int storvsp_lun_mb = 64;
 module_param_named(scsi_lun_mb, storvsp_lun_mb, uint, 0444);
@@ -770,18 +771,25 @@ static void storvsp_disk_free(struct storvsp_disk *d)
 static struct storvsp_disk *storvsp_disk_alloc(unsigned int index)
 {
 	struct storvsp_disk *d;
-	unsigned int i;
-	int err = 0;
+	unsigned int i, first;
+	int err;
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return NULL;
 	d->index = index;
 	mutex_lock(&storvsp_lun_lock);
+	/* A scsi_backing device (lun_bdev.c) is LUN 0, the RAM LUNs follow. */
+	err = hvg_lh_bdev_lun_add(index, &d->target, &d->luns[0],
+				  storvsp_max_transfer() >> HVG_SCSI_BLOCK_SHIFT);
+	first = err > 0;
+	if (first)
+		set_bit(0, &d->present);
+	err = min(err, 0);
 	for (i = 0; i < storvsp_luns && !err; i++)
-		err = storvsp_lun_create(d, i, storvsp_lun_mb);
+		err = storvsp_lun_create(d, first + i, storvsp_lun_mb);
 	/* There from the start: no "LUNs changed" attention pending. */
-	for (i = 0; i < storvsp_luns && !err; i++)
+	for (i = 0; i < first + storvsp_luns && !err; i++)
 		d->luns[i].ua = 0;
 	mutex_unlock(&storvsp_lun_lock);
 	if (err) {
@@ -917,7 +925,8 @@ static int storvsp_lun_show(struct seq_file *m, void *unused)
 		seq_printf(m, "controller=%u relid=%u luns=", d->index,
 			   d->relid);
 		for_each_set_bit(n, &d->present, STORVSP_MAX_LUNS)
-			seq_printf(m, "%u:%lluMiB,", n, d->ram[n].size >> 20);
+			seq_printf(m, "%u:%lluMiB,", n,
+				   READ_ONCE(d->luns[n].blocks) >> 11);
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&storvsp_lun_lock);
@@ -1032,15 +1041,18 @@ int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 	unsigned int i;
 
 	storvsp_srv = srv;
-	if (!storvsp_devices)
+	if (!storvsp_devices && !hvg_lh_bdev_count())
 		return 0;
-	if (storvsp_devices > STORVSP_MAX_DEVICES || !storvsp_luns ||
-	    storvsp_luns > STORVSP_MAX_LUNS || !storvsp_lun_mb ||
+	if (storvsp_devices > STORVSP_MAX_DEVICES ||
+	    hvg_lh_bdev_count() > storvsp_devices ||
+	    (!storvsp_luns && !hvg_lh_bdev_count()) ||
+	    storvsp_luns + !!hvg_lh_bdev_count() > STORVSP_MAX_LUNS ||
+	    !storvsp_lun_mb ||
 	    storvsp_lun_mb > STORVSP_MAX_LUN_MB ||
 	    !storvsp_version_ok(storvsp_version)) {
-		pr_err("scsi_devices=%u scsi_luns=%u scsi_lun_mb=%u scsi_version=%#x: out of range\n",
+		pr_err("scsi_devices=%u scsi_luns=%u scsi_lun_mb=%u scsi_version=%#x scsi_backing paths=%u: out of range\n",
 		       storvsp_devices, storvsp_luns, storvsp_lun_mb,
-		       storvsp_version);
+		       storvsp_version, hvg_lh_bdev_count());
 		return -EINVAL;
 	}
 	storvsp_disks = kcalloc(storvsp_devices, sizeof(*storvsp_disks),
@@ -1087,6 +1099,7 @@ void hvg_lh_storvsp_exit(void)
 	storvsp_debugfs = NULL;
 	for (i = 0; i < storvsp_nr_disks; i++)
 		storvsp_disk_free(storvsp_disks[i]);
+	hvg_lh_bdev_exit();	/* after every LUN is gone */
 	kfree(storvsp_disks);
 	storvsp_disks = NULL;
 	storvsp_nr_disks = 0;
