@@ -96,7 +96,8 @@ struct nv_dev {
 
 	u32 nvsp_version;
 	u32 ndis_mtu;		/* the MTU the buffers were sized for */
-	u32 max_mtu;
+	u32 max_mtu;		/* the host's largest (GEN_MAXIMUM_FRAME_SIZE) */
+	u8 perm_mac[ETH_ALEN];	/* 802_3_PERMANENT_ADDRESS at the last attach */
 
 	/* Receive buffer (shared with the host). */
 	void *recv_buf;
@@ -144,6 +145,7 @@ struct nv_dev {
 	u32 link_speed_mbps;
 	struct work_struct link_work;	/* NETWORK_CHANGE: carrier back on */
 	struct work_struct filter_work;	/* ndo_set_rx_mode, deferred */
+	struct work_struct reset_work;	/* ndo_tx_timeout: detach, attach */
 	u32 filter;		/* the packet filter last set */
 
 	bool attached;		/* channels and buffers up: READ_ONCE */
@@ -158,9 +160,11 @@ struct nv_dev {
 	atomic_long_t dropped_ids;	/* completions of no live request */
 	atomic_long_t bad_ranges;	/* RX ranges outside the buffer */
 	atomic_long_t ctl_unexpected;	/* RNDIS answers nobody waited for */
+	atomic_long_t tx_timeouts;	/* stalled queues reset by the watchdog */
 };
 
 extern const struct ethtool_ops nv_ethtool_ops;
 int nv_change_channels(struct nv_dev *nd, unsigned int count);
+int nv_set_rss(struct nv_dev *nd);
 
 #endif /* _HVGUEST_NETVSC_H */

@@ -120,6 +120,63 @@ static int nv_get_rxfh(struct net_device *ndev, u32 *indir, u8 *key,
 	return 0;
 }
 
+/*
+ * ethtool -X: a new table and/or key, sent to the host as RSS parameters
+ * (rtnl held). The core checked every entry against the rx queues; the
+ * host is told only when RSS runs (several queues), else the values wait
+ * for the next attach. A refusal leaves the old ones in place.
+ */
+static int nv_set_rxfh_common(struct net_device *ndev, const u32 *indir,
+			      const u8 *key, u8 hfunc)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+	u32 old_table[HVG_NDIS_RSS_TABLE_MAX];
+	u8 old_key[HVG_NDIS_RSS_KEY_SIZE];
+	unsigned int i;
+	int ret;
+
+	if (hfunc != ETH_RSS_HASH_NO_CHANGE && hfunc != ETH_RSS_HASH_TOP)
+		return -EOPNOTSUPP;
+	if (!indir && !key)
+		return 0;
+	if (indir)
+		for (i = 0; i < nd->rss_entries; i++)
+			if (indir[i] >= nd->num_chans)
+				return -EINVAL;
+	memcpy(old_table, nd->rss_table, sizeof(old_table));
+	memcpy(old_key, nd->rss_key, sizeof(old_key));
+	if (indir)
+		memcpy(nd->rss_table, indir, nd->rss_entries * sizeof(u32));
+	if (key)
+		memcpy(nd->rss_key, key, sizeof(nd->rss_key));
+	if (nd->num_chans < 2 || !READ_ONCE(nd->attached))
+		return 0;
+	ret = nv_set_rss(nd);
+	if (ret) {
+		netdev_err(ndev, "the host refused the RSS parameters: %d\n",
+			   ret);
+		memcpy(nd->rss_table, old_table, sizeof(old_table));
+		memcpy(nd->rss_key, old_key, sizeof(old_key));
+		if (nv_set_rss(nd))
+			netdev_err(ndev, "the old RSS parameters refused too\n");
+	}
+	return ret;
+}
+
+#if KERNEL_VERSION(6, 8, 0) <= HVG_KVER
+static int nv_set_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p,
+		       struct netlink_ext_ack *extack)
+{
+	return nv_set_rxfh_common(ndev, p->indir, p->key, p->hfunc);
+}
+#else
+static int nv_set_rxfh(struct net_device *ndev, const u32 *indir,
+		       const u8 *key, const u8 hfunc)
+{
+	return nv_set_rxfh_common(ndev, indir, key, hfunc);
+}
+#endif
+
 /* The counters of each queue, in this order ("tx_q0_packets", ...). */
 static const char * const nv_q_stats[] = {
 	"packets", "bytes", "copied", "direct", "batches", "stopped",
@@ -132,6 +189,7 @@ static const char * const nv_rx_q_stats[] = {
 
 static const char * const nv_global_stats[] = {
 	"bad_packets", "dropped_ids", "bad_ranges", "ctl_unexpected",
+	"tx_timeouts",
 };
 
 static int nv_get_sset_count(struct net_device *ndev, int sset)
@@ -180,6 +238,7 @@ static void nv_get_ethtool_stats(struct net_device *ndev,
 	*data++ = atomic_long_read(&nd->dropped_ids);
 	*data++ = atomic_long_read(&nd->bad_ranges);
 	*data++ = atomic_long_read(&nd->ctl_unexpected);
+	*data++ = atomic_long_read(&nd->tx_timeouts);
 	for (q = 0; q < nd->num_chans; q++) {
 		struct nv_chan *nc = nd->chans[q];
 		u64 t[ARRAY_SIZE(nv_q_stats)] = { };
@@ -224,6 +283,7 @@ const struct ethtool_ops nv_ethtool_ops = {
 	.get_rxfh_key_size = nv_get_rxfh_key_size,
 	.get_rxfh_indir_size = nv_get_rxfh_indir_size,
 	.get_rxfh = nv_get_rxfh,
+	.set_rxfh = nv_set_rxfh,
 	.get_sset_count = nv_get_sset_count,
 	.get_strings = nv_get_strings,
 	.get_ethtool_stats = nv_get_ethtool_stats,
