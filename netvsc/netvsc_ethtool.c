@@ -120,6 +120,18 @@ static int nv_get_rxfh(struct net_device *ndev, u32 *indir, u8 *key,
 	return 0;
 }
 
+/* ethtool -X asks for the receive queue count (ETHTOOL_GRXRINGS). */
+static int nv_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *info,
+			u32 *rules)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+
+	if (info->cmd != ETHTOOL_GRXRINGS)
+		return -EOPNOTSUPP;
+	info->data = nd->num_chans;
+	return 0;
+}
+
 /*
  * ethtool -X: a new table and/or key, sent to the host as RSS parameters
  * (rtnl held). The core checked every entry against the rx queues; the
@@ -280,6 +292,7 @@ const struct ethtool_ops nv_ethtool_ops = {
 	.get_channels = nv_get_channels,
 	.set_channels = nv_set_channels,
 	.get_ringparam = nv_get_ringparam,
+	.get_rxnfc = nv_get_rxnfc,
 	.get_rxfh_key_size = nv_get_rxfh_key_size,
 	.get_rxfh_indir_size = nv_get_rxfh_indir_size,
 	.get_rxfh = nv_get_rxfh,
