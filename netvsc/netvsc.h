@@ -29,6 +29,15 @@
 #define NV_TX_MAX_PFNS		80
 /* Transmit request ids per queue. */
 #define NV_TX_SLOTS		2048
+/* A send the host has not completed in this time is lost: reset. */
+#define NV_TX_STALL		(5 * HZ)
+
+/* A GPA-direct skb in flight: when it went out (skb->cb, ours in xmit). */
+struct nv_skb_cb {
+	unsigned long sent;
+};
+
+#define NV_SKB_CB(skb)		((struct nv_skb_cb *)(skb)->cb)
 
 struct nv_dev;
 
@@ -108,6 +117,7 @@ struct nv_dev {
 	u32 send_size, send_gpadl;
 	u32 section_size, num_sections;
 	unsigned long *sec_map;
+	unsigned long *sec_sent;	/* jiffies a section went out; 0: not */
 	u32 max_pkt_per_msg, pkt_align;
 
 	/* RNDIS control: one request at a time (@ctl_mutex). */
@@ -145,7 +155,8 @@ struct nv_dev {
 	u32 link_speed_mbps;
 	struct work_struct link_work;	/* NETWORK_CHANGE: carrier back on */
 	struct work_struct filter_work;	/* ndo_set_rx_mode, deferred */
-	struct work_struct reset_work;	/* ndo_tx_timeout: detach, attach */
+	struct work_struct reset_work;	/* a transmit stall: detach, attach */
+	struct delayed_work stall_work;	/* looks for sends never completed */
 	u32 filter;		/* the packet filter last set */
 
 	bool attached;		/* channels and buffers up: READ_ONCE */

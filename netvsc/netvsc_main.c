@@ -240,6 +240,8 @@ static int nv_flush_locked(struct nv_chan *nc)
 		goto drop;
 	}
 	atomic_inc(&nc->outstanding);
+	/* Read by the stall check; cleared by the completion. */
+	WRITE_ONCE(nd->sec_sent[nc->pend_sec], jiffies | 1);
 	nv_stat_add(&nc->tx, &nc->tx.batches, 1);
 	nc->pend_sec = HVG_NVSP_NO_SECTION;
 	return 0;
@@ -379,6 +381,7 @@ static int nv_send_direct(struct nv_chan *nc, struct sk_buff *skb)
 	if (!id)
 		return -EBUSY;
 	/* Listed first: the completion may come before the send returns. */
+	NV_SKB_CB(skb)->sent = jiffies;
 	skb_queue_tail(&nc->inflight, skb);
 	ret = hvg_vmbus_chan_send_pages(nc->chan, ranges, n, msg.data, len, id);
 	if (ret) {
@@ -578,6 +581,8 @@ static void nv_completion(struct nv_chan *nc,
 		return;
 	}
 	if (nv_ctx_is_sec(ctx, &sec)) {
+		if (sec < nd->num_sections)
+			WRITE_ONCE(nd->sec_sent[sec], 0);
 		nv_sec_free(nd, sec);
 	} else {
 		skb_unlink(ctx, &nc->inflight);
@@ -1106,7 +1111,9 @@ static int nv_nvsp_init(struct nv_dev *nd)
 	}
 	nd->section_size = nd->sync.msg.send_buf.section_size;
 	nd->sec_map = bitmap_zalloc(nd->num_sections, GFP_KERNEL);
-	if (!nd->sec_map)
+	nd->sec_sent = kcalloc(nd->num_sections, sizeof(*nd->sec_sent),
+			       GFP_KERNEL);
+	if (!nd->sec_map || !nd->sec_sent)
 		return -ENOMEM;
 	dev_info(&nd->hdev->dev,
 		 "NVSP %#x; receive buffer %u x %u B, send buffer %u x %u B\n",
@@ -1680,6 +1687,8 @@ static void nv_detach(struct nv_dev *nd)
 	int i, ret;
 
 	WRITE_ONCE(nd->attached, false);
+	/* It reads the sections and queues freed below. */
+	cancel_delayed_work_sync(&nd->stall_work);
 	/* No transmit runs from here on (NAPI checks @attached to wake). */
 	netif_tx_disable(nd->ndev);
 	if (nd->chans[0] && nd->chans[0]->open && !gone) {
@@ -1761,6 +1770,8 @@ static void nv_detach(struct nv_dev *nd)
 	}
 	bitmap_free(nd->sec_map);
 	nd->sec_map = NULL;
+	kfree(nd->sec_sent);
+	nd->sec_sent = NULL;
 	nd->num_sections = 0;
 	nd->num_chans = 0;
 	nd->filter = 0;
@@ -1834,6 +1845,7 @@ static int nv_attach(struct nv_dev *nd, unsigned int want, bool first)
 		if (READ_ONCE(nd->send_table[i]) >= nd->num_chans)
 			WRITE_ONCE(nd->send_table[i], i % nd->num_chans);
 	WRITE_ONCE(nd->attached, true);
+	schedule_delayed_work(&nd->stall_work, HZ);
 	return 0;
 
 fail:
@@ -2007,6 +2019,50 @@ static void nv_tx_timeout(struct net_device *ndev, unsigned int txq)
 	schedule_work(&nd->reset_work);
 }
 
+/*
+ * Once a second while attached: a send the host has not completed for
+ * NV_TX_STALL (a section, or the oldest GPA-direct skb of a queue) is one
+ * the host lost, and only a detach gets its section or skb back: reset.
+ * A stopped queue is the netdev watchdog's (nv_tx_timeout); this catches
+ * the stall that never stops a queue (a socket whose skbs the host keeps
+ * blocks on its send buffer first). Detach cancels it before it frees.
+ */
+static void nv_stall_work(struct work_struct *w)
+{
+	struct nv_dev *nd = container_of(to_delayed_work(w), struct nv_dev,
+					 stall_work);
+	unsigned long now = jiffies, t;
+	bool stalled = false;
+	unsigned int i;
+
+	if (!READ_ONCE(nd->attached))
+		return;
+	for (i = 0; i < nd->num_sections && !stalled; i++) {
+		t = READ_ONCE(nd->sec_sent[i]);
+		stalled = t && time_after(now, t + NV_TX_STALL);
+	}
+	for (i = 0; i < nd->num_chans && !stalled; i++) {
+		struct nv_chan *nc = nd->chans[i];
+		struct sk_buff *skb;
+
+		/* The list's lock: completions unlink from it. */
+		spin_lock_bh(&nc->inflight.lock);
+		skb = skb_peek(&nc->inflight);
+		stalled = skb && time_after(now, NV_SKB_CB(skb)->sent +
+					    NV_TX_STALL);
+		spin_unlock_bh(&nc->inflight.lock);
+	}
+	if (!stalled) {
+		schedule_delayed_work(&nd->stall_work, HZ);
+		return;
+	}
+	atomic_long_inc(&nd->tx_timeouts);
+	nv_warn_rl(nd, "a send not completed by the host in %u s: resetting\n",
+		   NV_TX_STALL / HZ);
+	/* The attach after the reset's detach checks again. */
+	schedule_work(&nd->reset_work);
+}
+
 static void nv_reset_work(struct work_struct *w)
 {
 	struct nv_dev *nd = container_of(w, struct nv_dev, reset_work);
@@ -2136,6 +2192,7 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 	INIT_WORK(&nd->link_work, nv_link_work);
 	INIT_WORK(&nd->filter_work, nv_filter_work);
 	INIT_WORK(&nd->reset_work, nv_reset_work);
+	INIT_DELAYED_WORK(&nd->stall_work, nv_stall_work);
 	netdev_rss_key_fill(nd->rss_key, sizeof(nd->rss_key));
 	nd->rss_entries = HVG_NDIS_RSS_TABLE_DEFAULT;
 	nd->ctl_buf = (u8 *)__get_free_page(GFP_KERNEL);
@@ -2211,6 +2268,10 @@ static void nv_remove(struct hvg_vmbus_device *hdev)
 	unregister_netdev(ndev);
 	cancel_work_sync(&nd->filter_work);
 	cancel_work_sync(&nd->link_work);
+	/* The stall check, then the reset it may have asked for (which
+	 * attaches nothing now that the device is unregistered).
+	 */
+	cancel_delayed_work_sync(&nd->stall_work);
 	cancel_work_sync(&nd->reset_work);
 	hvg_vmbus_set_subchan_handler(nd->chan, NULL);
 	rtnl_lock();
