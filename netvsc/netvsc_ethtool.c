@@ -6,6 +6,7 @@
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/slab.h>
 #include <hvguest/compat.h>
 
 #include "netvsc.h"
@@ -142,8 +143,8 @@ static int nv_set_rxfh_common(struct net_device *ndev, const u32 *indir,
 			      const u8 *key, u8 hfunc)
 {
 	struct nv_dev *nd = netdev_priv(ndev);
-	u32 old_table[HVG_NDIS_RSS_TABLE_MAX];
 	u8 old_key[HVG_NDIS_RSS_KEY_SIZE];
+	u32 *old_table;
 	unsigned int i;
 	int ret;
 
@@ -155,23 +156,26 @@ static int nv_set_rxfh_common(struct net_device *ndev, const u32 *indir,
 		for (i = 0; i < nd->rss_entries; i++)
 			if (indir[i] >= nd->num_chans)
 				return -EINVAL;
-	memcpy(old_table, nd->rss_table, sizeof(old_table));
+	old_table = kmemdup(nd->rss_table, sizeof(nd->rss_table), GFP_KERNEL);
+	if (!old_table)
+		return -ENOMEM;
 	memcpy(old_key, nd->rss_key, sizeof(old_key));
 	if (indir)
 		memcpy(nd->rss_table, indir, nd->rss_entries * sizeof(u32));
 	if (key)
 		memcpy(nd->rss_key, key, sizeof(nd->rss_key));
-	if (nd->num_chans < 2 || !READ_ONCE(nd->attached))
-		return 0;
-	ret = nv_set_rss(nd);
+	ret = 0;
+	if (nd->num_chans > 1 && READ_ONCE(nd->attached))
+		ret = nv_set_rss(nd);
 	if (ret) {
 		netdev_err(ndev, "the host refused the RSS parameters: %d\n",
 			   ret);
-		memcpy(nd->rss_table, old_table, sizeof(old_table));
+		memcpy(nd->rss_table, old_table, sizeof(nd->rss_table));
 		memcpy(nd->rss_key, old_key, sizeof(old_key));
 		if (nv_set_rss(nd))
 			netdev_err(ndev, "the old RSS parameters refused too\n");
 	}
+	kfree(old_table);
 	return ret;
 }
 

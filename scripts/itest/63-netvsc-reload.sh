@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unload/reload cycles of hvg_netvsc under TCP iperf3 between its two NICs
+# (net_devices=2; data flowing checked before each unload; both NICs set
+# up again and pinging after each): 20 on the stock kernel (make smoke),
+# 3 on the debug kernel (hvg.mode=test) and in the short runs, 100 in make
+# soak (Documentation/testing.rst). Exit 0 on pass.
+set -u
+
+mark="hvg-itest-63-netvsc-reload: start $$"
+ctl=/sys/kernel/debug/hvguest/loophost_ctl
+fail()
+{
+	echo "FAIL: $*"
+	grep 'nic=\|^fault' "$ctl/net" 2>/dev/null
+	echo "--- kernel log since the start of this test:"
+	dmesg | sed -n "/$mark/,\$p" | tail -n 60
+	cleanup
+	exit 1
+}
+cleanup()
+{
+	killall iperf3 2>/dev/null
+	ip netns del nva 2>/dev/null
+	ip netns del nvb 2>/dev/null
+	modprobe -r hvg_netvsc hvg_vmbus 2>/dev/null
+	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
+}
+wait_for()
+{
+	t=$(($1 * 5))
+	shift
+	while ! "$@" 2>/dev/null; do
+		t=$((t - 1))
+		[ "$t" -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+nics()
+{
+	for d in /sys/bus/vmbus/drivers/hv_netvsc/*/net/*; do
+		[ -e "$d" ] && echo "${d##*/}"
+	done
+}
+nr_ifs()
+{
+	[ "$(nics | wc -l)" -eq "$1" ]
+}
+carrier()
+{
+	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier")" = 1 ]
+}
+stat_of()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+ping_ok()
+{
+	ip netns exec nva ping -c 3 -i 0.1 -W 2 10.99.0.2 2>&1 |
+		grep -q ' 3 packets received'
+}
+# Both NICs, each in its namespace, addressed, up, with a carrier.
+setup()
+{
+	wait_for 20 nr_ifs 2 || fail "$1: not two hv_netvsc interfaces"
+	set -- $(nics)
+	a=$1 b=$2
+	ip netns add nva && ip netns add nvb &&
+		ip link set "$a" netns nva && ip link set "$b" netns nvb &&
+		ip -n nva addr add 10.99.0.1/24 dev "$a" &&
+		ip -n nvb addr add 10.99.0.2/24 dev "$b" &&
+		ip -n nva link set "$a" up && ip -n nvb link set "$b" up ||
+		return 1
+	wait_for 10 carrier nva "$a" && wait_for 10 carrier nvb "$b"
+}
+
+for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
+	if grep -q "^$m " /proc/modules; then
+		modprobe -r "$m" || fail "cannot unload $m before the test"
+	fi
+done
+echo "$mark" > /dev/kmsg
+start=$(date +%s)
+modprobe hvg_loophost echo_devices=0 net_devices=2 ||
+	fail "modprobe hvg_loophost failed"
+modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
+# Waits on the host (and the detach's wait for lost sends) end in 3 s.
+modprobe hvg_netvsc timeout_ms=3000 || fail "modprobe hvg_netvsc failed"
+setup "start" || fail "network namespace setup failed"
+ping_ok || fail "no pings before the first cycle"
+
+# Unload/reload under traffic.
+cycles=20
+grep -q 'hvg\.mode=test' /proc/cmdline && cycles=3
+scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
+[ "$scale" = short ] && cycles=3
+[ "$scale" = soak ] && cycles=100
+t0=$(date +%s)
+c=0
+while [ $c -lt $cycles ]; do
+	c=$((c + 1))
+	ip netns exec nvb iperf3 -s -D > /dev/null 2>&1 ||
+		fail "cycle $c: iperf3 -s failed"
+	sleep 0.3
+	ip netns exec nva iperf3 -c 10.99.0.2 -t 60 > /dev/null 2>&1 &
+	ip_pid=$!
+	sleep 1
+	x0=$(stat_of nva "$a" tx_packets)
+	sleep 0.5
+	x1=$(stat_of nva "$a" tx_packets)
+	[ $((x1 - x0)) -gt 20 ] ||
+		fail "cycle $c: only $((x1 - x0)) frames sent in 0.5 s of iperf3"
+	timeout 60 modprobe -r hvg_netvsc ||
+		fail "cycle $c: modprobe -r hvg_netvsc under traffic failed"
+	kill "$ip_pid" 2>/dev/null
+	wait "$ip_pid" 2>/dev/null
+	killall iperf3 2>/dev/null
+	ip netns del nva
+	ip netns del nvb
+	modprobe hvg_netvsc timeout_ms=3000 ||
+		fail "cycle $c: modprobe hvg_netvsc failed"
+	setup "cycle $c" || fail "cycle $c: setup after the reload failed"
+	wait_for 10 ping_ok || fail "cycle $c: no pings after the reload"
+done
+echo "unload/reload under iperf3: $c cycles in $(($(date +%s) - t0)) s"
+
+dmesg | sed -n "/$mark/,\$p" | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Oops' &&
+	fail "a splat in the kernel log"
+cleanup
+grep -q '^hvg_netvsc ' /proc/modules && fail "hvg_netvsc still loaded"
+echo "pass ($(($(date +%s) - start)) s)"
