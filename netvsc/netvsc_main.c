@@ -1819,6 +1819,13 @@ static int nv_attach(struct nv_dev *nd, unsigned int want, bool first)
 	ret = nv_rndis_init(nd, first);
 	if (ret)
 		goto fail;
+	/*
+	 * The first attach announces its MTU before it knows the host's
+	 * maximum; a host refuses more than that and takes 1500 instead
+	 * (OpenVMM: 1514 with the header), so a larger MTU attaches again.
+	 */
+	if (nd->ndis_mtu > nd->max_mtu)
+		nd->ndis_mtu = ETH_DATA_LEN;
 	/* An address set by ndo_set_mac_address stays across an attach. */
 	if (!first && !ether_addr_equal(ndev->dev_addr, nd->perm_mac)) {
 		ret = nv_send_mac(nd, ndev->dev_addr);

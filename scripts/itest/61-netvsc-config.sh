@@ -5,8 +5,8 @@
 # address (SET GEN_RNDIS_CONFIG_PARAMETER; the switch forwards to it, and
 # it survives `ethtool -L`); `ethtool -X` tables and key (RSS parameters:
 # the host shows them and steers the frames to the queue the table names;
-# `ethtool -x` shows them); the MTU from 68 to the host's 4000 (above the
-# driver's jumbo_mtu=1500 it attaches again to tell the host, which
+# `ethtool -x` shows them); the MTU from 68 to the host's 4000 (above
+# what the host took at attach it attaches again to tell the host, which
 # delivers nothing longer than the MTU it was told) and a refusal above.
 # Exit 0 on pass.
 set -u
@@ -79,7 +79,9 @@ t0=$(date +%s)
 modprobe hvg_loophost echo_devices=0 net_devices=2 net_mtu_max=4000 ||
 	fail "modprobe hvg_loophost failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
-modprobe hvg_netvsc jumbo_mtu=1500 || fail "modprobe hvg_netvsc failed"
+# jumbo_mtu stays 9000: the first NDIS_CONFIG says more than the host's
+# 4000, which the host refuses for 1514, so 4000 needs an attach again.
+modprobe hvg_netvsc || fail "modprobe hvg_netvsc failed"
 wait_for 20 nr_ifs 2 || fail "not two hv_netvsc interfaces"
 set -- $(nics)
 a=$1 b=$2
