@@ -7,11 +7,8 @@
 # the console whatever a test does with "dmesg -n" (ignore_loglevel), so the
 # host's splat scan sees them all.
 set -u
-fail()
-{
-	echo "FAIL: $*"
-	exit 1
-}
+mark="hvg-itest-00-environment: start $$"
+. /hvg/itest.sh
 
 shell=$(readlink /proc/$$/exe)
 echo "shell: $shell"

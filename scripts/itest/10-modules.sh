@@ -13,11 +13,8 @@
 # Every check says what failed and exits 1 itself: errexit ignores a
 # negated pipeline ("! grep ..."), so it cannot be what catches a failure.
 set -u
-fail()
-{
-	echo "FAIL: $*"
-	exit 1
-}
+mark="hvg-itest-10-modules: start $$"
+. /hvg/itest.sh
 field()
 {
 	tr '\0' '\n' < "$2" | sed -n "s/.*$1=//p" | head -n 1

@@ -6,32 +6,11 @@
 # hvg_loophost. Run by the guest's sh (dash) as root; exit 0 on pass.
 set -u
 
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	since_mark
-	modprobe -r hvg_vmbus 2>/dev/null
-	modprobe -r hvg_hypercall 2>/dev/null
-	exit 1
-}
-
 mark="hvg-itest-20-hypercall: start $$"
-since_mark()
-{
-	dmesg | sed -n "/$mark/,\$p"
-}
-
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
+. /hvg/itest.sh
 
 # Start from nothing of ours loaded.
-for m in hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	loaded "$m" && modprobe -r "$m"
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 
 modprobe hvg_hypercall || fail "modprobe hvg_hypercall failed"
 loaded hvg_hypercall || fail "hvg_hypercall is not in /proc/modules"

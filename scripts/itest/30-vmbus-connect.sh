@@ -11,34 +11,14 @@
 set -u
 
 mark="hvg-itest-30-vmbus: start $$"
-since_mark()
-{
-	dmesg | sed -n "/$mark/,\$p"
-}
+. /hvg/itest.sh
 
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	since_mark
-	modprobe -r hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
 
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
 
 conn=/sys/kernel/debug/hvguest/vmbus/connection
 host=/sys/kernel/debug/hvguest/loophost
 
-for m in hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
+itest_begin
 
 # One round: host version $1, guest loads, checks, unloads; $2 = a tag for
 # the log mark, so that each round's lines are found on their own.
@@ -94,7 +74,6 @@ round()
 	echo "ok: host $want -> guest $got, unload ok"
 }
 
-echo "$mark" > /dev/kmsg
 i=0
 for v in 5.3 5.2 5.1 5.0 4.1 4.0 3.0 2.4; do
 	i=$((i + 1))

@@ -14,30 +14,12 @@
 set -u
 
 mark="hvg-itest-35-vmbus-bus: start $$"
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
+. /hvg/itest.sh
 
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
 # The class GUID's bytes in wire order (mixed endian), as upstream's alias.
 echo_alias='vmbus:119c7a5e3d4b6e4f9a21687667656368'
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 

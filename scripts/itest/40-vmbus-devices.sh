@@ -13,39 +13,13 @@
 set -u
 
 mark="hvg-itest-40-vmbus-devices: start $$"
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p"
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
+. /hvg/itest.sh
 
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
 echo_alias='vmbus:119c7a5e3d4b6e4f9a21687667656368'
 bus=/sys/bus/vmbus
 
-# The echo devices' directories, one a line.
-echo_devs()
-{
-	for d in "$bus"/devices/*; do
-		[ -r "$d/class_id" ] || continue
-		[ "$(cat "$d/class_id")" = "$echo_class" ] && echo "$d"
-	done
-}
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 
 modprobe hvg_loophost echo_devices=2 || fail "modprobe hvg_loophost echo_devices=2 failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"

@@ -14,39 +14,17 @@
 set -u
 
 mark="hvg-itest-41-echo-run: start $$"
-fail()
+. /hvg/itest.sh
+itest_diag()
 {
-	echo "FAIL: $*"
 	[ -n "${run:-}" ] && [ -r "$run" ] && sed 's/^/  last result: /' "$run"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 80
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
 }
 field()
 {
 	sed -n "s/^$1: //p" "$run"
 }
-# Milliseconds since boot (busybox's date has no %N).
-now_ms()
-{
-	read -r up _ < /proc/uptime
-	cs=${up#*.}
-	echo $((${up%.*} * 1000 + ${cs#0} * 10))
-}
 
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 
 debug=0
 grep -q 'hvg\.mode=test' /proc/cmdline && debug=1

@@ -11,19 +11,10 @@
 set -u
 
 mark="hvg-itest-42-echo-gpadl: start $$"
-fail()
+. /hvg/itest.sh
+itest_diag()
 {
-	echo "FAIL: $*"
 	[ -n "${run:-}" ] && [ -r "$run" ] && sed 's/^/  last result: /' "$run"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 80
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
 }
 field()
 {
@@ -36,13 +27,7 @@ hoststat()
 	echo "${v:-0}"
 }
 
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 
 modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
@@ -59,11 +44,7 @@ run=/sys/kernel/debug/hvguest/echo/${dev##*/}/run
 # 8 GPADLs a second, and that guest runs KUnit and every test in 600 s).
 # hvg.scale (scripts/guest-test): short in the extra debug guests of make
 # check, soak in make soak.
-iter=1000
-grep -q 'hvg\.mode=test' /proc/cmdline && iter=200
-scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
-[ "$scale" = short ] && iter=20
-[ "$scale" = soak ] && iter=10000
+iter=$(scaled 1000 200 20 10000)
 echo "$iter GPADLs"
 
 g0=$(hoststat gpadls_created)

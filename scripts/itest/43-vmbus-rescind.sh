@@ -14,56 +14,32 @@
 set -u
 
 mark="hvg-itest-43-vmbus-rescind: start $$"
-fail()
+. /hvg/itest.sh
+itest_diag()
 {
-	echo "FAIL: $*"
 	[ -r "$ctl/devices" ] && sed 's/^/  host: /' "$ctl/devices"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 80
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
 }
 since()
 {
 	dmesg | sed -n "/$1/,\$p"
 }
 ctl=/sys/kernel/debug/hvguest/loophost_ctl
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
 bus=/sys/bus/vmbus
 
-echo_devs()
-{
-	for d in "$bus"/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$echo_class" ] && echo "$d"
-	done
-}
 ndevs()
 {
 	echo_devs | grep -c .
-}
-# wait_for COND-COMMAND WHAT: poll for up to 20 s.
-wait_for()
-{
-	i=0
-	while ! eval "$1"; do
-		i=$((i + 1))
-		[ "$i" -gt 200 ] && fail "timed out waiting for $2"
-		sleep 0.1
-	done
 }
 # A new echo device offered now and bound: its directory in $newdev.
 offer_bound()
 {
 	before=$(echo_devs)
 	echo echo > "$ctl/offer" || fail "offer failed"
-	wait_for '[ "$(ndevs)" -gt "$(echo "$before" | grep -c .)" ]' "a new echo device"
+	wait_for 20 '[ "$(ndevs)" -gt "$(echo "$before" | grep -c .)" ]' ||
+		fail "timed out waiting for a new echo device"
 	newdev=$(echo_devs | grep -vxF "$before" | head -n 1)
-	wait_for '[ -w "/sys/kernel/debug/hvguest/echo/${newdev##*/}/run" ]' "hvg_echo to bind ${newdev##*/}"
+	wait_for 20 '[ -w "/sys/kernel/debug/hvguest/echo/${newdev##*/}/run" ]' ||
+		fail "timed out waiting for hvg_echo to bind ${newdev##*/}"
 }
 # check_works DEV: a short echo run on DEV passes.
 check_works()
@@ -73,12 +49,7 @@ check_works()
 	grep -q '^status: 0 (ok)$' "$r" || fail "echo run on ${1##*/}: $(grep status "$r")"
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
 modprobe hvg_echo || fail "modprobe hvg_echo failed"
@@ -93,7 +64,8 @@ echo "$m1" > /dev/kmsg
 d=$(echo_devs)
 relid=$(cat "$d/id")
 echo "$relid" > "$ctl/rescind" || fail "rescind $relid failed"
-wait_for '[ ! -e "$d" ]' "device ${d##*/} (relid $relid) to go after its rescind"
+wait_for 20 '[ ! -e "$d" ]' ||
+	fail "timed out waiting for device ${d##*/} (relid $relid) to go after its rescind"
 since "$m1" | grep -q "hvg_echo.*echo device removed (rescinded by the host)" ||
 	fail "no 'echo device removed (rescinded by the host)' in the log"
 [ -e "/sys/kernel/debug/hvguest/echo/${d##*/}" ] && fail "debugfs of ${d##*/} left behind"
@@ -121,7 +93,8 @@ echo "$relid" > "$ctl/rescind" || fail "rescind $relid during the run failed"
 wait "$bg"
 [ "$(cat /tmp/43.rc)" = failed ] || fail "the run did not fail when its device was rescinded"
 grep -q 'No such device' /tmp/43.err || fail "the run's write failed with '$(cat /tmp/43.err)', not ENODEV"
-wait_for '[ ! -e "$d" ]' "device ${d##*/} to go after its rescind"
+wait_for 20 '[ ! -e "$d" ]' ||
+	fail "timed out waiting for device ${d##*/} to go after its rescind"
 since "$m2" | grep -q "hvg_echo.*run ended: -19" ||
 	fail "no 'run ended: -19' in the log"
 echo "2: rescind of relid $relid while sending: the run ended with ENODEV ($(cat /tmp/43.err))"
@@ -158,7 +131,8 @@ grep -q 'No such device' /tmp/43.err || fail "the run failed with '$(cat /tmp/43
 [ -e "$d/driver" ] || fail "the device went with its sub-channel"
 since "$m2b" | grep -q "hvg_echo.*sub-channel [0-9]* (relid $sub) was rescinded: closed" ||
 	fail "no 'sub-channel ... (relid $sub) was rescinded: closed' in the log"
-wait_for '! grep -q "^relid=$sub " "$ctl/devices"' "the guest to release sub-channel relid $sub"
+wait_for 20 '! grep -q "^relid=$sub " "$ctl/devices"' ||
+	fail "timed out waiting for the guest to release sub-channel relid $sub"
 echo "packets=2000 channels=4 size_max=1024" > "$r" || fail "the run after the sub-channel's rescind failed"
 echo "2b: sub-channel relid $sub rescinded during a run: ENODEV, closed and released; the next run used $(sed -n 's/^channels: //p' "$r") channels"
 
@@ -170,8 +144,10 @@ echo rescind_during_open > "$ctl/fault" || fail "arming rescind_during_open fail
 echo echo > "$ctl/offer" || fail "offer failed"
 # The host may answer the open with a failure before it rescinds (M9):
 # -EIO then, -ENODEV otherwise.
-wait_for 'since "$m3" | grep -q "hvg_echo.*open failed: -\(19\|5\)"' "the probe's 'open failed: -19 or -5'"
-wait_for '[ "$(ndevs)" = "$n0" ]' "the device rescinded during open to go"
+wait_for 20 'since "$m3" | grep -q "hvg_echo.*open failed: -\(19\|5\)"' ||
+	fail "timed out waiting for the probe's 'open failed: -19 or -5'"
+wait_for 20 '[ "$(ndevs)" = "$n0" ]' ||
+	fail "timed out waiting for the device rescinded during open to go"
 echo "3: rescind during open: $(since "$m3" | grep 'hvg_echo.*open failed' | sed 's/^\[[^]]*\] //')"
 check_works "$newdev"
 offer_bound
@@ -189,7 +165,8 @@ fi
 # GPADL_CREATED with a failure status before the rescind (M9) gives -EIO.
 grep -q 'No such device\|Input/output error' /tmp/43.err ||
 	fail "the GPADL run failed with '$(cat /tmp/43.err)', not ENODEV or EIO"
-wait_for '[ ! -e "$d" ]' "device ${d##*/} to go after the rescind during GPADL set-up"
+wait_for 20 '[ ! -e "$d" ]' ||
+	fail "timed out waiting for device ${d##*/} to go after the rescind during GPADL set-up"
 echo "4: rescind during GPADL set-up: $(since "$m4" | grep 'hvg_echo.*GPADL' | head -n 1 | sed 's/^\[[^]]*\] //')"
 offer_bound
 check_works "$newdev"
@@ -211,11 +188,7 @@ c=0
 # runs KUnit and every test in 600 s).
 # hvg.scale: short in the extra debug guests of make check, soak in make
 # soak.
-cycles=1000
-grep -q 'hvg\.mode=test' /proc/cmdline && cycles=300
-scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
-[ "$scale" = short ] && cycles=50
-[ "$scale" = soak ] && cycles=20000
+cycles=$(scaled 1000 300 50 20000)
 while [ "$c" -lt "$cycles" ]; do
 	c=$((c + 1))
 	echo echo > "$ctl/offer" || fail "cycle $c: offer failed"
@@ -229,14 +202,16 @@ while [ "$c" -lt "$cycles" ]; do
 	# holds at most 240 channels: every 100 cycles the guest catches up
 	# (seen with 4 vCPUs, where the loop outran the guest's releases).
 	if [ $((c % 100)) = 0 ]; then
-		wait_for '[ "$(host_relids | grep -c .)" = "$nkeep" ]' \
-			"the guest to release the relids of cycles $((c - 99)) to $c"
+		wait_for 20 '[ "$(host_relids | grep -c .)" = "$nkeep" ]' ||
+			fail "timed out waiting for the guest to release the relids of cycles $((c - 99)) to $c"
 	fi
 done
-wait_for '[ "$(echo_devs)" = "$keep" ]' "the rescinded devices to go"
+wait_for 20 '[ "$(echo_devs)" = "$keep" ]' ||
+	fail "timed out waiting for the rescinded devices to go"
 # Every rescinded relid released by the guest: the host lists only the
 # devices kept (and their channels).
-wait_for '[ "$(host_relids | grep -c .)" = "$nkeep" ]' "the guest to release every rescinded relid"
+wait_for 20 '[ "$(host_relids | grep -c .)" = "$nkeep" ]' ||
+	fail "timed out waiting for the guest to release every rescinded relid"
 t1=$(date +%s)
 echo "5: $c offer/rescind cycles in $((t1 - t0)) s"
 sed 's/^/  host: /' "$ctl/devices"

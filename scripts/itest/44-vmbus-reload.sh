@@ -10,44 +10,16 @@
 set -u
 
 mark="hvg-itest-44-vmbus-reload: start $$"
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 80
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
-echo_devs()
-{
-	for d in /sys/bus/vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$echo_class" ] && echo "${d##*/}"
-	done
-}
+. /hvg/itest.sh
 host=/sys/kernel/debug/hvguest/loophost
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 modprobe hvg_loophost echo_devices=2 || fail "modprobe hvg_loophost echo_devices=2 failed"
 
 # 50; 20 on the debug guest, which runs KUnit and every test in 600 s.
 # hvg.scale: short in the extra debug guests of make check, soak in make
 # soak.
-cycles=50
-grep -q 'hvg\.mode=test' /proc/cmdline && cycles=20
-scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
-[ "$scale" = short ] && cycles=5
-[ "$scale" = soak ] && cycles=1000
+cycles=$(scaled 50 20 5 1000)
 u0=$(sed -n 's/^unload: //p' "$host")
 t0=$(date +%s)
 first=
@@ -55,7 +27,7 @@ c=0
 while [ "$c" -lt "$cycles" ]; do
 	c=$((c + 1))
 	modprobe hvg_vmbus || fail "cycle $c: modprobe hvg_vmbus failed"
-	devs=$(echo_devs | sort)
+	devs=$(echo_devs | sed 's,.*/,,' | sort)
 	[ "$(echo "$devs" | grep -c .)" = 2 ] || fail "cycle $c: $(echo "$devs" | grep -c .) echo devices, not 2"
 	[ -z "$first" ] && first=$devs
 	[ "$devs" = "$first" ] || fail "cycle $c: the devices' instance GUIDs changed"

@@ -10,61 +10,32 @@
 set -u
 
 mark="hvg-itest-45-vmbus-faults: start $$"
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 80
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
+. /hvg/itest.sh
 ctl=/sys/kernel/debug/hvguest/loophost_ctl
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
-echo_devs()
-{
-	for d in /sys/bus/vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$echo_class" ] && echo "$d"
-	done
-}
-wait_for()
-{
-	i=0
-	while ! eval "$1"; do
-		i=$((i + 1))
-		[ "$i" -gt 200 ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
 # works: every echo device echoes, and a new one binds and echoes.
 works()
 {
 	for d in $(echo_devs); do
 		r=/sys/kernel/debug/hvguest/echo/${d##*/}/run
-		wait_for '[ -w "$r" ]' || fail "$1: ${d##*/} is not bound"
+		wait_for 20 '[ -w "$r" ]' || fail "$1: ${d##*/} is not bound"
 		echo "packets=500 size_max=2048" > "$r" || fail "$1: echo run on ${d##*/} failed"
 	done
 	before=$(echo_devs)
 	echo echo > "$ctl/offer" || fail "$1: offer failed"
-	wait_for '[ "$(echo_devs | grep -c .)" -gt "$(echo "$before" | grep -c .)" ]' ||
+	wait_for 20 '[ "$(echo_devs | grep -c .)" -gt "$(echo "$before" | grep -c .)" ]' ||
 		fail "$1: a device offered afterwards did not appear"
 	new=$(echo_devs | grep -vxF "$before" | head -n 1)
 	r=/sys/kernel/debug/hvguest/echo/${new##*/}/run
-	wait_for '[ -w "$r" ]' || fail "$1: the new device ${new##*/} did not bind"
+	wait_for 20 '[ -w "$r" ]' || fail "$1: the new device ${new##*/} did not bind"
 	echo "packets=500 size_max=2048" > "$r" || fail "$1: echo run on the new device failed"
 	echo "$(cat "$new/id")" > "$ctl/rescind" || fail "$1: rescind of the new device failed"
-	wait_for '[ ! -e "$new" ]' || fail "$1: the new device was not removed"
+	wait_for 20 '[ ! -e "$new" ]' || fail "$1: the new device was not removed"
 	# The bus's link goes before the driver's remove() has closed the
 	# channel: wait for the host to forget the channel (RELID_RELEASED,
 	# after the GPADL teardown), so that no reply of this rescind is
 	# still in flight when the next fault is armed.
 	inst=${new##*/}
-	wait_for '! grep -q "instance=$inst " "$ctl/devices"' ||
+	wait_for 20 '! grep -q "instance=$inst " "$ctl/devices"' ||
 		fail "$1: the host still lists the rescinded $inst"
 }
 # The guest's error lines since mark $1.
@@ -74,12 +45,7 @@ guest_errors()
 		grep -i 'malformed\|unknown\|reject\|refus\|out of range\|duplicate\|unexpected\|no such\|timed out\|timeout\|invalid\|bad\|short\|ignor\|fail'
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
 # A short reply timeout, so that a reply that never comes fails fast.
 modprobe hvg_vmbus timeout_ms=3000 || fail "modprobe hvg_vmbus failed"
@@ -129,7 +95,7 @@ for f in unknown_type short_payload relid_out_of_range duplicate_offer \
 	drop_next_reply) want='hvg_vmbus: .*no GPADL_CREATED .*within' ;;
 	*) want='hvg_vmbus: .*VERSION_RESPONSE' ;;
 	esac
-	wait_for 'guest_errors "$fm" | grep -q "$want"' || {
+	wait_for 20 'guest_errors "$fm" | grep -q "$want"' || {
 		guest_errors "$fm"
 		fail "$f: no log line of the guest matching '$want'"
 	}

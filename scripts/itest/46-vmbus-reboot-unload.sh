@@ -13,38 +13,18 @@
 set -u
 
 mark="hvg-itest-46-vmbus-reboot-unload: start $$"
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
+. /hvg/itest.sh
 log()
 {
 	dmesg | sed -n "/$mark/,\$p"
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 host=/sys/kernel/debug/hvguest/loophost
 notify=/sys/kernel/debug/hvguest/vmbus/reboot_notify
 
 # 3 rounds; 1 on the debug guest (KUnit and every test within 600 s)
-rounds=3
-grep -q 'hvg\.mode=test' /proc/cmdline && rounds=1
-scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
-[ "$scale" = soak ] && rounds=30
+rounds=$(scaled 3 1 1 30)
 r=0
 while [ "$r" -lt "$rounds" ]; do
 	r=$((r + 1))

@@ -13,19 +13,10 @@
 set -u
 
 mark="hvg-itest-47-echo-chan-stats: start $$"
-fail()
+. /hvg/itest.sh
+itest_diag()
 {
-	echo "FAIL: $*"
 	[ -n "${info:-}" ] && [ -r "$info" ] && sed 's/^/  info: /' "$info"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 40
-	modprobe -r hvg_echo hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
 }
 # The value of counter $1 of the primary channel's "vmbus:" line.
 stat()
@@ -33,13 +24,7 @@ stat()
 	sed -n '/^chan 0 /{n;p;}' "$info" | tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
 }
 
-echo_class='{5e7a9c11-4b3d-4f6e-9a21-687667656368}'
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 
 modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"

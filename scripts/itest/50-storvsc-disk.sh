@@ -17,19 +17,10 @@
 set -u
 
 mark="hvg-itest-50-storvsc-disk: start $$"
-fail()
+. /hvg/itest.sh
+itest_cleanup()
 {
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 80
 	umount /mnt 2>/dev/null
-	modprobe -r hvg_storvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
 }
 scsi_class='{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}'
 lun_mb=32
@@ -56,18 +47,8 @@ strip()
 {
 	sed 's/^ *//; s/ *$//'
 }
-splat()
-{
-	dmesg | sed -n "/$mark/,\$p" |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
-}
 
-for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 # No udev in the guest to load the disk driver for the LUN: load it first.
 modprobe sd_mod 2>/dev/null
 

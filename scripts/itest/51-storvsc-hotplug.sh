@@ -12,26 +12,12 @@
 set -u
 
 mark="hvg-itest-51-storvsc-hotplug: start $$"
-ctl=/sys/kernel/debug/hvguest/storvsp/lun
-fail()
+. /hvg/itest.sh
+itest_cleanup()
 {
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
 	[ -n "${iopid:-}" ] && kill "$iopid" 2>/dev/null
-	modprobe -r hvg_storvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
 }
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-splat()
-{
-	dmesg | sed -n "/$mark/,\$p" |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
-}
+ctl=/sys/kernel/debug/hvguest/storvsp/lun
 # The SCSI host number of the hv_storvsc host (10 s at most).
 find_host()
 {
@@ -69,18 +55,8 @@ wait_lun()
 	done
 	return 1
 }
-now_ms()
-{
-	read -r up _ < /proc/uptime
-	echo "${up%.*}${up#*.}0"
-}
 
-for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 modprobe sd_mod 2>/dev/null
 
 modprobe hvg_loophost echo_devices=0 scsi_devices=1 scsi_luns=2 \

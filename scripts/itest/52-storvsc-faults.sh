@@ -17,25 +17,8 @@
 set -u
 
 mark="hvg-itest-52-storvsc-faults: start $$"
+. /hvg/itest.sh
 dbg=/sys/kernel/debug/hvguest/storvsp
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
-	modprobe -r hvg_storvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-splat()
-{
-	dmesg | sed -n "/$mark/,\$p" |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
-}
 find_disk()
 {
 	i=0
@@ -52,11 +35,6 @@ find_disk()
 		i=$((i + 1))
 	done
 	return 1
-}
-now_ms()
-{
-	read -r up _ < /proc/uptime
-	echo "${up%.*}${up#*.}0"
 }
 # The kernel log since the current step began.
 step_log()
@@ -105,12 +83,7 @@ read_with()
 	blk=$((blk + 7))
 }
 
-for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 modprobe sd_mod 2>/dev/null
 
 modprobe hvg_loophost echo_devices=0 scsi_devices=1 scsi_luns=1 \

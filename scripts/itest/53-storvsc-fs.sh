@@ -13,31 +13,12 @@
 set -u
 
 mark="hvg-itest-53-storvsc-fs: start $$"
-fail()
+. /hvg/itest.sh
+itest_cleanup()
 {
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
 	for m in /mnt/d*; do
 		umount "$m" 2>/dev/null
 	done
-	modprobe -r hvg_storvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-splat()
-{
-	dmesg | sed -n "/$mark/,\$p" |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
-}
-now_ms()
-{
-	read -r up _ < /proc/uptime
-	echo "${up%.*}${up#*.}0"
 }
 # Every hv_storvsc disk, as "host:lun:sdX" (10 s for $1 of them at most).
 find_disks()
@@ -81,12 +62,7 @@ fi
 # Each disk: its share of the files, fio's file, room for ext4.
 lun_mb=$((total_mb / 4 + 64))
 
-for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 modprobe sd_mod 2>/dev/null
 modprobe ext4 2>/dev/null
 
