@@ -12,32 +12,17 @@
 set -u
 
 mark="hvg-itest-61-netvsc-config: start $$"
+. /hvg/itest.sh
 ctl=/sys/kernel/debug/hvguest/loophost_ctl
-fail()
+itest_diag()
 {
-	echo "FAIL: $*"
 	grep 'nic=' "$ctl/net" 2>/dev/null
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
-	cleanup
-	exit 1
 }
-cleanup()
+itest_cleanup()
 {
 	ip netns del nva 2>/dev/null
 	ip netns del nvb 2>/dev/null
-	modprobe -r hvg_netvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-}
-wait_for()
-{
-	t=$(($1 * 5))
-	shift
-	while ! "$@" 2>/dev/null; do
-		t=$((t - 1))
-		[ "$t" -gt 0 ] || return 1
-		sleep 0.2
-	done
+	return 0
 }
 nics()
 {
@@ -69,12 +54,7 @@ pings()
 		grep -q " $1 packets received"
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if grep -q "^$m " /proc/modules; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 t0=$(date +%s)
 modprobe hvg_loophost echo_devices=0 net_devices=2 net_mtu_max=4000 ||
 	fail "modprobe hvg_loophost failed"
@@ -185,8 +165,8 @@ echo "$out" | grep -q -i "mtu greater than device maximum" ||
 	fail "MTU not 4000 after the refusal"
 echo "MTU: 68, 4000 (10 pings of 3972 bytes in $((tx1 - tx0)) frames), 4001 refused: $out"
 
-dmesg | sed -n "/$mark/,\$p" | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Oops' &&
-	fail "a splat in the kernel log"
-cleanup
-grep -q '^hvg_netvsc ' /proc/modules && fail "hvg_netvsc still loaded"
+splat && fail "a splat in the kernel log"
+itest_cleanup
+modprobe -r hvg_netvsc hvg_vmbus || fail "unloading hvg_netvsc failed"
+modprobe -r hvg_loophost hvg_hypercall || fail "unloading the host failed"
 echo "pass ($(($(date +%s) - t0)) s)"

@@ -10,34 +10,19 @@
 set -u
 
 mark="hvg-itest-62-netvsc-stall: start $$"
+. /hvg/itest.sh
 ctl=/sys/kernel/debug/hvguest/loophost_ctl
-fail()
+itest_diag()
 {
-	echo "FAIL: $*"
 	grep 'nic=\|^fault' "$ctl/net" 2>/dev/null
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
-	cleanup
-	exit 1
 }
-cleanup()
+itest_cleanup()
 {
 	echo "fault stop_tx_completions 0" > "$ctl/net" 2>/dev/null
 	killall iperf3 2>/dev/null
 	ip netns del nva 2>/dev/null
 	ip netns del nvb 2>/dev/null
-	modprobe -r hvg_netvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-}
-wait_for()
-{
-	t=$(($1 * 5))
-	shift
-	while ! "$@" 2>/dev/null; do
-		t=$((t - 1))
-		[ "$t" -gt 0 ] || return 1
-		sleep 0.2
-	done
+	return 0
 }
 nics()
 {
@@ -59,7 +44,7 @@ estat()
 }
 reset_seen()
 {
-	dmesg | sed -n "/$mark/,\$p" | grep -q 'reset after a transmit stall'
+	since_mark | grep -q 'reset after a transmit stall'
 }
 ping_ok()
 {
@@ -81,12 +66,7 @@ setup()
 	wait_for 10 carrier nva "$a" && wait_for 10 carrier nvb "$b"
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if grep -q "^$m " /proc/modules; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 start=$(date +%s)
 modprobe hvg_loophost echo_devices=0 net_devices=2 ||
 	fail "modprobe hvg_loophost failed"
@@ -123,8 +103,8 @@ to=$(estat nva "$a" tx_timeouts)
 [ "${to:-0}" -ge 1 ] || fail "reset without a transmit timeout counted: $to"
 echo "stop_tx_completions: $lost sends lost, NIC reset and pinging $(($(date +%s) - t0)) s after the host resumed ($to transmit timeouts)"
 
-dmesg | sed -n "/$mark/,\$p" | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Oops' &&
-	fail "a splat in the kernel log"
-cleanup
-grep -q '^hvg_netvsc ' /proc/modules && fail "hvg_netvsc still loaded"
+splat && fail "a splat in the kernel log"
+itest_cleanup
+modprobe -r hvg_netvsc hvg_vmbus || fail "unloading hvg_netvsc failed"
+modprobe -r hvg_loophost hvg_hypercall || fail "unloading the host failed"
 echo "pass ($(($(date +%s) - start)) s)"

@@ -8,33 +8,18 @@
 set -u
 
 mark="hvg-itest-63-netvsc-reload: start $$"
+. /hvg/itest.sh
 ctl=/sys/kernel/debug/hvguest/loophost_ctl
-fail()
+itest_diag()
 {
-	echo "FAIL: $*"
-	grep 'nic=\|^fault' "$ctl/net" 2>/dev/null
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
-	cleanup
-	exit 1
+	grep 'nic=' "$ctl/net" 2>/dev/null
 }
-cleanup()
+itest_cleanup()
 {
 	killall iperf3 2>/dev/null
 	ip netns del nva 2>/dev/null
 	ip netns del nvb 2>/dev/null
-	modprobe -r hvg_netvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-}
-wait_for()
-{
-	t=$(($1 * 5))
-	shift
-	while ! "$@" 2>/dev/null; do
-		t=$((t - 1))
-		[ "$t" -gt 0 ] || return 1
-		sleep 0.2
-	done
+	return 0
 }
 nics()
 {
@@ -74,12 +59,7 @@ setup()
 	wait_for 10 carrier nva "$a" && wait_for 10 carrier nvb "$b"
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if grep -q "^$m " /proc/modules; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 start=$(date +%s)
 modprobe hvg_loophost echo_devices=0 net_devices=2 ||
 	fail "modprobe hvg_loophost failed"
@@ -90,11 +70,8 @@ setup "start" || fail "network namespace setup failed"
 ping_ok || fail "no pings before the first cycle"
 
 # Unload/reload under traffic.
-cycles=20
-grep -q 'hvg\.mode=test' /proc/cmdline && cycles=3
-scale=$(sed -n 's/.*hvg\.scale=\([a-z]*\).*/\1/p' /proc/cmdline)
-[ "$scale" = short ] && cycles=1
-[ "$scale" = soak ] && cycles=100
+# 20 on the stock kernel, 3 on the debug kernel, 1 short, 100 soak.
+cycles=$(scaled 20 3 1 100)
 t0=$(date +%s)
 c=0
 while [ $c -lt $cycles ]; do
@@ -124,8 +101,8 @@ while [ $c -lt $cycles ]; do
 done
 echo "unload/reload under iperf3: $c cycles in $(($(date +%s) - t0)) s"
 
-dmesg | sed -n "/$mark/,\$p" | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Oops' &&
-	fail "a splat in the kernel log"
-cleanup
-grep -q '^hvg_netvsc ' /proc/modules && fail "hvg_netvsc still loaded"
+splat && fail "a splat in the kernel log"
+itest_cleanup
+modprobe -r hvg_netvsc hvg_vmbus || fail "unloading hvg_netvsc failed"
+modprobe -r hvg_loophost hvg_hypercall || fail "unloading the host failed"
 echo "pass ($(($(date +%s) - start)) s)"
