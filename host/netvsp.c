@@ -34,6 +34,7 @@
 #define pr_fmt(fmt) "hvg_loophost: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/etherdevice.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/if_ether.h>
@@ -493,7 +494,13 @@ int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f)
 			if (len > 0)
 				memcpy(dst + hdr_len, f->data, len);
 		}
-		if (len <= 0) {
+		/*
+		 * Nothing longer than the MTU the guest announced in
+		 * NDIS_CONFIG (VLAN tags travel in the PPI): a host sizes its
+		 * receive buffer by it, so the guest must attach again to
+		 * raise its MTU.
+		 */
+		if (len <= 0 || len > nic->mtu) {
 			netvsp_slot_put(nic, slot);
 			netvsp_count(nic, NETVSP_RX_TOO_BIG, 1);
 			return -EMSGSIZE;
@@ -614,6 +621,8 @@ static int netvsp_init(struct hvg_lh_channel *ch, u64 tid, bool want_comp,
 		hvg_rndis_dev_init(&nic->dev, nic->perm_mac, netvsp_mtu(),
 				   chosen, netvsp_num_queues());
 		nic->dev.link_up = nic->link_up;
+		/* NVSP 1 has no NDIS_CONFIG: Ethernet's MTU. */
+		nic->mtu = ETH_DATA_LEN + ETH_HLEN;
 		spin_unlock_bh(&nic->rx_lock);
 		WRITE_ONCE(nic->version, chosen);
 		nic->ndis_config = false;
@@ -986,7 +995,7 @@ static int netvsp_on_packet(struct hvg_lh_channel *ch,
 	bool want = pkt->desc.flags & HVG_PKT_FLAG_COMPLETION_REQUESTED;
 	u64 tid = pkt->desc.trans_id;
 	struct hvg_nvsp_guest_msg m;
-	u32 version, type = 0;
+	u32 version, type = 0, v;
 	int ret;
 
 	if (!nic)
@@ -1043,10 +1052,13 @@ static int netvsp_on_packet(struct hvg_lh_channel *ch,
 		return netvsp_init(ch, tid, want, &m);
 	case HVG_NVSP_MSG2_SEND_NDIS_CONFIG:
 		nic->ndis_config = true;
-		nic->mtu = m.ndis_config.mtu;
-		if (nic->mtu < 68 + ETH_HLEN ||
-		    nic->mtu > netvsp_mtu() + ETH_HLEN)
-			nic->mtu = 1500 + ETH_HLEN;
+		v = m.ndis_config.mtu;
+		if (v < 68 + ETH_HLEN || v > netvsp_mtu() + ETH_HLEN)
+			v = ETH_DATA_LEN + ETH_HLEN;
+		/* Read by the switch's deliveries (netvsp_rx_frame). */
+		spin_lock_bh(&nic->rx_lock);
+		nic->mtu = v;
+		spin_unlock_bh(&nic->rx_lock);
 		break;
 	case HVG_NVSP_MSG1_SEND_NDIS_VER:
 		if (m.ndis_version.major != HVG_NVSP_NDIS_MAJOR) {
@@ -1246,8 +1258,9 @@ static const char * const netvsp_stat_names[NETVSP_NR_STATS] = {
 static void netvsp_show_nic(struct netvsp_nic *nic, struct seq_file *m)
 {
 	unsigned int i, queues = 0;
-	u32 nfree, nslots, filter;
-	bool link, rndis;
+	u32 nfree, nslots, filter, mtu, rss_n, rss_q[4];
+	u8 addr[ETH_ALEN], key[HVG_NDIS_RSS_KEY_SIZE];
+	bool link, rndis, rss;
 
 	spin_lock_bh(&nic->rx_lock);
 	for (i = 0; i < NETVSP_MAX_QUEUES; i++)
@@ -1257,10 +1270,21 @@ static void netvsp_show_nic(struct netvsp_nic *nic, struct seq_file *m)
 	filter = nic->dev.packet_filter;
 	link = nic->link_up;
 	rndis = nic->dev.initialized;
+	ether_addr_copy(addr, nic->dev.mac);
+	mtu = nic->mtu;
+	rss = nic->dev.rss.enabled;
+	rss_n = nic->dev.rss.entries;
+	for (i = 0; i < ARRAY_SIZE(rss_q); i++)
+		rss_q[i] = i < rss_n ? nic->dev.rss.table[i] : 0;
+	memcpy(key, nic->dev.rss.key, sizeof(key));
 	spin_unlock_bh(&nic->rx_lock);
 	seq_printf(m, " nic=%u mac=%pM nvsp=%#x rndis=%u link=%s filter=%#x queues=%u rx_slots_free=%u/%u",
 		   nic->index, nic->perm_mac, READ_ONCE(nic->version), rndis,
 		   link ? "up" : "down", filter, queues, nfree, nslots);
+	/* The guest's settings: address, NDIS_CONFIG MTU, RSS. */
+	seq_printf(m, " addr=%pM mtu=%u rss=%s rss_entries=%u rss_table=%u,%u,%u,%u rss_key=%*phN",
+		   addr, mtu, rss ? "on" : "off", rss_n, rss_q[0], rss_q[1],
+		   rss_q[2], rss_q[3], (int)sizeof(key), key);
 	for (i = 0; i < NETVSP_NR_STATS; i++)
 		seq_printf(m, " %s=%lld", netvsp_stat_names[i],
 			   (long long)atomic64_read(&nic->stats[i]));

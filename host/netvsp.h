@@ -120,7 +120,7 @@ struct netvsp_nic {
 	u32 version;			/* negotiated NVSP version, 0: none */
 	bool ndis_config;
 	bool ndis_version;
-	u32 mtu;			/* NDIS_CONFIG's, clamped */
+	u32 mtu;			/* NDIS_CONFIG's, clamped; rx_lock */
 	u32 sub_requested;
 
 	struct rw_semaphore txbuf_sem;	/* guards @txbuf, @tx_sections */

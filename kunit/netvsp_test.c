@@ -743,6 +743,66 @@ static void netvsp_switch_forwards(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_BAD_COMPLETIONS), 0LL);
 }
 
+/*
+ * The guest's settings the switch honours: a new MAC (SET
+ * GEN_RNDIS_CONFIG_PARAMETER) is where unicast goes, the old one no port's;
+ * nothing longer than the guest's NDIS_CONFIG MTU (1514 here) is delivered.
+ */
+static void netvsp_mac_and_mtu(struct kunit *test)
+{
+	struct nt *t = nt_of(test);
+	struct nt_nic *a = &t->n[0], *b = &t->n[1];
+	static const u8 new_mac[6] = { 0x02, 0x00, 0x5e, 0x61, 0x00, 0x0b };
+	u8 *frame = t->frame, *pkt = t->pkt;
+	struct hvg_rndis_msg pm, reply;
+	u8 info[HVG_RNDIS_MAC_PARAM_SIZE], req[128];
+	const u8 *got;
+	u32 flen, plen;
+	u64 tid;
+	int len;
+
+	nt_two(test);
+	KUNIT_ASSERT_EQ(test, hvg_rndis_build_mac_param(info, sizeof(info),
+							new_mac),
+			HVG_RNDIS_MAC_PARAM_SIZE);
+	len = hvg_rndis_build_set(req, sizeof(req), ++b->req_id,
+				  HVG_OID_GEN_RNDIS_CONFIG_PARAMETER, info,
+				  sizeof(info));
+	KUNIT_ASSERT_GT(test, len, 0);
+	nt_rndis(test, b, req, len, &reply, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(nt_nic(b)->dev.mac, new_mac, 6), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(nt_nic(b)->dev.perm_mac, b->mac, 6), 0);
+
+	/* To the new address: delivered. */
+	flen = nt_frame(frame, new_mac, a->mac, 200, 9);
+	plen = nt_packet(test, pkt, 4096, NULL, frame, flen);
+	KUNIT_ASSERT_EQ(test, nt_send_section(a, 0, 300, pkt, plen), 0);
+	KUNIT_EXPECT_EQ(test, nt_rndis_status(test, &a->q[0], 300),
+			(u32)HVG_NVSP_STAT_SUCCESS);
+	got = nt_rx_frame(test, b, &b->q[0], &pm, &tid);
+	KUNIT_ASSERT_EQ(test, pm.packet.data_len, flen);
+	KUNIT_EXPECT_EQ(test, memcmp(got, frame, flen), 0);
+	nt_rx_done(&b->q[0], tid);
+	/* To the old one: no port has it. */
+	flen = nt_frame(frame, b->mac, a->mac, 200, 9);
+	plen = nt_packet(test, pkt, 4096, NULL, frame, flen);
+	nt_send_section(a, 0, 301, pkt, plen);
+	nt_rndis_status(test, &a->q[0], 301);
+	nt_expect_quiet(test, &b->q[0]);
+	KUNIT_EXPECT_EQ(test, nt_stat(a, NETVSP_TX_NO_PORT), 1LL);
+
+	/* 1515 bytes for a guest that announced 1514: not delivered. */
+	KUNIT_EXPECT_EQ(test, nt_nic(b)->mtu, 1514u);
+	flen = nt_frame(frame, new_mac, a->mac, 1515, 4);
+	plen = nt_packet(test, pkt, 4096, NULL, frame, flen);
+	KUNIT_ASSERT_EQ(test, nt_send_section(a, 1, 302, pkt, plen), 0);
+	KUNIT_EXPECT_EQ(test, nt_rndis_status(test, &a->q[0], 302),
+			(u32)HVG_NVSP_STAT_SUCCESS);
+	nt_expect_quiet(test, &b->q[0]);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_RX_TOO_BIG), 1LL);
+	KUNIT_EXPECT_EQ(test, nt_nic(b)->nfree, b->nslots);
+}
+
 static void netvsp_bad_guest_input(struct kunit *test)
 {
 	struct nt *t = nt_of(test);
@@ -1260,6 +1320,7 @@ static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(netvsp_init_versions),
 	KUNIT_CASE(netvsp_buffers_refused),
 	KUNIT_CASE(netvsp_switch_forwards),
+	KUNIT_CASE(netvsp_mac_and_mtu),
 	KUNIT_CASE(netvsp_bad_guest_input),
 	KUNIT_CASE(netvsp_completions_checked),
 	KUNIT_CASE(netvsp_faults),

@@ -29,6 +29,15 @@
 #define NV_TX_MAX_PFNS		80
 /* Transmit request ids per queue. */
 #define NV_TX_SLOTS		2048
+/* A send the host has not completed in this time is lost: reset. */
+#define NV_TX_STALL		(5 * HZ)
+
+/* A GPA-direct skb in flight: when it went out (skb->cb, ours in xmit). */
+struct nv_skb_cb {
+	unsigned long sent;
+};
+
+#define NV_SKB_CB(skb)		((struct nv_skb_cb *)(skb)->cb)
 
 struct nv_dev;
 
@@ -96,7 +105,8 @@ struct nv_dev {
 
 	u32 nvsp_version;
 	u32 ndis_mtu;		/* the MTU the buffers were sized for */
-	u32 max_mtu;
+	u32 max_mtu;		/* the host's largest (GEN_MAXIMUM_FRAME_SIZE) */
+	u8 perm_mac[ETH_ALEN];	/* 802_3_PERMANENT_ADDRESS at the last attach */
 
 	/* Receive buffer (shared with the host). */
 	void *recv_buf;
@@ -107,6 +117,7 @@ struct nv_dev {
 	u32 send_size, send_gpadl;
 	u32 section_size, num_sections;
 	unsigned long *sec_map;
+	unsigned long *sec_sent;	/* jiffies a section went out; 0: not */
 	u32 max_pkt_per_msg, pkt_align;
 
 	/* RNDIS control: one request at a time (@ctl_mutex). */
@@ -144,6 +155,8 @@ struct nv_dev {
 	u32 link_speed_mbps;
 	struct work_struct link_work;	/* NETWORK_CHANGE: carrier back on */
 	struct work_struct filter_work;	/* ndo_set_rx_mode, deferred */
+	struct work_struct reset_work;	/* a transmit stall: detach, attach */
+	struct delayed_work stall_work;	/* looks for sends never completed */
 	u32 filter;		/* the packet filter last set */
 
 	bool attached;		/* channels and buffers up: READ_ONCE */
@@ -158,9 +171,11 @@ struct nv_dev {
 	atomic_long_t dropped_ids;	/* completions of no live request */
 	atomic_long_t bad_ranges;	/* RX ranges outside the buffer */
 	atomic_long_t ctl_unexpected;	/* RNDIS answers nobody waited for */
+	atomic_long_t tx_timeouts;	/* stalled queues reset by the watchdog */
 };
 
 extern const struct ethtool_ops nv_ethtool_ops;
 int nv_change_channels(struct nv_dev *nd, unsigned int count);
+int nv_set_rss(struct nv_dev *nd);
 
 #endif /* _HVGUEST_NETVSC_H */

@@ -6,6 +6,7 @@
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/slab.h>
 #include <hvguest/compat.h>
 
 #include "netvsc.h"
@@ -120,6 +121,78 @@ static int nv_get_rxfh(struct net_device *ndev, u32 *indir, u8 *key,
 	return 0;
 }
 
+/* ethtool -X asks for the receive queue count (ETHTOOL_GRXRINGS). */
+static int nv_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *info,
+			u32 *rules)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+
+	if (info->cmd != ETHTOOL_GRXRINGS)
+		return -EOPNOTSUPP;
+	info->data = nd->num_chans;
+	return 0;
+}
+
+/*
+ * ethtool -X: a new table and/or key, sent to the host as RSS parameters
+ * (rtnl held). The core checked every entry against the rx queues; the
+ * host is told only when RSS runs (several queues), else the values wait
+ * for the next attach. A refusal leaves the old ones in place.
+ */
+static int nv_set_rxfh_common(struct net_device *ndev, const u32 *indir,
+			      const u8 *key, u8 hfunc)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+	u8 old_key[HVG_NDIS_RSS_KEY_SIZE];
+	u32 *old_table;
+	unsigned int i;
+	int ret;
+
+	if (hfunc != ETH_RSS_HASH_NO_CHANGE && hfunc != ETH_RSS_HASH_TOP)
+		return -EOPNOTSUPP;
+	if (!indir && !key)
+		return 0;
+	if (indir)
+		for (i = 0; i < nd->rss_entries; i++)
+			if (indir[i] >= nd->num_chans)
+				return -EINVAL;
+	old_table = kmemdup(nd->rss_table, sizeof(nd->rss_table), GFP_KERNEL);
+	if (!old_table)
+		return -ENOMEM;
+	memcpy(old_key, nd->rss_key, sizeof(old_key));
+	if (indir)
+		memcpy(nd->rss_table, indir, nd->rss_entries * sizeof(u32));
+	if (key)
+		memcpy(nd->rss_key, key, sizeof(nd->rss_key));
+	ret = 0;
+	if (nd->num_chans > 1 && READ_ONCE(nd->attached))
+		ret = nv_set_rss(nd);
+	if (ret) {
+		netdev_err(ndev, "the host refused the RSS parameters: %d\n",
+			   ret);
+		memcpy(nd->rss_table, old_table, sizeof(nd->rss_table));
+		memcpy(nd->rss_key, old_key, sizeof(old_key));
+		if (nv_set_rss(nd))
+			netdev_err(ndev, "the old RSS parameters refused too\n");
+	}
+	kfree(old_table);
+	return ret;
+}
+
+#if KERNEL_VERSION(6, 8, 0) <= HVG_KVER
+static int nv_set_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p,
+		       struct netlink_ext_ack *extack)
+{
+	return nv_set_rxfh_common(ndev, p->indir, p->key, p->hfunc);
+}
+#else
+static int nv_set_rxfh(struct net_device *ndev, const u32 *indir,
+		       const u8 *key, const u8 hfunc)
+{
+	return nv_set_rxfh_common(ndev, indir, key, hfunc);
+}
+#endif
+
 /* The counters of each queue, in this order ("tx_q0_packets", ...). */
 static const char * const nv_q_stats[] = {
 	"packets", "bytes", "copied", "direct", "batches", "stopped",
@@ -132,6 +205,7 @@ static const char * const nv_rx_q_stats[] = {
 
 static const char * const nv_global_stats[] = {
 	"bad_packets", "dropped_ids", "bad_ranges", "ctl_unexpected",
+	"tx_timeouts",
 };
 
 static int nv_get_sset_count(struct net_device *ndev, int sset)
@@ -180,6 +254,7 @@ static void nv_get_ethtool_stats(struct net_device *ndev,
 	*data++ = atomic_long_read(&nd->dropped_ids);
 	*data++ = atomic_long_read(&nd->bad_ranges);
 	*data++ = atomic_long_read(&nd->ctl_unexpected);
+	*data++ = atomic_long_read(&nd->tx_timeouts);
 	for (q = 0; q < nd->num_chans; q++) {
 		struct nv_chan *nc = nd->chans[q];
 		u64 t[ARRAY_SIZE(nv_q_stats)] = { };
@@ -221,9 +296,11 @@ const struct ethtool_ops nv_ethtool_ops = {
 	.get_channels = nv_get_channels,
 	.set_channels = nv_set_channels,
 	.get_ringparam = nv_get_ringparam,
+	.get_rxnfc = nv_get_rxnfc,
 	.get_rxfh_key_size = nv_get_rxfh_key_size,
 	.get_rxfh_indir_size = nv_get_rxfh_indir_size,
 	.get_rxfh = nv_get_rxfh,
+	.set_rxfh = nv_set_rxfh,
 	.get_sset_count = nv_get_sset_count,
 	.get_strings = nv_get_strings,
 	.get_ethtool_stats = nv_get_ethtool_stats,

@@ -240,6 +240,8 @@ static int nv_flush_locked(struct nv_chan *nc)
 		goto drop;
 	}
 	atomic_inc(&nc->outstanding);
+	/* Read by the stall check; cleared by the completion. */
+	WRITE_ONCE(nd->sec_sent[nc->pend_sec], jiffies | 1);
 	nv_stat_add(&nc->tx, &nc->tx.batches, 1);
 	nc->pend_sec = HVG_NVSP_NO_SECTION;
 	return 0;
@@ -379,6 +381,7 @@ static int nv_send_direct(struct nv_chan *nc, struct sk_buff *skb)
 	if (!id)
 		return -EBUSY;
 	/* Listed first: the completion may come before the send returns. */
+	NV_SKB_CB(skb)->sent = jiffies;
 	skb_queue_tail(&nc->inflight, skb);
 	ret = hvg_vmbus_chan_send_pages(nc->chan, ranges, n, msg.data, len, id);
 	if (ret) {
@@ -578,6 +581,8 @@ static void nv_completion(struct nv_chan *nc,
 		return;
 	}
 	if (nv_ctx_is_sec(ctx, &sec)) {
+		if (sec < nd->num_sections)
+			WRITE_ONCE(nd->sec_sent[sec], 0);
 		nv_sec_free(nd, sec);
 	} else {
 		skb_unlink(ctx, &nc->inflight);
@@ -1106,7 +1111,9 @@ static int nv_nvsp_init(struct nv_dev *nd)
 	}
 	nd->section_size = nd->sync.msg.send_buf.section_size;
 	nd->sec_map = bitmap_zalloc(nd->num_sections, GFP_KERNEL);
-	if (!nd->sec_map)
+	nd->sec_sent = kcalloc(nd->num_sections, sizeof(*nd->sec_sent),
+			       GFP_KERNEL);
+	if (!nd->sec_map || !nd->sec_sent)
 		return -ENOMEM;
 	dev_info(&nd->hdev->dev,
 		 "NVSP %#x; receive buffer %u x %u B, send buffer %u x %u B\n",
@@ -1373,6 +1380,18 @@ out:
 	kfree(caps);
 }
 
+/* SET GEN_RNDIS_CONFIG_PARAMETER "NetworkAddress": the host's current MAC. */
+static int nv_send_mac(struct nv_dev *nd, const u8 *mac)
+{
+	u8 info[HVG_RNDIS_MAC_PARAM_SIZE];
+	int len;
+
+	len = hvg_rndis_build_mac_param(info, sizeof(info), mac);
+	if (len < 0)
+		return len;
+	return nv_set(nd, HVG_OID_GEN_RNDIS_CONFIG_PARAMETER, info, len);
+}
+
 static int nv_rndis_init(struct nv_dev *nd, bool set_mac)
 {
 	struct net_device *ndev = nd->ndev;
@@ -1399,13 +1418,15 @@ static int nv_rndis_init(struct nv_dev *nd, bool set_mac)
 		return ret;
 	}
 
+	/*
+	 * The host's largest MTU: ndo_change_mtu allows up to it and attaches
+	 * again when the buffers were sized for less (@ndis_mtu).
+	 */
 	if (!nv_query_u32(nd, HVG_OID_GEN_MAXIMUM_FRAME_SIZE, &v) && v >= 68)
 		nd->max_mtu = min_t(u32, v, 65521);
 	else
 		nd->max_mtu = nd->nvsp_version >= HVG_NVSP_VERSION_2 ?
 			      65521 : ETH_DATA_LEN;
-	/* Frames up to what the receive buffer was sized for. */
-	nd->max_mtu = min(nd->max_mtu, nd->ndis_mtu);
 
 	ret = nv_query(nd, HVG_OID_802_3_PERMANENT_ADDRESS, NULL, 0, mac,
 		       sizeof(mac));
@@ -1414,6 +1435,7 @@ static int nv_rndis_init(struct nv_dev *nd, bool set_mac)
 			ret);
 		return ret < 0 ? ret : -EPROTO;
 	}
+	ether_addr_copy(nd->perm_mac, mac);
 	if (set_mac)
 		nv_set_hw_addr(ndev, mac);
 
@@ -1451,7 +1473,8 @@ static int nv_rndis_init(struct nv_dev *nd, bool set_mac)
 	return 0;
 }
 
-static int nv_set_rss(struct nv_dev *nd)
+/* RSS parameters from @rss_table and @rss_key: disabled, then enabled. */
+int nv_set_rss(struct nv_dev *nd)
 {
 	u8 *buf;
 	int len, ret;
@@ -1664,6 +1687,8 @@ static void nv_detach(struct nv_dev *nd)
 	int i, ret;
 
 	WRITE_ONCE(nd->attached, false);
+	/* It reads the sections and queues freed below. */
+	cancel_delayed_work_sync(&nd->stall_work);
 	/* No transmit runs from here on (NAPI checks @attached to wake). */
 	netif_tx_disable(nd->ndev);
 	if (nd->chans[0] && nd->chans[0]->open && !gone) {
@@ -1745,6 +1770,8 @@ static void nv_detach(struct nv_dev *nd)
 	}
 	bitmap_free(nd->sec_map);
 	nd->sec_map = NULL;
+	kfree(nd->sec_sent);
+	nd->sec_sent = NULL;
 	nd->num_sections = 0;
 	nd->num_chans = 0;
 	nd->filter = 0;
@@ -1769,6 +1796,10 @@ static int nv_attach(struct nv_dev *nd, unsigned int want, bool first)
 
 	nd->ndis_mtu = max_t(u32, ndev->mtu,
 			     clamp_t(u32, jumbo_mtu, ETH_DATA_LEN, 65521));
+	/* Not past the host's maximum, once a first attach has learnt it. */
+	if (nd->max_mtu)
+		nd->ndis_mtu = max_t(u32, ndev->mtu,
+				     min(nd->ndis_mtu, nd->max_mtu));
 	nd->recv_size = clamp_t(u32, recv_buf_kb, 256, 31744) * 1024;
 	nd->send_size = clamp_t(u32, send_buf_kb, 64, 16384) * 1024;
 	nc = nv_chan_alloc(nd, 0);
@@ -1788,10 +1819,29 @@ static int nv_attach(struct nv_dev *nd, unsigned int want, bool first)
 	ret = nv_rndis_init(nd, first);
 	if (ret)
 		goto fail;
+	/*
+	 * The first attach announces its MTU before it knows the host's
+	 * maximum; a host refuses more than that and takes 1500 instead
+	 * (OpenVMM: 1514 with the header), so a larger MTU attaches again.
+	 */
+	if (nd->ndis_mtu > nd->max_mtu)
+		nd->ndis_mtu = ETH_DATA_LEN;
+	/* An address set by ndo_set_mac_address stays across an attach. */
+	if (!first && !ether_addr_equal(ndev->dev_addr, nd->perm_mac)) {
+		ret = nv_send_mac(nd, ndev->dev_addr);
+		if (ret)
+			netdev_warn(ndev, "MAC address %pM refused again by the host (%d): it has %pM\n",
+				    ndev->dev_addr, ret, nd->perm_mac);
+	}
 	want = min3(want, nd->num_rx_queues, num_online_cpus());
 	nv_open_subchans(nd, want);
 	if (nd->num_chans > 1) {
+		/* A table set with ethtool -X stays while it fits the queues. */
+		bool keep = netif_is_rxfh_configured(ndev);
+
 		for (i = 0; i < nd->rss_entries; i++)
+			keep = keep && nd->rss_table[i] < nd->num_chans;
+		for (i = 0; i < nd->rss_entries && !keep; i++)
 			nd->rss_table[i] = ethtool_rxfh_indir_default(i,
 								      nd->num_chans);
 		ret = nv_set_rss(nd);
@@ -1802,6 +1852,7 @@ static int nv_attach(struct nv_dev *nd, unsigned int want, bool first)
 		if (READ_ONCE(nd->send_table[i]) >= nd->num_chans)
 			WRITE_ONCE(nd->send_table[i], i % nd->num_chans);
 	WRITE_ONCE(nd->attached, true);
+	schedule_delayed_work(&nd->stall_work, HZ);
 	return 0;
 
 fail:
@@ -1883,18 +1934,160 @@ static void nv_set_rx_mode(struct net_device *ndev)
 	schedule_work(&nd->filter_work);
 }
 
+/* Detach and attach again with @count queues, the MTU as it is (rtnl). */
+static int nv_reattach(struct nv_dev *nd, unsigned int count)
+{
+	struct net_device *ndev = nd->ndev;
+	bool up = netif_running(ndev);
+	int ret;
+
+	ASSERT_RTNL();
+	if (up)
+		nv_close(ndev);
+	netif_carrier_off(ndev);
+	nv_detach(nd);
+	ret = nv_attach(nd, count, false);
+	if (ret)
+		return ret;
+	netif_set_real_num_tx_queues(ndev, nd->num_chans);
+	netif_set_real_num_rx_queues(ndev, nd->num_chans);
+	if (up)
+		ret = nv_open(ndev);
+	return ret;
+}
+
+/*
+ * 68 up to the host's maximum (the core refuses more: ndev->max_mtu). Up
+ * to what the receive buffer was sized for (@ndis_mtu) it only changes;
+ * above, the NIC attaches again and tells the host the new MTU in
+ * NDIS_CONFIG, as the host sizes its receive sub-allocations by it.
+ */
 static int nv_change_mtu(struct net_device *ndev, int mtu)
 {
 	struct nv_dev *nd = netdev_priv(ndev);
+	int old = ndev->mtu, ret;
 
-	/* The receive buffer was sized for ndis_mtu at attach. */
-	if (mtu > (int)nd->ndis_mtu) {
-		netdev_err(ndev, "MTU %d above the %u the host was told\n",
-			   mtu, nd->ndis_mtu);
-		return -EINVAL;
+	if (mtu <= (int)nd->ndis_mtu || !READ_ONCE(nd->attached)) {
+		WRITE_ONCE(ndev->mtu, mtu);
+		return 0;
 	}
 	WRITE_ONCE(ndev->mtu, mtu);
+	ret = nv_reattach(nd, nd->num_chans);
+	if (!ret) {
+		netdev_info(ndev, "MTU %d: attached again, the host told\n", mtu);
+		return 0;
+	}
+	netdev_err(ndev, "MTU %d: attach failed (%d); back to %d\n", mtu, ret,
+		   old);
+	WRITE_ONCE(ndev->mtu, old);
+	if (nv_reattach(nd, nd->num_chans))
+		netdev_err(ndev, "attach with MTU %d failed too: NIC detached\n",
+			   old);
+	return ret;
+}
+
+/*
+ * A new address: the host must take it first (its switch forwards by the
+ * address the guest set), then the interface has it.
+ */
+static int nv_set_mac(struct net_device *ndev, void *p)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+	struct sockaddr *sa = p;
+	int ret;
+
+	ret = eth_prepare_mac_addr_change(ndev, p);
+	if (ret)
+		return ret;
+	if (!READ_ONCE(nd->attached) || hvg_vmbus_chan_rescinded(nd->chan))
+		return -ENODEV;
+	ret = nv_send_mac(nd, (const u8 *)sa->sa_data);
+	if (ret) {
+		netdev_err(ndev, "the host refused MAC address %pM: %d\n",
+			   sa->sa_data, ret);
+		return ret == -EPROTO ? -EADDRNOTAVAIL : ret;
+	}
+	eth_commit_mac_addr_change(ndev, p);
 	return 0;
+}
+
+/*
+ * A queue stopped for the watchdog's time: the host keeps sends that it
+ * does not complete, and only a detach (which gives up on them after
+ * timeout_ms) gets the sections and request ids back. Done from a work.
+ */
+static void nv_tx_timeout(struct net_device *ndev, unsigned int txq)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+
+	atomic_long_inc(&nd->tx_timeouts);
+	nv_warn_rl(nd, "transmit queue %u stalled (the host completes no sends): resetting\n",
+		   txq);
+	schedule_work(&nd->reset_work);
+}
+
+/*
+ * Once a second while attached: a send the host has not completed for
+ * NV_TX_STALL (a section, or the oldest GPA-direct skb of a queue) is one
+ * the host lost, and only a detach gets its section or skb back: reset.
+ * A stopped queue is the netdev watchdog's (nv_tx_timeout); this catches
+ * the stall that never stops a queue (a socket whose skbs the host keeps
+ * blocks on its send buffer first). Detach cancels it before it frees.
+ */
+static void nv_stall_work(struct work_struct *w)
+{
+	struct nv_dev *nd = container_of(to_delayed_work(w), struct nv_dev,
+					 stall_work);
+	unsigned long now = jiffies, t;
+	bool stalled = false;
+	unsigned int i;
+
+	if (!READ_ONCE(nd->attached))
+		return;
+	for (i = 0; i < nd->num_sections && !stalled; i++) {
+		t = READ_ONCE(nd->sec_sent[i]);
+		stalled = t && time_after(now, t + NV_TX_STALL);
+	}
+	for (i = 0; i < nd->num_chans && !stalled; i++) {
+		struct nv_chan *nc = nd->chans[i];
+		struct sk_buff *skb;
+
+		/* The list's lock: completions unlink from it. */
+		spin_lock_bh(&nc->inflight.lock);
+		skb = skb_peek(&nc->inflight);
+		stalled = skb && time_after(now, NV_SKB_CB(skb)->sent +
+					    NV_TX_STALL);
+		spin_unlock_bh(&nc->inflight.lock);
+	}
+	if (!stalled) {
+		schedule_delayed_work(&nd->stall_work, HZ);
+		return;
+	}
+	atomic_long_inc(&nd->tx_timeouts);
+	nv_warn_rl(nd, "a send not completed by the host in %u s: resetting\n",
+		   NV_TX_STALL / HZ);
+	/* The attach after the reset's detach checks again. */
+	schedule_work(&nd->reset_work);
+}
+
+static void nv_reset_work(struct work_struct *w)
+{
+	struct nv_dev *nd = container_of(w, struct nv_dev, reset_work);
+	int ret;
+
+	rtnl_lock();
+	/* Not once remove has begun (it unregisters, then cancels this). */
+	if (nd->ndev->reg_state == NETREG_REGISTERED &&
+	    READ_ONCE(nd->attached) && !hvg_vmbus_chan_rescinded(nd->chan)) {
+		ret = nv_reattach(nd, nd->num_chans);
+		if (ret)
+			netdev_err(nd->ndev, "reset after a transmit stall failed: %d\n",
+				   ret);
+		else
+			netdev_info(nd->ndev, "reset after a transmit stall: %u queue%s\n",
+				    nd->num_chans, nd->num_chans > 1 ? "s" : "");
+	}
+	rtnl_unlock();
 }
 
 /* Add every queue's counters to @s (RCU or rtnl held). */
@@ -1962,32 +2155,19 @@ static const struct net_device_ops nv_netdev_ops = {
 	.ndo_set_rx_mode = nv_set_rx_mode,
 	.ndo_change_mtu = nv_change_mtu,
 	.ndo_validate_addr = eth_validate_addr,
-	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_set_mac_address = nv_set_mac,
+	.ndo_tx_timeout = nv_tx_timeout,
 	.ndo_get_stats64 = nv_get_stats64,
 };
 
 /* ethtool -L: detach and attach again with @count queues (rtnl held). */
 int nv_change_channels(struct nv_dev *nd, unsigned int count)
 {
-	struct net_device *ndev = nd->ndev;
-	bool up = netif_running(ndev);
-	int ret;
+	int ret = nv_reattach(nd, count);
 
-	ASSERT_RTNL();
-	if (up)
-		nv_close(ndev);
-	netif_carrier_off(ndev);
-	nv_detach(nd);
-	ret = nv_attach(nd, count, false);
-	if (ret) {
-		netdev_err(ndev, "re-attach with %u queues failed: %d\n", count,
-			   ret);
-		return ret;
-	}
-	netif_set_real_num_tx_queues(ndev, nd->num_chans);
-	netif_set_real_num_rx_queues(ndev, nd->num_chans);
-	if (up)
-		ret = nv_open(ndev);
+	if (ret)
+		netdev_err(nd->ndev, "re-attach with %u queues failed: %d\n",
+			   count, ret);
 	return ret;
 }
 
@@ -2018,6 +2198,8 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 	init_waitqueue_head(&nd->sub_wq);
 	INIT_WORK(&nd->link_work, nv_link_work);
 	INIT_WORK(&nd->filter_work, nv_filter_work);
+	INIT_WORK(&nd->reset_work, nv_reset_work);
+	INIT_DELAYED_WORK(&nd->stall_work, nv_stall_work);
 	netdev_rss_key_fill(nd->rss_key, sizeof(nd->rss_key));
 	nd->rss_entries = HVG_NDIS_RSS_TABLE_DEFAULT;
 	nd->ctl_buf = (u8 *)__get_free_page(GFP_KERNEL);
@@ -2031,6 +2213,9 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->max_mtu = ETH_DATA_LEN;
 	ndev->needed_headroom = NV_TX_HDR_MAX;
+	ndev->watchdog_timeo = 5 * HZ;
+	/* The host takes a new address while the NIC runs. */
+	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	netif_carrier_off(ndev);
 
 	hvg_vmbus_set_drvdata(hdev, nd);
@@ -2090,6 +2275,11 @@ static void nv_remove(struct hvg_vmbus_device *hdev)
 	unregister_netdev(ndev);
 	cancel_work_sync(&nd->filter_work);
 	cancel_work_sync(&nd->link_work);
+	/* The stall check, then the reset it may have asked for (which
+	 * attaches nothing now that the device is unregistered).
+	 */
+	cancel_delayed_work_sync(&nd->stall_work);
+	cancel_work_sync(&nd->reset_work);
 	hvg_vmbus_set_subchan_handler(nd->chan, NULL);
 	rtnl_lock();
 	nv_detach(nd);
