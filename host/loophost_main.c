@@ -18,6 +18,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/printk.h>
 #include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -70,6 +71,11 @@ static int hvg_lh_post_message(struct hvg_hv_backend *hv, u32 connection_id,
 		return -EINVAL;
 	if (!(flags & HVG_POST_NOSLEEP))
 		might_sleep();
+	/* A panicking guest's UNLOAD: answered now, the guest polls. */
+	if (unlikely(oops_in_progress) &&
+	    hvg_lh_server_panic_message(hvg_lh_srv, connection_id,
+					message_type, payload, payload_size))
+		return 0;
 
 	for (attempt = 0; ; attempt++) {
 		status = hvg_lh_synic_hc_post_message(hv->priv, connection_id,
