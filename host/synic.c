@@ -183,24 +183,27 @@ static void hvg_lh_count(struct hvg_lh_synic *s, enum hvg_lh_stat stat)
  * The default page provider: pages the model allocated
  */
 
-static struct hvg_synic_message_page *hvg_lh_own_simp(void *ctx, u32 vp)
+static int hvg_lh_own_with_page(void *ctx, u32 vp, enum hvg_lh_page which,
+				void (*fn)(void *page, void *arg), void *arg)
 {
 	struct hvg_lh_synic *s = ctx;
 
-	return s->vps[vp].own_simp;
-}
-
-static struct hvg_synic_event_page *hvg_lh_own_siefp(void *ctx, u32 vp)
-{
-	struct hvg_lh_synic *s = ctx;
-
-	return s->vps[vp].own_siefp;
+	fn(which == HVG_LH_SIMP ? (void *)s->vps[vp].own_simp :
+				  (void *)s->vps[vp].own_siefp, arg);
+	return 0;
 }
 
 static const struct hvg_lh_page_provider hvg_lh_own_pages = {
-	.message_page = hvg_lh_own_simp,
-	.event_page = hvg_lh_own_siefp,
+	.with_page = hvg_lh_own_with_page,
 };
+
+/* Page @which of @vp through the provider. VP lock held. */
+static int hvg_lh_with_page(struct hvg_lh_synic *s, u32 vp,
+			    enum hvg_lh_page which,
+			    void (*fn)(void *page, void *arg), void *arg)
+{
+	return s->cfg.pages->with_page(s->cfg.pages_ctx, vp, which, fn, arg);
+}
 
 struct hvg_synic_message_page *hvg_lh_synic_message_page(struct hvg_lh_synic *s,
 							 u32 vp)
@@ -453,10 +456,36 @@ static bool hvg_lh_slot_fill(struct hvg_lh_vp *v, unsigned int sint,
 	return true;
 }
 
+/* What hvg_lh_fill_fn() is to fill, and what it filled. */
+struct hvg_lh_fill {
+	struct hvg_lh_vp *v;
+	unsigned long want;		/* SINTs to try */
+	unsigned long filled;		/* SINTs whose slot got a message */
+};
+
+/* The provider's callback: fill the wanted free slots. VP lock held. */
+static void hvg_lh_fill_fn(void *page, void *arg)
+{
+	struct hvg_lh_fill *f = arg;
+	unsigned int sint;
+
+	for_each_set_bit(sint, &f->want, HVG_SINT_COUNT)
+		if (hvg_lh_slot_fill(f->v, sint, page))
+			__set_bit(sint, &f->filled);
+}
+
+/* Fill @want's free slots of @v if its SIMP is enabled. VP lock held. */
+static unsigned long hvg_lh_fill(struct hvg_lh_vp *v, unsigned long want)
+{
+	struct hvg_lh_fill f = { .v = v, .want = want };
+
+	hvg_lh_with_page(v->s, v->vp, HVG_LH_SIMP, hvg_lh_fill_fn, &f);
+	return f.filled;
+}
+
 int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 		      u32 message_type, const void *payload, u32 payload_size)
 {
-	struct hvg_synic_message_page *page;
 	struct hvg_lh_msg *m;
 	struct hvg_lh_vp *v;
 	unsigned long flags;
@@ -489,8 +518,7 @@ int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 		list_add_tail(&m->node, &v->queue[sint]);
 		v->queued[sint]++;
 		hvg_lh_count(s, HVG_LH_POSTED);
-		page = s->cfg.pages->message_page(s->cfg.pages_ctx, vp);
-		raise = page && hvg_lh_slot_fill(v, sint, page);
+		raise = hvg_lh_fill(v, BIT(sint));
 		if (!raise)
 			hvg_lh_count(s, HVG_LH_QUEUED);
 	}
@@ -522,9 +550,8 @@ static bool hvg_lh_vp_lock_panic(struct hvg_lh_vp *v, unsigned long *flags)
 /* Fill every free slot of @v that has a message waiting; count EOM fills. */
 static void hvg_lh_vp_fill(struct hvg_lh_synic *s, u32 vp, bool eom)
 {
-	struct hvg_synic_message_page *page;
 	struct hvg_lh_vp *v = &s->vps[vp];
-	unsigned long flags, filled = 0;
+	unsigned long flags, filled = 0, want = 0;
 	unsigned int sint;
 
 	/* A panicking guest EOMs while it polls for UNLOAD_RESPONSE. */
@@ -534,16 +561,15 @@ static void hvg_lh_vp_fill(struct hvg_lh_synic *s, u32 vp, bool eom)
 	} else {
 		spin_lock_irqsave(&v->lock, flags);
 	}
-	page = READ_ONCE(s->stopping) ? NULL :
-	       s->cfg.pages->message_page(s->cfg.pages_ctx, vp);
-	for (sint = 0; page && sint < HVG_SINT_COUNT; sint++) {
-		if (hvg_lh_slot_fill(v, sint, page)) {
-			__set_bit(sint, &filled);
-			if (eom)
-				hvg_lh_count(s, HVG_LH_EOM_DELIVERED);
-		}
-	}
+	for (sint = 0; sint < HVG_SINT_COUNT; sint++)
+		if (!list_empty(&v->queue[sint]))
+			__set_bit(sint, &want);
+	if (want && !READ_ONCE(s->stopping))
+		filled = hvg_lh_fill(v, want);
 	spin_unlock_irqrestore(&v->lock, flags);
+	if (eom)
+		atomic_long_add(hweight_long(filled),
+				&s->stats[HVG_LH_EOM_DELIVERED]);
 
 	for_each_set_bit(sint, &filled, HVG_SINT_COUNT)
 		hvg_lh_raise(s, vp, sint);
@@ -557,18 +583,22 @@ void hvg_lh_synic_eom(struct hvg_lh_synic *s, u32 vp)
 	hvg_lh_vp_fill(s, vp, true);
 }
 
-/* Set the flags held while @v's SIEFP was disabled; SINTs to raise. */
-static unsigned long hvg_lh_flags_redeliver(struct hvg_lh_synic *s,
-					    struct hvg_lh_vp *v)
+/* What hvg_lh_redeliver_fn() is to do, and which SINTs to raise. */
+struct hvg_lh_redeliver {
+	struct hvg_lh_vp *v;
+	unsigned long raise;
+};
+
+/* The provider's callback: move the held flags into the page. */
+static void hvg_lh_redeliver_fn(void *p, void *arg)
 {
-	struct hvg_synic_event_page *page;
-	unsigned long flags, raise = 0;
+	struct hvg_lh_redeliver *r = arg;
+	struct hvg_synic_event_page *page = p;
+	struct hvg_lh_vp *v = r->v;
+	struct hvg_lh_synic *s = v->s;
 	unsigned int sint, i;
 
-	spin_lock_irqsave(&v->lock, flags);
-	page = READ_ONCE(s->stopping) || !v->held_flags ? NULL :
-	       s->cfg.pages->event_page(s->cfg.pages_ctx, v->vp);
-	for (sint = 0; page && sint < HVG_SINT_COUNT; sint++) {
+	for (sint = 0; sint < HVG_SINT_COUNT; sint++) {
 		unsigned long *held =
 			(unsigned long *)v->held_flags->sint_flags[sint].flags;
 		unsigned long *dst =
@@ -586,14 +616,27 @@ static unsigned long hvg_lh_flags_redeliver(struct hvg_lh_synic *s,
 			 */
 			old = atomic_long_fetch_or(w, (atomic_long_t *)&dst[i]);
 			if (w & ~old) {
-				__set_bit(sint, &raise);
+				__set_bit(sint, &r->raise);
 				atomic_long_add(hweight_long(w & ~old),
 						&s->stats[HVG_LH_EVENT_REDELIVERED]);
 			}
 		}
 	}
+}
+
+/* Set the flags held while @v's SIEFP was disabled; SINTs to raise. */
+static unsigned long hvg_lh_flags_redeliver(struct hvg_lh_synic *s,
+					    struct hvg_lh_vp *v)
+{
+	struct hvg_lh_redeliver r = { .v = v };
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->lock, flags);
+	if (!READ_ONCE(s->stopping) && v->held_flags)
+		hvg_lh_with_page(s, v->vp, HVG_LH_SIEFP, hvg_lh_redeliver_fn,
+				 &r);
 	spin_unlock_irqrestore(&v->lock, flags);
-	return raise;
+	return r.raise;
 }
 
 void hvg_lh_synic_rescan(struct hvg_lh_synic *s, u32 vp)
@@ -623,7 +666,6 @@ int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 			    u32 message_type, const void *payload,
 			    u32 payload_size)
 {
-	struct hvg_synic_message_page *page;
 	struct hvg_lh_msg *m = s->reserve;
 	struct hvg_lh_vp *v;
 	unsigned long flags;
@@ -656,9 +698,7 @@ int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 		/* Behind what waits: the guest's EOMs bring it forward. */
 		list_add_tail(&m->node, &v->queue[sint]);
 		v->queued[sint]++;
-		page = s->cfg.pages->message_page(s->cfg.pages_ctx, vp);
-		if (page)
-			hvg_lh_slot_fill(v, sint, page);
+		hvg_lh_fill(v, BIT(sint));
 	}
 	spin_unlock_irqrestore(&v->lock, flags);
 out:
@@ -670,10 +710,34 @@ out:
  * Event flags
  */
 
+struct hvg_lh_flag {
+	unsigned int sint, flag;
+	int ret;
+};
+
+/* The provider's callback: set one flag; 1 if it was clear. */
+static void hvg_lh_flag_fn(void *p, void *arg)
+{
+	struct hvg_synic_event_page *page = p;
+	struct hvg_lh_flag *f = arg;
+
+	/*
+	 * Flag n is bit n % 8 of byte n / 8 (TLFS HV_SYNIC_EVENT_FLAGS); on
+	 * little-endian x86-64 that is bit n of the unsigned long array.
+	 * The atomic test-and-set is a full barrier: the flag is visible
+	 * before the interrupt announcing it is raised, and it pairs with
+	 * the guest's atomic test-and-clear.
+	 */
+	f->ret = !test_and_set_bit(f->flag,
+			(unsigned long *)page->sint_flags[f->sint].flags);
+}
+
 int hvg_lh_synic_set_event(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 			   unsigned int flag)
 {
-	struct hvg_synic_event_page *page, *spare = NULL;
+	struct hvg_lh_flag f = { .sint = sint, .flag = flag };
+	struct hvg_synic_event_page *spare = NULL;
+	bool off;
 	struct hvg_lh_vp *v;
 	unsigned long flags;
 	int ret;
@@ -688,8 +752,9 @@ again:
 	if (READ_ONCE(s->stopping)) {
 		ret = -ESHUTDOWN;
 	} else {
-		page = s->cfg.pages->event_page(s->cfg.pages_ctx, vp);
-		if (!page && !v->held_flags && !spare) {
+		off = hvg_lh_with_page(s, vp, HVG_LH_SIEFP, hvg_lh_flag_fn,
+				       &f);
+		if (off && !v->held_flags && !spare) {
 			/* First hold on this VP: allocate outside the lock. */
 			spin_unlock_irqrestore(&v->lock, flags);
 			spare = (void *)get_zeroed_page(GFP_ATOMIC);
@@ -699,7 +764,7 @@ again:
 			}
 			goto again;
 		}
-		if (!page) {
+		if (off) {
 			if (!v->held_flags) {
 				v->held_flags = spare;
 				spare = NULL;
@@ -709,16 +774,7 @@ again:
 				v->held_flags->sint_flags[sint].flags);
 			ret = -ENXIO;
 		} else {
-			/*
-			 * Flag n is bit n % 8 of byte n / 8 (TLFS
-			 * HV_SYNIC_EVENT_FLAGS); on little-endian x86-64 that
-			 * is bit n of the unsigned long array. The atomic
-			 * test-and-set is a full barrier: the flag is visible
-			 * before the interrupt announcing it is raised, and
-			 * it pairs with the guest's atomic test-and-clear.
-			 */
-			ret = !test_and_set_bit(flag,
-				(unsigned long *)page->sint_flags[sint].flags);
+			ret = f.ret;
 		}
 	}
 	spin_unlock_irqrestore(&v->lock, flags);
@@ -1007,7 +1063,7 @@ struct hvg_lh_synic *hvg_lh_synic_create(const struct hvg_lh_synic_config *cfg)
 	if (!cfg || !cfg->nr_vps || cfg->nr_vps > HVG_LH_MAX_VPS ||
 	    !cfg->slot_depth || !cfg->rx_depth)
 		return ERR_PTR(-EINVAL);
-	if (cfg->pages && (!cfg->pages->message_page || !cfg->pages->event_page))
+	if (cfg->pages && !cfg->pages->with_page)
 		return ERR_PTR(-EINVAL);
 	if (cfg->sink ? !cfg->sink->raise : cfg->nr_vps > nr_cpu_ids)
 		return ERR_PTR(-EINVAL);

@@ -23,20 +23,27 @@
 
 struct hvg_lh_synic;
 
+/* A VP's two SynIC pages. */
+enum hvg_lh_page {
+	HVG_LH_SIMP,		/* struct hvg_synic_message_page */
+	HVG_LH_SIEFP,		/* struct hvg_synic_event_page */
+};
+
 /**
  * struct hvg_lh_page_provider - where a VP's SynIC pages are
- * @message_page: the SIMP page of @vp, or NULL while the guest has it
- *	disabled (messages then wait in the slot queues until
- *	hvg_lh_synic_rescan()).
- * @event_page: the SIEFP page of @vp, or NULL while disabled.
+ * @with_page: call @fn(page, @arg) with page @which of @vp, only while the
+ *	guest has it enabled, and make sure no @fn runs on it any more once
+ *	the guest's disabling write has returned (the soft partition runs it
+ *	under the VP's register lock). Return 0 after @fn ran, or non-zero
+ *	(-ENODEV) when the page is disabled: messages then wait in the slot
+ *	queues and event flags are held, until hvg_lh_synic_rescan().
  *
- * Both are called with the VP's lock held and interrupts off: they must not
- * sleep, and the page they return must stay mapped until the lock is
- * dropped (the caller writes it only under that lock).
+ * Called with the model's VP lock held and interrupts off: it must not
+ * sleep, and @fn (the model's) only reads and writes the page.
  */
 struct hvg_lh_page_provider {
-	struct hvg_synic_message_page *(*message_page)(void *ctx, u32 vp);
-	struct hvg_synic_event_page *(*event_page)(void *ctx, u32 vp);
+	int (*with_page)(void *ctx, u32 vp, enum hvg_lh_page which,
+			 void (*fn)(void *page, void *arg), void *arg);
 };
 
 /*

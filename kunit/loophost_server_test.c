@@ -1343,19 +1343,20 @@ static const struct hvg_lh_irq_sink lhs_count_sink = {
 	.raise = lhs_count_raise,
 };
 
-static struct hvg_synic_message_page *lhs_test_simp(void *ctx, u32 vp)
+static int lhs_test_with_page(void *ctx, u32 vp, enum hvg_lh_page which,
+			      void (*fn)(void *page, void *arg), void *arg)
 {
-	return lhs_simp(vp);
-}
+	void *page = which == HVG_LH_SIMP ? (void *)lhs_simp(vp) :
+					    (void *)lhs_siefp(vp);
 
-static struct hvg_synic_event_page *lhs_test_siefp(void *ctx, u32 vp)
-{
-	return lhs_siefp(vp);
+	if (!page)
+		return -EINVAL;
+	fn(page, arg);
+	return 0;
 }
 
 static const struct hvg_lh_page_provider lhs_test_pages = {
-	.message_page = lhs_test_simp,
-	.event_page = lhs_test_siefp,
+	.with_page = lhs_test_with_page,
 };
 
 /*

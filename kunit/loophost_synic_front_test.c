@@ -50,24 +50,23 @@ static struct lhf_vp *lhf_vp(u32 vp)
 	return NULL;
 }
 
-/* The page provider: the guest's pages, NULL while it has them disabled. */
-static struct hvg_synic_message_page *lhf_simp(void *ctx, u32 vp)
+/* The page provider: the guest's pages, -ENODEV while disabled. */
+static int lhf_with_page(void *ctx, u32 vp, enum hvg_lh_page which,
+			 void (*fn)(void *page, void *arg), void *arg)
 {
 	struct lhf_vp *v = lhf_vp(vp);
 
-	return v && READ_ONCE(v->simp_on) ? v->simp : NULL;
-}
-
-static struct hvg_synic_event_page *lhf_siefp(void *ctx, u32 vp)
-{
-	struct lhf_vp *v = lhf_vp(vp);
-
-	return v && READ_ONCE(v->siefp_on) ? v->siefp : NULL;
+	if (!v)
+		return -EINVAL;
+	if (which == HVG_LH_SIMP ? !READ_ONCE(v->simp_on) :
+				   !READ_ONCE(v->siefp_on))
+		return -ENODEV;
+	fn(which == HVG_LH_SIMP ? (void *)v->simp : (void *)v->siefp, arg);
+	return 0;
 }
 
 static const struct hvg_lh_page_provider lhf_pages = {
-	.message_page = lhf_simp,
-	.event_page = lhf_siefp,
+	.with_page = lhf_with_page,
 };
 
 /* The sink: refuses a masked SINT or a VP without SIMP (disabled). */
