@@ -229,8 +229,12 @@ void hv_soft_cpuid(unsigned int *eax, unsigned int *ebx, unsigned int *ecx,
 		*ebx = U32_MAX;
 		break;
 	case HYPERV_CPUID_IMPLEMENT_LIMITS:
-		*eax = NR_CPUS + hv_soft_vp_offset;
-		*ebx = NR_CPUS;
+		/*
+		 * Asked before the possible CPUs are known: the VP indexes
+		 * (CPU + offset) stay below what the build allows.
+		 */
+		*eax = CONFIG_NR_CPUS + hv_soft_vp_offset;
+		*ebx = CONFIG_NR_CPUS;
 		break;
 	default:
 		break;
