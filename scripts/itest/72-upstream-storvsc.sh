@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hvg-hvsoft: yes
+#
+# Upstream's hv_storvsc against the loopback host's storvsp, through the
+# soft Hyper-V partition: the RAM LUN the host offers by default becomes a
+# SCSI disk of a hv_storvsc host; it gets a partition table, ext4, a mount,
+# 4 MiB of random files whose sha256 is verified after sync and a drop of
+# the page cache, and is unmounted; hv_storvsc and hv_vmbus unload. Skipped
+# (TAP skip) in every other guest. (hvg_hypercall backend=loopback first:
+# see 71-upstream-vmbus.sh.)
+set -u
+. /hvg/lib.sh
+hvg_hv_soft || hvg_skip "not an hv_soft guest (no hv_soft boot parameter)"
+
+mark="hvg-itest-72-upstream-storvsc: start $$"
+since_mark()
+{
+	dmesg | sed -n "/$mark/,\$p"
+}
+loaded()
+{
+	grep -q "^$1 " /proc/modules
+}
+unload_all()
+{
+	umount /mnt/u 2>/dev/null
+	for m in hv_netvsc hv_storvsc hv_vmbus hvg_netvsc hvg_storvsc \
+		hvg_echo hvg_vmbus hvg_loophost hvg_hypercall; do
+		loaded "$m" && modprobe -r "$m"
+	done
+}
+fail()
+{
+	echo "FAIL: $*"
+	echo "--- kernel log since the start of this test:"
+	since_mark | tail -n 80
+	unload_all
+	exit 1
+}
+splat()
+{
+	since_mark |
+		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
+}
+
+# The first disk of a hv_storvsc SCSI host (up to 20 s).
+find_disk()
+{
+	i=0
+	while [ $i -lt 200 ]; do
+		for h in /sys/class/scsi_host/host*; do
+			[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_storvsc ] ||
+				continue
+			n=${h##*/host}
+			for b in /sys/bus/scsi/devices/"$n":*/block/*; do
+				[ -d "$b" ] && echo "${b##*/}" && return 0
+			done
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+unload_all
+echo "$mark" > /dev/kmsg
+modprobe hvg_hypercall backend=loopback || fail "modprobe hvg_hypercall backend=loopback failed"
+modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
+modprobe hv_vmbus || fail "modprobe hv_vmbus failed"
+modprobe hv_storvsc || fail "modprobe hv_storvsc failed"
+disk=$(find_disk) || fail "no disk of a hv_storvsc host after 20 s"
+size=$(cat /sys/block/"$disk"/size)
+echo "disk $disk: $size sectors; $(cat /sys/block/"$disk"/device/vendor 2>/dev/null) $(cat /sys/block/"$disk"/device/model 2>/dev/null)"
+[ "$size" -gt 0 ] || fail "$disk has size $size"
+
+echo 'label: dos
+,,83' | sfdisk -q /dev/"$disk" > /dev/null 2>&1 || fail "sfdisk /dev/$disk failed"
+i=0
+while [ ! -b /dev/"${disk}1" ] && [ $i -lt 50 ]; do
+	# No udev here: make the node if the kernel has the partition.
+	if [ -r /sys/block/"$disk"/"${disk}1"/dev ]; then
+		mm=$(cat /sys/block/"$disk"/"${disk}1"/dev)
+		mknod /dev/"${disk}1" b "${mm%:*}" "${mm#*:}" 2>/dev/null
+	fi
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -b /dev/"${disk}1" ] || fail "no partition ${disk}1 after sfdisk"
+mkfs.ext4 -q -F /dev/"${disk}1" > /dev/null 2>&1 || fail "mkfs.ext4 /dev/${disk}1 failed"
+mkdir -p /mnt/u
+mount -t ext4 /dev/"${disk}1" /mnt/u || fail "mount /dev/${disk}1 failed"
+n=0
+while [ $n -lt 16 ]; do
+	head -c 262144 /dev/urandom > /mnt/u/f$n || fail "writing /mnt/u/f$n failed"
+	n=$((n + 1))
+done
+(cd /mnt/u && sha256sum f*) > /tmp/u.sha || fail "sha256sum failed"
+sync
+echo 3 > /proc/sys/vm/drop_caches
+(cd /mnt/u && sha256sum -c /tmp/u.sha > /dev/null 2>&1) || fail "files differ after sync and drop_caches"
+umount /mnt/u || fail "umount failed"
+echo "4 MiB in 16 files written and verified on ${disk}1 (ext4)"
+modprobe -r hv_storvsc || fail "modprobe -r hv_storvsc failed"
+modprobe -r hv_vmbus || fail "modprobe -r hv_vmbus failed"
+modprobe -r hvg_loophost || fail "hvg_loophost does not unload"
+modprobe -r hvg_hypercall
+s=$(splat)
+[ -z "$s" ] || fail "splat: $s"
+echo "PASS"
+exit 0
