@@ -456,6 +456,17 @@ static bool hvg_lh_slot_fill(struct hvg_lh_vp *v, unsigned int sint,
 	return true;
 }
 
+/* The arguments of a host post are usable. */
+static bool hvg_lh_post_ok(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
+			   u32 message_type, const void *payload,
+			   u32 payload_size)
+{
+	return vp < s->cfg.nr_vps && sint < HVG_SINT_COUNT &&
+	       message_type != HVG_MSGTYPE_NONE &&
+	       payload_size <= HVG_MESSAGE_PAYLOAD_BYTES &&
+	       (!payload_size || payload);
+}
+
 /* What hvg_lh_fill_fn() is to fill, and what it filled. */
 struct hvg_lh_fill {
 	struct hvg_lh_vp *v;
@@ -492,10 +503,7 @@ int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 	bool raise = false;
 	int err = 0;
 
-	if (vp >= s->cfg.nr_vps || sint >= HVG_SINT_COUNT ||
-	    message_type == HVG_MSGTYPE_NONE ||
-	    payload_size > HVG_MESSAGE_PAYLOAD_BYTES ||
-	    (payload_size && !payload))
+	if (!hvg_lh_post_ok(s, vp, sint, message_type, payload, payload_size))
 		return -EINVAL;
 	v = &s->vps[vp];
 
@@ -671,10 +679,7 @@ int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 	unsigned long flags;
 	int err = 0;
 
-	if (vp >= s->cfg.nr_vps || sint >= HVG_SINT_COUNT ||
-	    message_type == HVG_MSGTYPE_NONE ||
-	    payload_size > HVG_MESSAGE_PAYLOAD_BYTES ||
-	    (payload_size && !payload))
+	if (!hvg_lh_post_ok(s, vp, sint, message_type, payload, payload_size))
 		return -EINVAL;
 	v = &s->vps[vp];
 	/* Pairs with the clear_bit_unlock() when a slot took the reserve. */

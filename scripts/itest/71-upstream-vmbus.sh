@@ -11,43 +11,11 @@
 # (rmmod hvg_loophost fails). Unload sends UNLOAD (the host answers and
 # disconnects); a reload connects and enumerates again; after the last
 # unload the host unloads too. Skipped (TAP skip) in every other guest.
-#
-# hvg_hypercall is loaded first with backend=loopback: hvg_loophost needs
-# its symbols, and with backend=auto it would take the SynIC for hvg_vmbus
-# on this (soft) Hyper-V, where hv_vmbus is the one VMBus client.
+# Helpers (and why hvg_hypercall comes first with backend=loopback):
+# scripts/guest/upstream.sh.
 set -u
-. /hvg/lib.sh
-hvg_hv_soft || hvg_skip "not an hv_soft guest (no hv_soft boot parameter)"
-
 mark="hvg-itest-71-upstream-vmbus: start $$"
-since_mark()
-{
-	dmesg | sed -n "/$mark/,\$p"
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-unload_all()
-{
-	for m in hv_netvsc hv_storvsc hv_vmbus hvg_netvsc hvg_storvsc \
-		hvg_echo hvg_vmbus hvg_loophost hvg_hypercall; do
-		loaded "$m" && modprobe -r "$m"
-	done
-}
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	since_mark | tail -n 80
-	unload_all
-	exit 1
-}
-splat()
-{
-	since_mark |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
-}
+. /hvg/upstream.sh
 
 lh=/sys/kernel/debug/hvguest/loophost
 bus=/sys/bus/vmbus
@@ -115,7 +83,6 @@ check_devices()
 
 unload_all
 echo "$mark" > /dev/kmsg
-
 modprobe hvg_hypercall backend=loopback || fail "modprobe hvg_hypercall backend=loopback failed"
 modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
 since_mark | grep -q 'hvg_loophost: serving VMBus 5.3 on [0-9]* VPs, 1 echo device(s), front end hv_soft' ||

@@ -7,42 +7,10 @@
 # SCSI disk of a hv_storvsc host; it gets a partition table, ext4, a mount,
 # 4 MiB of random files whose sha256 is verified after sync and a drop of
 # the page cache, and is unmounted; hv_storvsc and hv_vmbus unload. Skipped
-# (TAP skip) in every other guest. (hvg_hypercall backend=loopback first:
-# see 71-upstream-vmbus.sh.)
+# (TAP skip) in every other guest. Helpers: scripts/guest/upstream.sh.
 set -u
-. /hvg/lib.sh
-hvg_hv_soft || hvg_skip "not an hv_soft guest (no hv_soft boot parameter)"
-
 mark="hvg-itest-72-upstream-storvsc: start $$"
-since_mark()
-{
-	dmesg | sed -n "/$mark/,\$p"
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-unload_all()
-{
-	umount /mnt/u 2>/dev/null
-	for m in hv_netvsc hv_storvsc hv_vmbus hvg_netvsc hvg_storvsc \
-		hvg_echo hvg_vmbus hvg_loophost hvg_hypercall; do
-		loaded "$m" && modprobe -r "$m"
-	done
-}
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	since_mark | tail -n 80
-	unload_all
-	exit 1
-}
-splat()
-{
-	since_mark |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
-}
+. /hvg/upstream.sh
 
 # The first disk of a hv_storvsc SCSI host (up to 20 s).
 find_disk()
@@ -63,11 +31,7 @@ find_disk()
 	return 1
 }
 
-unload_all
-echo "$mark" > /dev/kmsg
-modprobe hvg_hypercall backend=loopback || fail "modprobe hvg_hypercall backend=loopback failed"
-modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
-modprobe hv_vmbus || fail "modprobe hv_vmbus failed"
+start_upstream
 modprobe hv_storvsc || fail "modprobe hv_storvsc failed"
 disk=$(find_disk) || fail "no disk of a hv_storvsc host after 20 s"
 size=$(cat /sys/block/"$disk"/size)
@@ -101,11 +65,6 @@ echo 3 > /proc/sys/vm/drop_caches
 (cd /mnt/u && sha256sum -c /tmp/u.sha > /dev/null 2>&1) || fail "files differ after sync and drop_caches"
 umount /mnt/u || fail "umount failed"
 echo "4 MiB in 16 files written and verified on ${disk}1 (ext4)"
-modprobe -r hv_storvsc || fail "modprobe -r hv_storvsc failed"
-modprobe -r hv_vmbus || fail "modprobe -r hv_vmbus failed"
-modprobe -r hvg_loophost || fail "hvg_loophost does not unload"
-modprobe -r hvg_hypercall
-s=$(splat)
-[ -z "$s" ] || fail "splat: $s"
+stop_upstream hv_storvsc
 echo "PASS"
 exit 0

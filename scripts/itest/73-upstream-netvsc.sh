@@ -7,43 +7,10 @@
 # hv_netvsc interfaces; each goes into a network namespace of its own with
 # an address, and 100 pings go from one to the other through the host's
 # switch with no loss. Then hv_netvsc and hv_vmbus unload. Skipped (TAP
-# skip) in every other guest. (hvg_hypercall backend=loopback first: see
-# 71-upstream-vmbus.sh.)
+# skip) in every other guest. Helpers: scripts/guest/upstream.sh.
 set -u
-. /hvg/lib.sh
-hvg_hv_soft || hvg_skip "not an hv_soft guest (no hv_soft boot parameter)"
-
 mark="hvg-itest-73-upstream-netvsc: start $$"
-since_mark()
-{
-	dmesg | sed -n "/$mark/,\$p"
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-unload_all()
-{
-	ip netns del una 2>/dev/null
-	ip netns del unb 2>/dev/null
-	for m in hv_netvsc hv_storvsc hv_vmbus hvg_netvsc hvg_storvsc \
-		hvg_echo hvg_vmbus hvg_loophost hvg_hypercall; do
-		loaded "$m" && modprobe -r "$m"
-	done
-}
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	since_mark | tail -n 80
-	unload_all
-	exit 1
-}
-splat()
-{
-	since_mark |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more'
-}
+. /hvg/upstream.sh
 
 # The hv_netvsc interfaces, one a line (up to 20 s for $1 of them).
 nics()
@@ -58,11 +25,7 @@ nics()
 	return 1
 }
 
-unload_all
-echo "$mark" > /dev/kmsg
-modprobe hvg_hypercall backend=loopback || fail "modprobe hvg_hypercall backend=loopback failed"
-modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
-modprobe hv_vmbus || fail "modprobe hv_vmbus failed"
+start_upstream
 modprobe hv_netvsc || fail "modprobe hv_netvsc failed"
 list=$(nics 2) || fail "not 2 hv_netvsc interfaces after 20 s: $(ls /sys/class/net)"
 a=$(echo "$list" | sed -n 1p)
@@ -83,11 +46,6 @@ echo "$out" | tail -n 2
 echo "$out" | grep -q ' 0% packet loss' || fail "pings lost: $(echo "$out" | tail -n 2)"
 ip netns del una
 ip netns del unb
-modprobe -r hv_netvsc || fail "modprobe -r hv_netvsc failed"
-modprobe -r hv_vmbus || fail "modprobe -r hv_vmbus failed"
-modprobe -r hvg_loophost || fail "hvg_loophost does not unload"
-modprobe -r hvg_hypercall
-s=$(splat)
-[ -z "$s" ] || fail "splat: $s"
+stop_upstream hv_netvsc
 echo "PASS"
 exit 0
