@@ -540,19 +540,15 @@ int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 }
 
 /*
- * Take @v's lock during a panic: a CPU stopped while holding it never
- * drops it, so try for about a millisecond, then give up.
+ * During a panic @v's lock is only tried: a CPU stopped while holding it
+ * never drops it. Wait about a millisecond for it to look free first.
  */
-static bool hvg_lh_vp_lock_panic(struct hvg_lh_vp *v, unsigned long *flags)
+static void hvg_lh_vp_lock_wait(struct hvg_lh_vp *v)
 {
 	unsigned int i;
 
-	for (i = 0; i < 1000; i++) {
-		if (spin_trylock_irqsave(&v->lock, *flags))
-			return true;
+	for (i = 0; i < 1000 && spin_is_locked(&v->lock); i++)
 		udelay(1);
-	}
-	return false;
 }
 
 /* Fill every free slot of @v that has a message waiting; count EOM fills. */
@@ -564,7 +560,8 @@ static void hvg_lh_vp_fill(struct hvg_lh_synic *s, u32 vp, bool eom)
 
 	/* A panicking guest EOMs while it polls for UNLOAD_RESPONSE. */
 	if (unlikely(oops_in_progress)) {
-		if (!hvg_lh_vp_lock_panic(v, &flags))
+		hvg_lh_vp_lock_wait(v);
+		if (!spin_trylock_irqsave(&v->lock, flags))
 			return;
 	} else {
 		spin_lock_irqsave(&v->lock, flags);
@@ -691,7 +688,8 @@ int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 	m->payload_size = payload_size;
 	if (payload_size)
 		memcpy(m->payload, payload, payload_size);
-	if (!hvg_lh_vp_lock_panic(v, &flags)) {
+	hvg_lh_vp_lock_wait(v);
+	if (!spin_trylock_irqsave(&v->lock, flags)) {
 		clear_bit_unlock(0, &s->reserve_busy);
 		err = -EBUSY;
 		goto out;
