@@ -540,29 +540,25 @@ int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 }
 
 /*
- * During a panic @v's lock is only tried: a CPU stopped while holding it
- * never drops it. Wait about a millisecond for it to look free first.
+ * During a panic a VP lock is only tried, for about a millisecond: a CPU
+ * stopped while holding it never drops it.
  */
-static void hvg_lh_vp_lock_wait(struct hvg_lh_vp *v)
-{
-	unsigned int i;
-
-	for (i = 0; i < 1000 && spin_is_locked(&v->lock); i++)
-		udelay(1);
-}
+#define HVG_LH_PANIC_LOCK_TRIES	1000
 
 /* Fill every free slot of @v that has a message waiting; count EOM fills. */
 static void hvg_lh_vp_fill(struct hvg_lh_synic *s, u32 vp, bool eom)
 {
 	struct hvg_lh_vp *v = &s->vps[vp];
 	unsigned long flags, filled = 0, want = 0;
-	unsigned int sint;
+	unsigned int sint, tries = 0;
 
 	/* A panicking guest EOMs while it polls for UNLOAD_RESPONSE. */
 	if (unlikely(oops_in_progress)) {
-		hvg_lh_vp_lock_wait(v);
-		if (!spin_trylock_irqsave(&v->lock, flags))
-			return;
+		while (!spin_trylock_irqsave(&v->lock, flags)) {
+			if (++tries == HVG_LH_PANIC_LOCK_TRIES)
+				return;
+			udelay(1);
+		}
 	} else {
 		spin_lock_irqsave(&v->lock, flags);
 	}
@@ -674,6 +670,7 @@ int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 	struct hvg_lh_msg *m = s->reserve;
 	struct hvg_lh_vp *v;
 	unsigned long flags;
+	unsigned int tries = 0;
 	int err = 0;
 
 	if (!hvg_lh_post_ok(s, vp, sint, message_type, payload, payload_size))
@@ -688,11 +685,13 @@ int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 	m->payload_size = payload_size;
 	if (payload_size)
 		memcpy(m->payload, payload, payload_size);
-	hvg_lh_vp_lock_wait(v);
-	if (!spin_trylock_irqsave(&v->lock, flags)) {
-		clear_bit_unlock(0, &s->reserve_busy);
-		err = -EBUSY;
-		goto out;
+	while (!spin_trylock_irqsave(&v->lock, flags)) {
+		if (++tries == HVG_LH_PANIC_LOCK_TRIES) {
+			clear_bit_unlock(0, &s->reserve_busy);
+			err = -EBUSY;
+			goto out;
+		}
+		udelay(1);
 	}
 	if (READ_ONCE(s->stopping)) {
 		err = -ESHUTDOWN;
