@@ -56,7 +56,7 @@ check_devices()
 	[ "$(count_class "$net_class")" = 2 ] || fail "$1: $(count_class "$net_class") NICs, not 2"
 	for d in "$bus"/devices/*; do
 		for a in class_id device_id id state modalias vendor device \
-			channel_vp_mapping numa_node out_intr_mask in_intr_mask; do
+			channel_vp_mapping out_intr_mask in_intr_mask; do
 			[ -r "$d/$a" ] || fail "$1: ${d##*/} has no $a"
 		done
 		id=$(cat "$d/id")
