@@ -1140,6 +1140,14 @@ static void hvg_lh_srv_message(void *ctx, u32 connection_id,
 			memcpy(&ic, payload, sizeof(ic));
 			hvg_lh_srv_initiate_contact(srv, connection_id, &ic);
 		}
+	} else if (connection_id == HVG_LH_VMBUS_MSG_CONN_ID &&
+		   !srv->version &&
+		   hdr.msgtype == HVG_CHMSG_RELID_RELEASED) {
+		/*
+		 * Upstream hv_vmbus releases every relid as it removes its
+		 * devices, after UNLOAD_RESPONSE: the host forgot them all
+		 * at the UNLOAD already. Nothing to do, nothing wrong.
+		 */
 	} else if (connection_id != HVG_LH_VMBUS_MSG_CONN_ID ||
 		   !srv->version) {
 		/* Everything else goes to the connected id, never to id 4. */

@@ -985,10 +985,12 @@ static void server_rescind_open_channel(struct kunit *test)
 /* UNLOAD with a channel open: closed, dropped, re-offered after. */
 static void server_unload_with_open_channel(struct kunit *test)
 {
+	struct hvg_chmsg_relid rel = { .hdr.msgtype = HVG_CHMSG_RELID_RELEASED };
 	struct hvg_chmsg_hdr ul = { .msgtype = HVG_CHMSG_UNLOAD };
 	u8 buf[HVG_MSG_PAYLOAD_MAX];
 	struct lhs_chan c = {};
 	u32 relid;
+	long oop;
 
 	lhs_connect(test);
 	lhs_open(test, &c, lhs.relid, lhs.conn_id);
@@ -996,6 +998,17 @@ static void server_unload_with_open_channel(struct kunit *test)
 	lhs_expect(test, HVG_CHMSG_UNLOAD_RESPONSE, buf);
 	/* The host no longer maps the ring: the guest may free it. */
 	hvg_ring_pair_free(&c.pair);
+	/*
+	 * Upstream then releases each relid it had: no answer, and not out
+	 * of place (the host forgot them at the UNLOAD).
+	 */
+	oop = atomic_long_read(&lhs.srv->stats[HVG_LH_SRV_OUT_OF_PLACE]);
+	rel.child_relid = lhs.relid;
+	lhs_post(test, &rel, sizeof(rel));
+	lhs_expect_quiet(test);
+	KUNIT_EXPECT_EQ(test,
+			atomic_long_read(&lhs.srv->stats[HVG_LH_SRV_OUT_OF_PLACE]),
+			oop);
 	relid = lhs.relid;
 	lhs_connect(test);
 	KUNIT_EXPECT_EQ(test, lhs.relid, relid);

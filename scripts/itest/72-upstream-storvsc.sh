@@ -18,8 +18,10 @@ find_disk()
 	i=0
 	while [ $i -lt 200 ]; do
 		for h in /sys/class/scsi_host/host*; do
-			[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_storvsc ] ||
-				continue
+			case "$(cat "$h/proc_name" 2>/dev/null)" in
+			*storvsc*) ;;
+			*) continue ;;
+			esac
 			n=${h##*/host}
 			for b in /sys/bus/scsi/devices/"$n":*/block/*; do
 				[ -d "$b" ] && echo "${b##*/}" && return 0
@@ -34,6 +36,10 @@ find_disk()
 start_upstream
 modprobe hv_storvsc || fail "modprobe hv_storvsc failed"
 disk=$(find_disk) || fail "no disk of a hv_storvsc host after 20 s"
+# One LUN, at one address: no disk for other paths and targets.
+sleep 2
+n=$(ls -d /sys/bus/scsi/devices/*:*:*:*/block/* 2>/dev/null | wc -l)
+[ "$n" = 1 ] || fail "$n disks for the host's one LUN: $(ls /sys/bus/scsi/devices)"
 size=$(cat /sys/block/"$disk"/size)
 echo "disk $disk: $size sectors; $(cat /sys/block/"$disk"/device/vendor 2>/dev/null) $(cat /sys/block/"$disk"/device/model 2>/dev/null)"
 [ "$size" -gt 0 ] || fail "$disk has size $size"
