@@ -111,7 +111,7 @@ check_devices reload
 # What the host thought of upstream's messages: nothing it did not know,
 # nothing malformed, no reply it could not post.
 grep -E '^(initiate_contact|version_accepted|version_refused|offers|opens|unload|malformed|unknown_type|out_of_place|reply_failed|bad_relid|synic_raise_held|synic_hc_post_failed):' $lh
-for c in malformed unknown_type reply_failed bad_relid; do
+for c in malformed unknown_type out_of_place reply_failed bad_relid; do
 	[ "$(sed -n "s/^$c: //p" $lh)" = 0 ] || fail "host counter $c is $(sed -n "s/^$c: //p" $lh)"
 done
 modprobe -r hv_vmbus || fail "modprobe -r hv_vmbus (2) failed"
