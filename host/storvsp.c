@@ -371,18 +371,9 @@ static void storvsp_srb(struct hvg_lh_channel *ch,
 	cmd.nsegs = nsegs;
 
 	memset(srb->sense_data, 0, sizeof(srb->sense_data));
-	/*
-	 * The controller's LUNs are at path 0, target 0, as on Hyper-V: any
-	 * other address has no device (upstream hv_storvsc scans paths 0-7
-	 * and targets 0-1, and saw every LUN sixteen times).
-	 */
-	if (srb->path_id || srb->target_id) {
-		ret = -ENODEV;
-	} else {
-		idx = srcu_read_lock(&storvsp_srcu);
-		ret = hvg_scsi_execute(&sc->disk->target, srb->lun, &cmd);
-		srcu_read_unlock(&storvsp_srcu, idx);
-	}
+	idx = srcu_read_lock(&storvsp_srcu);
+	ret = hvg_scsi_execute(&sc->disk->target, srb->lun, &cmd);
+	srcu_read_unlock(&storvsp_srcu, idx);
 	if (ret == -ENODEV) {
 		srb->srb_status = HVG_SRB_STATUS_INVALID_LUN;
 		srb->data_transfer_length = 0;
