@@ -11,6 +11,8 @@
 #   make matrix          build against every supported kernel
 #   make kunit           KUnit + integration tests in the test-kernel guest
 #   make smoke           integration tests on Debian's stock kernel guest
+#   make hvsoft          the hv_soft integration tests in the test kernel
+#                        booted as its own Hyper-V (kernel/hv_soft)
 #   make tools-check     user-space unit tests (make -C tools fuzz, bench)
 #   make soak            the long integration runs (hvg.scale=soak) in the
 #                        stock-kernel guest, with a 3 h limit
@@ -31,7 +33,7 @@ KVER = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/g
 KBUILD_FLAGS := W=1
 
 .PHONY: all modules install clean check demo checkpatch dkms-check matrix \
-	kunit smoke soak tools-check sparse deps test-kernel help
+	kunit smoke hvsoft soak tools-check sparse deps test-kernel help
 
 all: modules
 
@@ -78,6 +80,9 @@ kunit: deps
 
 smoke: deps
 	@$(SRC)/scripts/guest-test smoke
+
+hvsoft: deps
+	@$(SRC)/scripts/guest-test hvsoft
 
 soak: deps
 	@HVG_ITEST_SCALE=soak QEMU_TIMEOUT=$${QEMU_TIMEOUT:-10800} $(SRC)/scripts/guest-test smoke

@@ -344,6 +344,7 @@ void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals)
 	u32 relid = connection_id & (HVG_VMBUS_MAX_RELIDS - 1);
 	struct hvg_lh_channel *ch;
 
+	hvg_lh_int_page_scan(srv);
 	spin_lock_bh(&srv->chan_lock);
 	ch = srv->by_relid[relid];
 	if (ch && ch->conn_id == connection_id &&

@@ -18,6 +18,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/printk.h>
 #include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -29,6 +30,7 @@
 #include "server_internal.h"
 #include "storvsp.h"
 #include "netvsp.h"
+#include "soft_front.h"
 
 static char hvg_lh_version_param[8] = "5.3";
 module_param_string(version, hvg_lh_version_param,
@@ -46,7 +48,14 @@ module_param_named(monitor_allocated, hvg_lh_monitor_allocated, bool, 0444);
 MODULE_PARM_DESC(monitor_allocated,
 		 "Offer channels with a monitor id and poll the guest's monitor page for their signals (default off: the guest uses HvSignalEvent)");
 
+static char hvg_lh_frontend_param[8] = "auto";
+module_param_string(frontend, hvg_lh_frontend_param,
+		    sizeof(hvg_lh_frontend_param), 0444);
+MODULE_PARM_DESC(frontend,
+		 "Who the guest is: auto (default: hv_soft when the kernel was booted with hv_soft, else hvg), hvg (hvg_hypercall's software backend) or hv_soft (the soft Hyper-V partition: upstream's drivers, or hvg with backend=hyperv)");
+
 /* Set at init, cleared at exit; nothing else writes them. */
+static bool hvg_lh_soft;
 static struct hvg_lh_synic *hvg_lh_model;
 static struct hvg_lh_server *hvg_lh_srv;
 static struct dentry *hvg_lh_debugfs;
@@ -70,6 +79,11 @@ static int hvg_lh_post_message(struct hvg_hv_backend *hv, u32 connection_id,
 		return -EINVAL;
 	if (!(flags & HVG_POST_NOSLEEP))
 		might_sleep();
+	/* A panicking guest's UNLOAD: answered now, the guest polls. */
+	if (unlikely(oops_in_progress) &&
+	    hvg_lh_server_panic_message(hvg_lh_srv, connection_id,
+					message_type, payload, payload_size))
+		return 0;
 
 	for (attempt = 0; ; attempt++) {
 		status = hvg_lh_synic_hc_post_message(hv->priv, connection_id,
@@ -229,6 +243,25 @@ static int __init hvg_loophost_init(void)
 		       hvg_lh_version_param);
 		return -EINVAL;
 	}
+	if (sysfs_streq(hvg_lh_frontend_param, "auto")) {
+		hvg_lh_soft = hvg_lh_soft_available();
+	} else if (sysfs_streq(hvg_lh_frontend_param, "hv_soft")) {
+		if (!hvg_lh_soft_available()) {
+			pr_err("frontend=hv_soft, but the kernel was not booted with hv_soft (or has no CONFIG_HYPERV_SOFT)\n");
+			return -ENODEV;
+		}
+		hvg_lh_soft = true;
+	} else if (!sysfs_streq(hvg_lh_frontend_param, "hvg")) {
+		pr_err("frontend=%s is not one of auto, hvg, hv_soft\n",
+		       hvg_lh_frontend_param);
+		return -EINVAL;
+	}
+	if (IS_ENABLED(CONFIG_HYPERV_SOFT) && hvg_lh_soft) {
+		/* The guest's pages and VP indexes, hv_soft's interrupts. */
+		cfg.nr_vps = hvg_lh_soft_nr_vps();
+		cfg.pages = &hvg_lh_soft_pages;
+		cfg.sink = &hvg_lh_soft_sink;
+	}
 
 	hvg_lh_model = hvg_lh_synic_create(&cfg);
 	if (IS_ERR(hvg_lh_model)) {
@@ -247,20 +280,29 @@ static int __init hvg_loophost_init(void)
 		err = hvg_lh_netvsp_init(hvg_lh_srv);
 	if (err)
 		goto err_server;
-	hvg_lh_backend.priv = hvg_lh_model;
-	err = hvg_hv_register_backend(&hvg_lh_backend);
-	if (err) {
-		pr_err("cannot register as the software backend: %d\n", err);
-		goto err_server;
+	if (hvg_lh_soft) {
+		err = hvg_lh_soft_start(hvg_lh_model, hvg_lh_srv);
+		if (err) {
+			pr_err("cannot register as hv_soft's host: %d\n", err);
+			goto err_server;
+		}
+	} else {
+		hvg_lh_backend.priv = hvg_lh_model;
+		err = hvg_hv_register_backend(&hvg_lh_backend);
+		if (err) {
+			pr_err("cannot register as the software backend: %d\n",
+			       err);
+			goto err_server;
+		}
 	}
 	hvg_lh_debugfs = debugfs_create_file("loophost", 0444,
 					     hvg_debugfs_root(), NULL,
 					     &hvg_lh_debugfs_fops);
 	hvg_lh_ctl_create(hvg_lh_srv, hvg_debugfs_root());
 	hvg_lh_netvsp_debugfs(hvg_debugfs_root());
-	pr_info("serving VMBus %u.%u on %u VPs, %u echo device(s)\n",
+	pr_info("serving VMBus %u.%u on %u VPs, %u echo device(s), front end %s\n",
 		version >> 16, version & 0xffff, cfg.nr_vps,
-		hvg_lh_echo_devices);
+		hvg_lh_echo_devices, hvg_lh_soft ? "hv_soft" : "hvg");
 	return 0;
 
 err_server:
@@ -280,9 +322,14 @@ static void __exit hvg_loophost_exit(void)
 
 	hvg_lh_ctl_destroy();
 	debugfs_remove(hvg_lh_debugfs);
-	/* No user: hvg_hv_get() pins this module while hvg_vmbus runs. */
-	err = hvg_hv_unregister_backend(&hvg_lh_backend);
-	WARN_ON_ONCE(err);
+	if (hvg_lh_soft) {
+		/* hv_soft pinned us while the guest's SynIC was on. */
+		hvg_lh_soft_stop();
+	} else {
+		/* No user: hvg_hv_get() pins this module while hvg_vmbus runs. */
+		err = hvg_hv_unregister_backend(&hvg_lh_backend);
+		WARN_ON_ONCE(err);
+	}
 	hvg_lh_server_destroy(hvg_lh_srv);
 	hvg_lh_storvsp_exit();
 	hvg_lh_netvsp_exit();

@@ -14,7 +14,8 @@
  *   ch->gpadl_lock (mutex): a channel's GPADL list, so that the channel's
  *	work (GPADL_SUM) can use a mapping while the control plane, holding
  *	srv->lock, cannot unmap it underneath. Inside srv->lock.
- *   srv->chan_lock (spinlock): @by_relid and @by_monitor, for the event
+ *   srv->chan_lock (spinlock): @by_relid, @by_monitor and @int_page, for
+ *	the event
  *	callback and the monitor poll, which queue a channel's work and must
  *	not find a freed channel. Innermost; nothing is called under it but
  *	queue_work().
@@ -195,6 +196,7 @@ enum hvg_lh_srv_stat {
 	HVG_LH_SRV_RELEASED,		/* relids released */
 	HVG_LH_SRV_MODIFIES,		/* MODIFYCHANNEL handled */
 	HVG_LH_SRV_BAD_RELID,		/* a message named no usable channel */
+	HVG_LH_SRV_INT_PAGE_BITS,	/* relid bits taken from the int page */
 	HVG_LH_SRV_NR_STATS
 };
 
@@ -217,6 +219,10 @@ struct hvg_lh_server {
 	bool monitor_allocated;		/* offer channels as monitored */
 	struct hvg_monitor_page *monitor; /* the guest's page, mapped */
 	struct delayed_work monitor_work;
+	/* < 5.0: the guest's interrupt page, mapped; set and cleared
+	 * under srv->lock and chan_lock, read under either.
+	 */
+	void *int_page;
 	bool stopping;
 
 	/* faults (faults.c), srv->lock */
@@ -263,6 +269,8 @@ u32 hvg_lh_chan_open(struct hvg_lh_channel *ch,
 void hvg_lh_chan_close(struct hvg_lh_channel *ch);
 void hvg_lh_chan_kick(struct hvg_lh_channel *ch);
 void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals);
+/* The interrupt page's guest-to-host half: take every bit, kick channels. */
+void hvg_lh_int_page_scan(struct hvg_lh_server *srv);
 /*
  * Send a packet to the guest: 0, -HVG_RING_E_FULL (counted) or another
  * error (counted, reported). hvg_lh_chan_send() stalls (see sendv) only

@@ -20,11 +20,14 @@
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -40,6 +43,7 @@ struct hvg_lh_msg {
 	u32 connection_id;		/* guest messages only */
 	u32 message_type;
 	u32 payload_size;
+	bool reserve;			/* the model's panic buffer: not freed */
 	u64 payload[HVG_MESSAGE_PAYLOAD_QWORDS];
 };
 
@@ -52,6 +56,14 @@ struct hvg_lh_msg {
  * rely on the page being written only while the lock is held. Taken from
  * any context; it nests inside nothing of the model and is never held
  * while an interrupt is raised or a callback runs.
+ *
+ * @held_flags (NULL until first needed) holds event flags set while the
+ * SIEFP was disabled; its words are written with atomic bit operations
+ * under @lock and taken with xchg() under @lock by the rescan.
+ *
+ * @held is a bitmap of SINTs whose raise the sink refused (masked SINT,
+ * disabled or offline VP), @rescans counts rescans; both atomic, no lock
+ * (see hvg_lh_raise()).
  *
  * @raised is a bitmap of SINTs raised for the software sink and not yet
  * handed to the handler; atomic bit operations, no lock. @kicks counts
@@ -67,6 +79,9 @@ struct hvg_lh_vp {
 	unsigned int queued[HVG_SINT_COUNT];
 	struct hvg_synic_message_page *own_simp;
 	struct hvg_synic_event_page *own_siefp;
+	struct hvg_synic_event_page *held_flags;
+	unsigned long held;
+	atomic_t rescans;
 	struct irq_work irq_work;	/* software sink */
 	call_single_data_t csd;		/* software sink: remote kick */
 	atomic_t kicks;			/* kicks in flight */
@@ -94,6 +109,8 @@ struct hvg_lh_conn {
  * @stopping is also read without @lock (READ_ONCE) under a VP lock by the
  * host-side entry points: destroy sets it, then takes every VP lock once.
  * @cfg and @vps are set at creation and read-only after. @stats are atomic.
+ * @reserve is the panic post's buffer, owned by whoever set bit 0 of
+ * @reserve_busy (test_and_set_bit; cleared when the slot takes it).
  */
 struct hvg_lh_synic {
 	struct hvg_lh_synic_config cfg;
@@ -107,6 +124,8 @@ struct hvg_lh_synic {
 	hvg_hv_handler_t handler;
 	void *handler_ctx;
 	struct work_struct rx_work;
+	struct hvg_lh_msg *reserve;
+	unsigned long reserve_busy;
 
 	atomic_long_t stats[HVG_LH_NR_STATS];
 };
@@ -121,8 +140,14 @@ static const char * const hvg_lh_stat_names[HVG_LH_NR_STATS] = {
 	[HVG_LH_EOM_DELIVERED] = "eom_delivered",
 	[HVG_LH_EVENT_SET] = "event_set",
 	[HVG_LH_EVENT_COALESCED] = "event_coalesced",
-	[HVG_LH_EVENT_NO_PAGE] = "event_no_page",
+	[HVG_LH_EVENT_HELD] = "event_held",
+	[HVG_LH_EVENT_LOST] = "event_lost",
+	[HVG_LH_EVENT_REDELIVERED] = "event_redelivered",
 	[HVG_LH_RAISED] = "raised",
+	[HVG_LH_RAISE_HELD] = "raise_held",
+	[HVG_LH_RAISE_REDELIVERED] = "raise_redelivered",
+	[HVG_LH_PANIC_POSTED] = "panic_posted",
+	[HVG_LH_PANIC_FAILED] = "panic_failed",
 	[HVG_LH_RAISE_OFFLINE] = "raise_offline",
 	[HVG_LH_IRQ_RUNS] = "irq_runs",
 	[HVG_LH_IRQ_NO_HANDLER] = "irq_no_handler",
@@ -158,24 +183,27 @@ static void hvg_lh_count(struct hvg_lh_synic *s, enum hvg_lh_stat stat)
  * The default page provider: pages the model allocated
  */
 
-static struct hvg_synic_message_page *hvg_lh_own_simp(void *ctx, u32 vp)
+static int hvg_lh_own_with_page(void *ctx, u32 vp, enum hvg_lh_page which,
+				void (*fn)(void *page, void *arg), void *arg)
 {
 	struct hvg_lh_synic *s = ctx;
 
-	return s->vps[vp].own_simp;
-}
-
-static struct hvg_synic_event_page *hvg_lh_own_siefp(void *ctx, u32 vp)
-{
-	struct hvg_lh_synic *s = ctx;
-
-	return s->vps[vp].own_siefp;
+	fn(which == HVG_LH_SIMP ? (void *)s->vps[vp].own_simp :
+				  (void *)s->vps[vp].own_siefp, arg);
+	return 0;
 }
 
 static const struct hvg_lh_page_provider hvg_lh_own_pages = {
-	.message_page = hvg_lh_own_simp,
-	.event_page = hvg_lh_own_siefp,
+	.with_page = hvg_lh_own_with_page,
 };
+
+/* Page @which of @vp through the provider. VP lock held. */
+static int hvg_lh_with_page(struct hvg_lh_synic *s, u32 vp,
+			    enum hvg_lh_page which,
+			    void (*fn)(void *page, void *arg), void *arg)
+{
+	return s->cfg.pages->with_page(s->cfg.pages_ctx, vp, which, fn, arg);
+}
 
 struct hvg_synic_message_page *hvg_lh_synic_message_page(struct hvg_lh_synic *s,
 							 u32 vp)
@@ -235,7 +263,7 @@ static void hvg_lh_sw_kick_vp(struct hvg_lh_synic *s, struct hvg_lh_vp *v)
 	put_cpu();
 }
 
-static void hvg_lh_sw_raise(void *ctx, u32 vp, unsigned int sint)
+static int hvg_lh_sw_raise(void *ctx, u32 vp, unsigned int sint)
 {
 	struct hvg_lh_synic *s = ctx;
 	struct hvg_lh_vp *v = &s->vps[vp];
@@ -247,6 +275,8 @@ static void hvg_lh_sw_raise(void *ctx, u32 vp, unsigned int sint)
 	 */
 	set_bit(sint, &v->raised);
 	hvg_lh_sw_kick_vp(s, v);
+	/* An offline CPU's raise waits in @raised: the sink holds it. */
+	return HVG_LH_RAISE_DONE;
 }
 
 static void hvg_lh_sw_irq(struct irq_work *work)
@@ -283,10 +313,36 @@ static const struct hvg_lh_irq_sink hvg_lh_sw_sink = {
 	.raise = hvg_lh_sw_raise,
 };
 
+/*
+ * Raise @sint on @vp through the sink; a raise the sink refuses is held in
+ * the VP's @held and raised again by the next rescan. No model lock held.
+ *
+ * A rescan that runs while the sink refuses could miss the held bit (it
+ * takes @held before the bit is set). It increments @rescans before it
+ * takes @held, and the sink's refusal was decided before that rescan's
+ * cause (the guest's unmask) was visible; so if @rescans moved since
+ * before the refusal, the raise is retried here, unless a rescan already
+ * took the bit.
+ */
 static void hvg_lh_raise(struct hvg_lh_synic *s, u32 vp, unsigned int sint)
 {
+	struct hvg_lh_vp *v = &s->vps[vp];
+	int gen;
+
 	hvg_lh_count(s, HVG_LH_RAISED);
-	s->cfg.sink->raise(s->cfg.sink_ctx, vp, sint);
+	for (;;) {
+		gen = atomic_read_acquire(&v->rescans);
+		if (s->cfg.sink->raise(s->cfg.sink_ctx, vp, sint) !=
+		    HVG_LH_RAISE_HOLD)
+			return;
+		hvg_lh_count(s, HVG_LH_RAISE_HELD);
+		set_bit(sint, &v->held);
+		/* The held bit before @rescans is read again. */
+		smp_mb__after_atomic();
+		if (atomic_read(&v->rescans) == gen ||
+		    !test_and_clear_bit(sint, &v->held))
+			return;
+	}
 }
 
 int hvg_lh_synic_set_handler(struct hvg_lh_synic *s, hvg_hv_handler_t handler,
@@ -392,25 +448,62 @@ static bool hvg_lh_slot_fill(struct hvg_lh_vp *v, unsigned int sint,
 	 */
 	smp_wmb();
 	WRITE_ONCE(slot->header.message_type, m->message_type);
-	kfree(m);
+	if (m->reserve)
+		clear_bit_unlock(0, &v->s->reserve_busy);
+	else
+		kfree(m);
 	hvg_lh_count(v->s, HVG_LH_DELIVERED);
 	return true;
+}
+
+/* The arguments of a host post are usable. */
+static bool hvg_lh_post_ok(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
+			   u32 message_type, const void *payload,
+			   u32 payload_size)
+{
+	return vp < s->cfg.nr_vps && sint < HVG_SINT_COUNT &&
+	       message_type != HVG_MSGTYPE_NONE &&
+	       payload_size <= HVG_MESSAGE_PAYLOAD_BYTES &&
+	       (!payload_size || payload);
+}
+
+/* What hvg_lh_fill_fn() is to fill, and what it filled. */
+struct hvg_lh_fill {
+	struct hvg_lh_vp *v;
+	unsigned long want;		/* SINTs to try */
+	unsigned long filled;		/* SINTs whose slot got a message */
+};
+
+/* The provider's callback: fill the wanted free slots. VP lock held. */
+static void hvg_lh_fill_fn(void *page, void *arg)
+{
+	struct hvg_lh_fill *f = arg;
+	unsigned int sint;
+
+	for_each_set_bit(sint, &f->want, HVG_SINT_COUNT)
+		if (hvg_lh_slot_fill(f->v, sint, page))
+			__set_bit(sint, &f->filled);
+}
+
+/* Fill @want's free slots of @v if its SIMP is enabled. VP lock held. */
+static unsigned long hvg_lh_fill(struct hvg_lh_vp *v, unsigned long want)
+{
+	struct hvg_lh_fill f = { .v = v, .want = want };
+
+	hvg_lh_with_page(v->s, v->vp, HVG_LH_SIMP, hvg_lh_fill_fn, &f);
+	return f.filled;
 }
 
 int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 		      u32 message_type, const void *payload, u32 payload_size)
 {
-	struct hvg_synic_message_page *page;
 	struct hvg_lh_msg *m;
 	struct hvg_lh_vp *v;
 	unsigned long flags;
 	bool raise = false;
 	int err = 0;
 
-	if (vp >= s->cfg.nr_vps || sint >= HVG_SINT_COUNT ||
-	    message_type == HVG_MSGTYPE_NONE ||
-	    payload_size > HVG_MESSAGE_PAYLOAD_BYTES ||
-	    (payload_size && !payload))
+	if (!hvg_lh_post_ok(s, vp, sint, message_type, payload, payload_size))
 		return -EINVAL;
 	v = &s->vps[vp];
 
@@ -433,8 +526,7 @@ int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 		list_add_tail(&m->node, &v->queue[sint]);
 		v->queued[sint]++;
 		hvg_lh_count(s, HVG_LH_POSTED);
-		page = s->cfg.pages->message_page(s->cfg.pages_ctx, vp);
-		raise = page && hvg_lh_slot_fill(v, sint, page);
+		raise = hvg_lh_fill(v, BIT(sint));
 		if (!raise)
 			hvg_lh_count(s, HVG_LH_QUEUED);
 	}
@@ -447,25 +539,38 @@ int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 	return err;
 }
 
+/*
+ * During a panic a VP lock is only tried, for about a millisecond: a CPU
+ * stopped while holding it never drops it.
+ */
+#define HVG_LH_PANIC_LOCK_TRIES	1000
+
 /* Fill every free slot of @v that has a message waiting; count EOM fills. */
 static void hvg_lh_vp_fill(struct hvg_lh_synic *s, u32 vp, bool eom)
 {
-	struct hvg_synic_message_page *page;
 	struct hvg_lh_vp *v = &s->vps[vp];
-	unsigned long flags, filled = 0;
-	unsigned int sint;
+	unsigned long flags, filled = 0, want = 0;
+	unsigned int sint, tries = 0;
 
-	spin_lock_irqsave(&v->lock, flags);
-	page = READ_ONCE(s->stopping) ? NULL :
-	       s->cfg.pages->message_page(s->cfg.pages_ctx, vp);
-	for (sint = 0; page && sint < HVG_SINT_COUNT; sint++) {
-		if (hvg_lh_slot_fill(v, sint, page)) {
-			__set_bit(sint, &filled);
-			if (eom)
-				hvg_lh_count(s, HVG_LH_EOM_DELIVERED);
+	/* A panicking guest EOMs while it polls for UNLOAD_RESPONSE. */
+	if (unlikely(oops_in_progress)) {
+		while (!spin_trylock_irqsave(&v->lock, flags)) {
+			if (++tries == HVG_LH_PANIC_LOCK_TRIES)
+				return;
+			udelay(1);
 		}
+	} else {
+		spin_lock_irqsave(&v->lock, flags);
 	}
+	for (sint = 0; sint < HVG_SINT_COUNT; sint++)
+		if (!list_empty(&v->queue[sint]))
+			__set_bit(sint, &want);
+	if (want && !READ_ONCE(s->stopping))
+		filled = hvg_lh_fill(v, want);
 	spin_unlock_irqrestore(&v->lock, flags);
+	if (eom)
+		atomic_long_add(hweight_long(filled),
+				&s->stats[HVG_LH_EOM_DELIVERED]);
 
 	for_each_set_bit(sint, &filled, HVG_SINT_COUNT)
 		hvg_lh_raise(s, vp, sint);
@@ -479,20 +584,162 @@ void hvg_lh_synic_eom(struct hvg_lh_synic *s, u32 vp)
 	hvg_lh_vp_fill(s, vp, true);
 }
 
+/* What hvg_lh_redeliver_fn() is to do, and which SINTs to raise. */
+struct hvg_lh_redeliver {
+	struct hvg_lh_vp *v;
+	unsigned long raise;
+};
+
+/* The provider's callback: move the held flags into the page. */
+static void hvg_lh_redeliver_fn(void *p, void *arg)
+{
+	struct hvg_lh_redeliver *r = arg;
+	struct hvg_synic_event_page *page = p;
+	struct hvg_lh_vp *v = r->v;
+	struct hvg_lh_synic *s = v->s;
+	unsigned int sint, i;
+
+	for (sint = 0; sint < HVG_SINT_COUNT; sint++) {
+		unsigned long *held =
+			(unsigned long *)v->held_flags->sint_flags[sint].flags;
+		unsigned long *dst =
+			(unsigned long *)page->sint_flags[sint].flags;
+
+		for (i = 0; i < HVG_EVENT_FLAGS_COUNT / BITS_PER_LONG; i++) {
+			unsigned long w = xchg(&held[i], 0), old;
+
+			if (!w)
+				continue;
+			/*
+			 * Atomic OR, a full barrier like the set_event path:
+			 * the flags are visible before the raise. Only flags
+			 * that were clear in the page assert the SINT.
+			 */
+			old = atomic_long_fetch_or(w, (atomic_long_t *)&dst[i]);
+			if (w & ~old) {
+				__set_bit(sint, &r->raise);
+				atomic_long_add(hweight_long(w & ~old),
+						&s->stats[HVG_LH_EVENT_REDELIVERED]);
+			}
+		}
+	}
+}
+
+/* Set the flags held while @v's SIEFP was disabled; SINTs to raise. */
+static unsigned long hvg_lh_flags_redeliver(struct hvg_lh_synic *s,
+					    struct hvg_lh_vp *v)
+{
+	struct hvg_lh_redeliver r = { .v = v };
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->lock, flags);
+	if (!READ_ONCE(s->stopping) && v->held_flags)
+		hvg_lh_with_page(s, v->vp, HVG_LH_SIEFP, hvg_lh_redeliver_fn,
+				 &r);
+	spin_unlock_irqrestore(&v->lock, flags);
+	return r.raise;
+}
+
 void hvg_lh_synic_rescan(struct hvg_lh_synic *s, u32 vp)
 {
-	if (vp < s->cfg.nr_vps)
-		hvg_lh_vp_fill(s, vp, false);
+	struct hvg_lh_vp *v;
+	unsigned long sints;
+	unsigned int sint;
+
+	if (vp >= s->cfg.nr_vps)
+		return;
+	v = &s->vps[vp];
+	/*
+	 * Before @held is taken, and a full barrier with it: pairs with
+	 * hvg_lh_raise(), which reads @rescans after setting a held bit.
+	 */
+	atomic_inc(&v->rescans);
+	smp_mb__after_atomic();	/* orders the increment before the xchg */
+	hvg_lh_vp_fill(s, vp, false);
+	sints = hvg_lh_flags_redeliver(s, v) | xchg(&v->held, 0);
+	for_each_set_bit(sint, &sints, HVG_SINT_COUNT) {
+		hvg_lh_count(s, HVG_LH_RAISE_REDELIVERED);
+		hvg_lh_raise(s, vp, sint);
+	}
+}
+
+int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
+			    u32 message_type, const void *payload,
+			    u32 payload_size)
+{
+	struct hvg_lh_msg *m = s->reserve;
+	struct hvg_lh_vp *v;
+	unsigned long flags;
+	unsigned int tries = 0;
+	int err = 0;
+
+	if (!hvg_lh_post_ok(s, vp, sint, message_type, payload, payload_size))
+		return -EINVAL;
+	v = &s->vps[vp];
+	/* Pairs with the clear_bit_unlock() when a slot took the reserve. */
+	if (test_and_set_bit_lock(0, &s->reserve_busy)) {
+		err = -EBUSY;
+		goto out;
+	}
+	m->message_type = message_type;
+	m->payload_size = payload_size;
+	if (payload_size)
+		memcpy(m->payload, payload, payload_size);
+	while (!spin_trylock_irqsave(&v->lock, flags)) {
+		if (++tries == HVG_LH_PANIC_LOCK_TRIES) {
+			clear_bit_unlock(0, &s->reserve_busy);
+			err = -EBUSY;
+			goto out;
+		}
+		udelay(1);
+	}
+	if (READ_ONCE(s->stopping)) {
+		err = -ESHUTDOWN;
+		clear_bit_unlock(0, &s->reserve_busy);
+	} else {
+		/* Behind what waits: the guest's EOMs bring it forward. */
+		list_add_tail(&m->node, &v->queue[sint]);
+		v->queued[sint]++;
+		hvg_lh_fill(v, BIT(sint));
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+out:
+	hvg_lh_count(s, err ? HVG_LH_PANIC_FAILED : HVG_LH_PANIC_POSTED);
+	return err;
 }
 
 /* ---------------------------------------------------------------------
  * Event flags
  */
 
+struct hvg_lh_flag {
+	unsigned int sint, flag;
+	int ret;
+};
+
+/* The provider's callback: set one flag; 1 if it was clear. */
+static void hvg_lh_flag_fn(void *p, void *arg)
+{
+	struct hvg_synic_event_page *page = p;
+	struct hvg_lh_flag *f = arg;
+
+	/*
+	 * Flag n is bit n % 8 of byte n / 8 (TLFS HV_SYNIC_EVENT_FLAGS); on
+	 * little-endian x86-64 that is bit n of the unsigned long array.
+	 * The atomic test-and-set is a full barrier: the flag is visible
+	 * before the interrupt announcing it is raised, and it pairs with
+	 * the guest's atomic test-and-clear.
+	 */
+	f->ret = !test_and_set_bit(f->flag,
+			(unsigned long *)page->sint_flags[f->sint].flags);
+}
+
 int hvg_lh_synic_set_event(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 			   unsigned int flag)
 {
-	struct hvg_synic_event_page *page;
+	struct hvg_lh_flag f = { .sint = sint, .flag = flag };
+	struct hvg_synic_event_page *spare = NULL;
+	bool off;
 	struct hvg_lh_vp *v;
 	unsigned long flags;
 	int ret;
@@ -502,30 +749,41 @@ int hvg_lh_synic_set_event(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 		return -EINVAL;
 	v = &s->vps[vp];
 
+again:
 	spin_lock_irqsave(&v->lock, flags);
 	if (READ_ONCE(s->stopping)) {
 		ret = -ESHUTDOWN;
 	} else {
-		page = s->cfg.pages->event_page(s->cfg.pages_ctx, vp);
-		if (!page) {
+		off = hvg_lh_with_page(s, vp, HVG_LH_SIEFP, hvg_lh_flag_fn,
+				       &f);
+		if (off && !v->held_flags && !spare) {
+			/* First hold on this VP: allocate outside the lock. */
+			spin_unlock_irqrestore(&v->lock, flags);
+			spare = (void *)get_zeroed_page(GFP_ATOMIC);
+			if (!spare) {
+				hvg_lh_count(s, HVG_LH_EVENT_LOST);
+				return -ENOMEM;
+			}
+			goto again;
+		}
+		if (off) {
+			if (!v->held_flags) {
+				v->held_flags = spare;
+				spare = NULL;
+			}
+			/* Held until the rescan after the page is enabled. */
+			set_bit(flag, (unsigned long *)
+				v->held_flags->sint_flags[sint].flags);
 			ret = -ENXIO;
 		} else {
-			/*
-			 * Flag n is bit n % 8 of byte n / 8 (TLFS
-			 * HV_SYNIC_EVENT_FLAGS); on little-endian x86-64 that
-			 * is bit n of the unsigned long array. The atomic
-			 * test-and-set is a full barrier: the flag is visible
-			 * before the interrupt announcing it is raised, and
-			 * it pairs with the guest's atomic test-and-clear.
-			 */
-			ret = !test_and_set_bit(flag,
-				(unsigned long *)page->sint_flags[sint].flags);
+			ret = f.ret;
 		}
 	}
 	spin_unlock_irqrestore(&v->lock, flags);
+	free_page((unsigned long)spare);
 
 	if (ret == -ENXIO)
-		hvg_lh_count(s, HVG_LH_EVENT_NO_PAGE);
+		hvg_lh_count(s, HVG_LH_EVENT_HELD);
 	if (ret == 1) {
 		hvg_lh_count(s, HVG_LH_EVENT_SET);
 		/* Only a clear-to-set transition asserts the SINT. */
@@ -787,12 +1045,15 @@ static void hvg_lh_free_vps(struct hvg_lh_synic *s)
 
 		for (sint = 0; sint < HVG_SINT_COUNT; sint++) {
 			list_for_each_entry_safe(m, tmp, &v->queue[sint], node)
-				kfree(m);
+				if (!m->reserve)
+					kfree(m);
 		}
 		free_page((unsigned long)v->own_simp);
 		free_page((unsigned long)v->own_siefp);
+		free_page((unsigned long)v->held_flags);
 	}
-	kfree(s->vps);
+	kvfree(s->vps);
+	kfree(s->reserve);
 }
 
 struct hvg_lh_synic *hvg_lh_synic_create(const struct hvg_lh_synic_config *cfg)
@@ -801,9 +1062,10 @@ struct hvg_lh_synic *hvg_lh_synic_create(const struct hvg_lh_synic_config *cfg)
 	unsigned int sint, i;
 	u32 vp;
 
-	if (!cfg || !cfg->nr_vps || !cfg->slot_depth || !cfg->rx_depth)
+	if (!cfg || !cfg->nr_vps || cfg->nr_vps > HVG_LH_MAX_VPS ||
+	    !cfg->slot_depth || !cfg->rx_depth)
 		return ERR_PTR(-EINVAL);
-	if (cfg->pages && (!cfg->pages->message_page || !cfg->pages->event_page))
+	if (cfg->pages && !cfg->pages->with_page)
 		return ERR_PTR(-EINVAL);
 	if (cfg->sink ? !cfg->sink->raise : cfg->nr_vps > nr_cpu_ids)
 		return ERR_PTR(-EINVAL);
@@ -826,7 +1088,12 @@ struct hvg_lh_synic *hvg_lh_synic_create(const struct hvg_lh_synic_config *cfg)
 	for (i = 0; i < HVG_LH_NR_STATS; i++)
 		atomic_long_set(&s->stats[i], 0);
 
-	s->vps = kcalloc(cfg->nr_vps, sizeof(*s->vps), GFP_KERNEL);
+	s->reserve = kzalloc(sizeof(*s->reserve), GFP_KERNEL);
+	if (!s->reserve)
+		goto fail_s;
+	s->reserve->reserve = true;
+	/* Up to 4096 VPs of a few hundred bytes: maybe not contiguous. */
+	s->vps = kvcalloc(cfg->nr_vps, sizeof(*s->vps), GFP_KERNEL);
 	if (!s->vps)
 		goto fail_s;
 	for (vp = 0; vp < cfg->nr_vps; vp++) {
@@ -841,6 +1108,7 @@ struct hvg_lh_synic *hvg_lh_synic_create(const struct hvg_lh_synic_config *cfg)
 		v->csd.func = hvg_lh_sw_kick;
 		v->csd.info = v;
 		atomic_set(&v->kicks, 0);
+		atomic_set(&v->rescans, 0);
 	}
 	for (vp = 0; vp < cfg->nr_vps && !cfg->pages; vp++) {
 		struct hvg_lh_vp *v = &s->vps[vp];
@@ -854,7 +1122,10 @@ struct hvg_lh_synic *hvg_lh_synic_create(const struct hvg_lh_synic_config *cfg)
 
 fail_vps:
 	hvg_lh_free_vps(s);
+	kfree(s);
+	return ERR_PTR(-ENOMEM);
 fail_s:
+	kfree(s->reserve);
 	kfree(s);
 	return ERR_PTR(-ENOMEM);
 }

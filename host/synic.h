@@ -23,30 +23,47 @@
 
 struct hvg_lh_synic;
 
+/* A VP's two SynIC pages. */
+enum hvg_lh_page {
+	HVG_LH_SIMP,		/* struct hvg_synic_message_page */
+	HVG_LH_SIEFP,		/* struct hvg_synic_event_page */
+};
+
 /**
  * struct hvg_lh_page_provider - where a VP's SynIC pages are
- * @message_page: the SIMP page of @vp, or NULL while the guest has it
- *	disabled (messages then wait in the slot queues until
- *	hvg_lh_synic_rescan()).
- * @event_page: the SIEFP page of @vp, or NULL while disabled.
+ * @with_page: call @fn(page, @arg) with page @which of @vp, only while the
+ *	guest has it enabled, and make sure no @fn runs on it any more once
+ *	the guest's disabling write has returned (the soft partition runs it
+ *	under the VP's register lock). Return 0 after @fn ran, or non-zero
+ *	(-ENODEV) when the page is disabled: messages then wait in the slot
+ *	queues and event flags are held, until hvg_lh_synic_rescan().
  *
- * Both are called with the VP's lock held and interrupts off: they must not
- * sleep, and the page they return must stay mapped until the lock is
- * dropped (the caller writes it only under that lock).
+ * Called with the model's VP lock held and interrupts off: it must not
+ * sleep, and @fn (the model's) only reads and writes the page.
  */
 struct hvg_lh_page_provider {
-	struct hvg_synic_message_page *(*message_page)(void *ctx, u32 vp);
-	struct hvg_synic_event_page *(*event_page)(void *ctx, u32 vp);
+	int (*with_page)(void *ctx, u32 vp, enum hvg_lh_page which,
+			 void (*fn)(void *page, void *arg), void *arg);
+};
+
+/*
+ * What an interrupt sink's raise did: DONE (delivered, or nothing to do:
+ * a polled SINT), or HOLD (not now: the SINT is masked, the VP disabled or
+ * offline; the model keeps it and raises it again on hvg_lh_synic_rescan()).
+ */
+enum hvg_lh_raise_result {
+	HVG_LH_RAISE_DONE,
+	HVG_LH_RAISE_HOLD,
 };
 
 /**
  * struct hvg_lh_irq_sink - how a SINT reaches the guest
  * @raise: assert @sint on @vp. Called from any context, with no model lock
  *	held, after the message or flag it announces is visible. Must not
- *	run the guest's handler inline.
+ *	run the guest's handler inline. Return: enum hvg_lh_raise_result.
  */
 struct hvg_lh_irq_sink {
-	void (*raise)(void *ctx, u32 vp, unsigned int sint);
+	int (*raise)(void *ctx, u32 vp, unsigned int sint);
 };
 
 /*
@@ -65,8 +82,10 @@ typedef void (*hvg_lh_event_fn)(void *ctx, u32 connection_id,
 
 /**
  * struct hvg_lh_synic_config - what hvg_lh_synic_create() builds
- * @nr_vps: number of virtual processors. With the default interrupt sink
- *	the VP index is the CPU number, so at most nr_cpu_ids.
+ * @nr_vps: number of virtual processors: VP indexes are 0 .. @nr_vps - 1.
+ *	With the default interrupt sink the VP index is the CPU number, so at
+ *	most nr_cpu_ids; another sink maps VP indexes to CPUs its own way
+ *	(the soft partition's may be sparse, up to 4095).
  * @slot_depth: messages that may wait behind one (VP, SINT) slot (>= 1)
  * @rx_depth: guest messages (HvPostMessage) that may wait for the host's
  *	receive callbacks, model-wide (>= 1)
@@ -87,6 +106,9 @@ struct hvg_lh_synic_config {
 	void *sink_ctx;
 };
 
+/* VP indexes are below this (TLFS: at most 4096 VPs per partition). */
+#define HVG_LH_MAX_VPS			4096
+
 /*
  * Connections the model can hold at once: the VMBus server's two message
  * ids and one per channel.
@@ -104,8 +126,14 @@ enum hvg_lh_stat {
 	HVG_LH_EOM_DELIVERED,	/* messages an EOM moved into a slot */
 	HVG_LH_EVENT_SET,	/* event flags newly set */
 	HVG_LH_EVENT_COALESCED,	/* event flags that were already set */
-	HVG_LH_EVENT_NO_PAGE,	/* event flags lost: SIEFP disabled */
+	HVG_LH_EVENT_HELD,	/* event flags held: SIEFP disabled */
+	HVG_LH_EVENT_LOST,	/* event flags lost: no memory to hold them */
+	HVG_LH_EVENT_REDELIVERED, /* held flags set by a rescan */
 	HVG_LH_RAISED,		/* interrupts raised */
+	HVG_LH_RAISE_HELD,	/* raises the sink could not deliver, held */
+	HVG_LH_RAISE_REDELIVERED, /* held raises a rescan asserted again */
+	HVG_LH_PANIC_POSTED,	/* messages posted during a panic */
+	HVG_LH_PANIC_FAILED,	/* ... that could not be posted */
 	HVG_LH_RAISE_OFFLINE,	/* raises held for an offline CPU */
 	HVG_LH_IRQ_RUNS,	/* software sink: irq_work runs */
 	HVG_LH_IRQ_NO_HANDLER,	/* software sink: held, no handler */
@@ -160,16 +188,33 @@ void hvg_lh_synic_clear_handler(struct hvg_lh_synic *s);
  * hvg_lh_synic_set_event() - set event flag @flag of (@vp, @sint) and raise
  * the SINT if the flag was clear. Any context.
  * Return: 1 if the flag was newly set, 0 if it was already set; -EINVAL;
- * -ENXIO (SIEFP disabled: the flag is lost); -ESHUTDOWN.
+ * -ENXIO (SIEFP disabled: the flag is held, and set with a raise by the
+ * rescan after the guest enables the page again); -ENOMEM (disabled, and
+ * no memory to hold it: lost); -ESHUTDOWN.
  *
- * hvg_lh_synic_rescan() - the guest (re-)enabled @vp's SIMP: fill every free
- * slot that has messages waiting. Any context.
+ * hvg_lh_synic_rescan() - the guest changed @vp's SynIC (enabled SIMP or
+ * SIEFP, unmasked a SINT, brought the VP online): fill every free slot that
+ * has messages waiting, set the event flags held while the SIEFP was
+ * disabled, and raise again every SINT whose raise the sink held. Any
+ * context; no model lock held by the caller.
+ *
+ * hvg_lh_synic_post_panic() - post from a panic (or any context that must
+ * not wait): like hvg_lh_synic_post() but never allocates or raises (the
+ * guest polls its message pages then; other CPUs may be stopped), and
+ * gives up on a VP lock it cannot take within about a millisecond (a CPU
+ * stopped while holding it). A busy slot gets the message in its queue,
+ * from a buffer reserved for this, one per VP; the guest's EOM fills it.
+ * Return: 0; -EINVAL; -EBUSY (lock not taken, or the reserve in use);
+ * -ESHUTDOWN.
  */
 int hvg_lh_synic_post(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 		      u32 message_type, const void *payload, u32 payload_size);
 int hvg_lh_synic_set_event(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 			   unsigned int flag);
 void hvg_lh_synic_rescan(struct hvg_lh_synic *s, u32 vp);
+int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
+			    u32 message_type, const void *payload,
+			    u32 payload_size);
 
 /*
  * Connections the guest posts and signals to. @message or @event may be

@@ -62,6 +62,7 @@ static const char * const hvg_lh_srv_stat_names[HVG_LH_SRV_NR_STATS] = {
 	[HVG_LH_SRV_RELEASED] = "relids_released",
 	[HVG_LH_SRV_MODIFIES] = "modifychannel",
 	[HVG_LH_SRV_BAD_RELID] = "bad_relid",
+	[HVG_LH_SRV_INT_PAGE_BITS] = "int_page_bits",
 };
 
 static const struct hvg_lh_service *const hvg_lh_services[] = {
@@ -473,6 +474,71 @@ static void hvg_lh_srv_disconnect(struct hvg_lh_server *srv)
 		cancel_delayed_work_sync(&srv->monitor_work);
 		vunmap(mon);
 	}
+	if (srv->int_page) {
+		void *ip = srv->int_page;
+
+		/* No scan uses it once it is gone under chan_lock. */
+		spin_lock_bh(&srv->chan_lock);
+		srv->int_page = NULL;
+		spin_unlock_bh(&srv->chan_lock);
+		vunmap(ip);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The interrupt page (< 5.0, M2): the guest sets bit relid in its second
+ * half before it signals a channel that has no dedicated interrupt, and
+ * also (vestigially) before it sets a monitor bit. This host offers every
+ * channel with a dedicated interrupt, as Hyper-V does from 2.4 on, but it
+ * reads the page as a host must: on every guest signal and monitor poll,
+ * each set bit is taken and cleared, and its channel is kicked.
+ */
+
+/* Scan and clear the guest-to-host half. chan_lock held. */
+static void hvg_lh_int_page_scan_locked(struct hvg_lh_server *srv)
+{
+	unsigned long *half, bits;
+	unsigned int w, bit;
+
+	if (!srv->int_page)
+		return;
+	half = srv->int_page + PAGE_SIZE / 2;
+	for (w = 0; w < HVG_VMBUS_MAX_RELIDS / BITS_PER_LONG; w++) {
+		/* Most words are 0: read before the (costly) exchange. */
+		if (!READ_ONCE(half[w]))
+			continue;
+		bits = xchg(&half[w], 0);
+		for_each_set_bit(bit, &bits, BITS_PER_LONG) {
+			struct hvg_lh_channel *ch =
+				srv->by_relid[w * BITS_PER_LONG + bit];
+
+			hvg_lh_srv_count(srv, HVG_LH_SRV_INT_PAGE_BITS);
+			if (ch && READ_ONCE(ch->state) == HVG_LH_CH_OPEN)
+				hvg_lh_chan_kick(ch);
+		}
+	}
+}
+
+void hvg_lh_int_page_scan(struct hvg_lh_server *srv)
+{
+	spin_lock_bh(&srv->chan_lock);
+	hvg_lh_int_page_scan_locked(srv);
+	spin_unlock_bh(&srv->chan_lock);
+}
+
+/* Map one page of guest RAM at @gpa; NULL (reported) if it is not RAM. */
+static void *hvg_lh_map_guest_page(u64 gpa, const char *what)
+{
+	u64 pfn = gpa >> PAGE_SHIFT;
+	struct page *page;
+
+	if (gpa & ~PAGE_MASK || pfn > ULONG_MAX || !pfn_valid(pfn)) {
+		pr_warn_ratelimited("%s %#llx is not a RAM page: not used\n",
+				    what, gpa);
+		return NULL;
+	}
+	page = pfn_to_page(pfn);
+	return vmap(&page, 1, VM_MAP, PAGE_KERNEL);
 }
 
 /* ---------------------------------------------------------------------
@@ -492,6 +558,7 @@ static void hvg_lh_monitor_work(struct work_struct *work)
 
 	if (!mon)
 		return;		/* unmapped: disconnect cancels us first */
+	hvg_lh_int_page_scan(srv);
 	for (g = 0; g < HVG_MONITOR_GROUPS; g++) {
 		/* Take and clear in one step, as the hypervisor would. */
 		pending = xchg(&mon->trigger_group[g].pending, 0);
@@ -513,18 +580,9 @@ static void hvg_lh_monitor_work(struct work_struct *work)
 /* Map the guest's monitor page 2 (child to parent). srv->lock held. */
 static void hvg_lh_monitor_map(struct hvg_lh_server *srv, u64 gpa)
 {
-	u64 pfn = gpa >> PAGE_SHIFT;
-	struct page *page;
-
 	if (!srv->monitor_allocated || !gpa)
 		return;
-	if (gpa & ~PAGE_MASK || pfn > ULONG_MAX || !pfn_valid(pfn)) {
-		pr_warn_ratelimited("monitor_page2 %#llx is not a RAM page: monitored channels will not be served\n",
-				    gpa);
-		return;
-	}
-	page = pfn_to_page(pfn);
-	srv->monitor = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	srv->monitor = hvg_lh_map_guest_page(gpa, "monitor_page2");
 	if (srv->monitor)
 		schedule_delayed_work(&srv->monitor_work,
 				      HVG_LH_MONITOR_PERIOD);
@@ -585,9 +643,10 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 	 * refused or garbled one it drops what little is left.
 	 */
 	hvg_lh_srv_disconnect(srv);
-	srv->version = ok ? requested : 0;
-	srv->target_vp = vp;
-	srv->msg_sint = sint;
+	/* Also read, without srv->lock, by hvg_lh_server_panic_message(). */
+	WRITE_ONCE(srv->version, ok ? requested : 0);
+	WRITE_ONCE(srv->target_vp, vp);
+	WRITE_ONCE(srv->msg_sint, sint);
 
 	if (ok) {
 		resp.version_supported = 1;
@@ -595,6 +654,14 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 		resp.msg_conn_id = v5 ? HVG_LH_VMBUS_MSG_CONN_ID : requested;
 		hvg_lh_srv_count(srv, HVG_LH_SRV_ACCEPTED);
 		hvg_lh_monitor_map(srv, ic->monitor_page2);
+		if (!v5 && ic->interrupt_page) {
+			void *ip = hvg_lh_map_guest_page(ic->interrupt_page,
+							 "interrupt_page");
+
+			spin_lock_bh(&srv->chan_lock);
+			srv->int_page = ip;
+			spin_unlock_bh(&srv->chan_lock);
+		}
 		pr_info("guest connected: VMBus %u.%u, messages to VP %u SINT %u\n",
 			requested >> 16, requested & 0xffff, vp, sint);
 	} else {
@@ -605,7 +672,7 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 		resp.version_supported = 7;
 		resp.connection_state = 0x55;
 		resp.msg_conn_id = 0;
-		srv->version = 0;
+		WRITE_ONCE(srv->version, 0);
 		pr_info("fault bad_version_response: VERSION_RESPONSE garbled, host stays disconnected\n");
 	}
 	hvg_lh_srv_send_reply(srv, &resp, sizeof(resp), "VERSION_RESPONSE");
@@ -969,7 +1036,7 @@ static void hvg_lh_srv_unload(struct hvg_lh_server *srv)
 	}
 	/* Close and drop everything; the response is the last message. */
 	hvg_lh_srv_disconnect(srv);
-	srv->version = 0;
+	WRITE_ONCE(srv->version, 0);
 	hvg_lh_srv_count(srv, HVG_LH_SRV_UNLOADS);
 	pr_info("guest unloaded VMBus %u.%u\n", version >> 16,
 		version & 0xffff);
@@ -1073,6 +1140,14 @@ static void hvg_lh_srv_message(void *ctx, u32 connection_id,
 			memcpy(&ic, payload, sizeof(ic));
 			hvg_lh_srv_initiate_contact(srv, connection_id, &ic);
 		}
+	} else if (connection_id == HVG_LH_VMBUS_MSG_CONN_ID &&
+		   !srv->version &&
+		   hdr.msgtype == HVG_CHMSG_RELID_RELEASED) {
+		/*
+		 * Upstream hv_vmbus releases every relid as it removes its
+		 * devices, after UNLOAD_RESPONSE: the host forgot them all
+		 * at the UNLOAD already. Nothing to do, nothing wrong.
+		 */
 	} else if (connection_id != HVG_LH_VMBUS_MSG_CONN_ID ||
 		   !srv->version) {
 		/* Everything else goes to the connected id, never to id 4. */
@@ -1084,6 +1159,41 @@ static void hvg_lh_srv_message(void *ctx, u32 connection_id,
 		hvg_lh_srv_dispatch(srv, hdr.msgtype, payload, payload_size);
 	}
 	mutex_unlock(&srv->lock);
+}
+
+bool hvg_lh_server_panic_message(struct hvg_lh_server *srv, u32 connection_id,
+				 u32 message_type, const void *payload,
+				 u32 payload_size)
+{
+	struct hvg_chmsg_hdr done = {
+		.msgtype = HVG_CHMSG_UNLOAD_RESPONSE,
+	};
+	struct hvg_chmsg_hdr hdr;
+	int err;
+
+	if (connection_id != HVG_LH_VMBUS_MSG_CONN_ID ||
+	    message_type != HVG_VMBUS_MESSAGE_TYPE ||
+	    payload_size < sizeof(hdr) || !payload)
+		return false;
+	memcpy(&hdr, payload, sizeof(hdr));
+	if (hdr.msgtype != HVG_CHMSG_UNLOAD ||
+	    READ_ONCE(srv->version) < HVG_VMBUS_VERSION_3_0)
+		return false;
+	/*
+	 * The guest polls its message pages now, and other CPUs may be
+	 * stopped with srv->lock held: no state change, no interrupt, only
+	 * the answer in the connect VP's slot (or behind it).
+	 */
+	hvg_lh_srv_count(srv, HVG_LH_SRV_UNLOADS);
+	err = hvg_lh_synic_post_panic(srv->synic, READ_ONCE(srv->target_vp),
+				      READ_ONCE(srv->msg_sint),
+				      HVG_VMBUS_MESSAGE_TYPE, &done,
+				      sizeof(done));
+	if (err) {
+		hvg_lh_srv_count(srv, HVG_LH_SRV_REPLY_FAILED);
+		return false;
+	}
+	return true;
 }
 
 /* ---------------------------------------------------------------------
@@ -1234,7 +1344,7 @@ static void hvg_lh_server_destroy_channels(struct hvg_lh_server *srv)
 	hvg_lh_srv_disconnect(srv);
 	list_for_each_entry_safe(ch, tmp, &srv->channels, node)
 		hvg_lh_chan_destroy(srv, ch);
-	srv->version = 0;
+	WRITE_ONCE(srv->version, 0);
 	mutex_unlock(&srv->lock);
 	/* No event callback still holds the server; no sub-channel work. */
 	hvg_lh_synic_flush(srv->synic);

@@ -58,6 +58,19 @@ struct hvg_lh_server *hvg_lh_server_create(struct hvg_lh_synic *synic,
  */
 void hvg_lh_server_destroy(struct hvg_lh_server *srv);
 
+/*
+ * hvg_lh_server_panic_message() - a front end's HvPostMessage during a
+ * panic (oops_in_progress): if the message is the guest's UNLOAD, answer
+ * it at once, without the server's lock, a work item or an interrupt:
+ * UNLOAD_RESPONSE goes straight into the connect VP's slot (or behind it,
+ * for the guest's EOM), where a panicking guest polls. Any context.
+ * Return: true if answered (the hypercall then succeeds); false: handle
+ * the message the normal way.
+ */
+bool hvg_lh_server_panic_message(struct hvg_lh_server *srv, u32 connection_id,
+				 u32 message_type, const void *payload,
+				 u32 payload_size);
+
 /* Is @version one of 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0, 2.4? */
 bool hvg_lh_server_version_known(u32 version);
 

@@ -31,6 +31,7 @@
 
 #define LHS_WAIT_MS	10000
 #define LHS_RING_BYTES	(8 * PAGE_SIZE)	/* each ring: header + 7 pages */
+#define LHS_VPS		64		/* server_vp_index_not_cpu */
 
 /* ---------------------------------------------------------------------
  * hvg_loophost_gpadl
@@ -280,12 +281,27 @@ static struct {
 	u32 conn_id;
 	guid_t instance;
 	u32 next_gpadl;
+	u32 version;		/* requested by lhs_connect_ex() */
+	u32 msg_vp;		/* where the host's messages come */
+	u32 open_vp;		/* OPENCHANNEL's target_vp */
+	/* server_vp_index_not_cpu: the test's pages, LHS_VPS of each */
+	struct hvg_synic_message_page **simp;
+	struct hvg_synic_event_page **siefp;
+	unsigned int raised[LHS_VPS];
 } lhs;
+
+/*
+ * The pages of VP @vp: the model's own, or (with more VPs than CPUs, see
+ * server_vp_index_not_cpu) the test's.
+ */
+static struct hvg_synic_message_page *lhs_simp(u32 vp);
+static struct hvg_synic_event_page *lhs_siefp(u32 vp);
 
 static int lhs_post(struct kunit *test, const void *msg, u32 len)
 {
 	const struct hvg_chmsg_hdr *h = msg;
-	u32 conn = h->msgtype == HVG_CHMSG_INITIATE_CONTACT ?
+	u32 conn = h->msgtype == HVG_CHMSG_INITIATE_CONTACT &&
+		   lhs.version >= HVG_VMBUS_VERSION_5_0 ?
 		   HVG_VMBUS_MSG_CONN_ID_V5 : HVG_LH_VMBUS_MSG_CONN_ID;
 	unsigned long end = jiffies + msecs_to_jiffies(LHS_WAIT_MS);
 	u16 st;
@@ -309,8 +325,7 @@ static int lhs_post(struct kunit *test, const void *msg, u32 len)
  */
 static u32 lhs_recv_ms(void *buf, u32 *len, unsigned int ms)
 {
-	struct hvg_synic_message *slot =
-		&hvg_lh_synic_message_page(lhs.s, 0)->sint_message[2];
+	struct hvg_synic_message *slot = &lhs_simp(lhs.msg_vp)->sint_message[2];
 	unsigned long end = jiffies + msecs_to_jiffies(ms);
 	u32 size, type;
 	u8 flags;
@@ -336,7 +351,7 @@ static u32 lhs_recv_ms(void *buf, u32 *len, unsigned int ms)
 	virt_mb();
 	flags = READ_ONCE(slot->header.message_flags);
 	if (flags & HVG_MSGFLAG_PENDING)
-		hvg_lh_synic_eom(lhs.s, 0);
+		hvg_lh_synic_eom(lhs.s, lhs.msg_vp);
 	memcpy(&type, buf, sizeof(type));
 	return type;
 }
@@ -364,12 +379,13 @@ static void lhs_expect_quiet(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lhs_recv_ms(buf, &len, 100), 0U);
 }
 
-static void lhs_connect(struct kunit *test)
+static void lhs_connect_ex(struct kunit *test, u32 version, u32 vp,
+			   u64 int_page)
 {
 	struct hvg_chmsg_initiate_contact ic = {
 		.hdr.msgtype = HVG_CHMSG_INITIATE_CONTACT,
-		.version_requested = HVG_VMBUS_VERSION_5_3,
-		.v5.msg_sint = 2,
+		.version_requested = version,
+		.target_vcpu = vp,
 	};
 	struct hvg_chmsg_hdr ro = { .msgtype = HVG_CHMSG_REQUESTOFFERS };
 	struct hvg_chmsg_version_response *vr;
@@ -377,12 +393,20 @@ static void lhs_connect(struct kunit *test)
 	u8 buf[HVG_MSG_PAYLOAD_MAX];
 	u32 len;
 
+	if (version >= HVG_VMBUS_VERSION_5_0)
+		ic.v5.msg_sint = 2;
+	else
+		ic.interrupt_page = int_page;
+	lhs.version = version;
+	lhs.msg_vp = vp;
 	KUNIT_ASSERT_EQ(test, lhs_post(test, &ic, sizeof(ic)), 0);
 	len = lhs_expect(test, HVG_CHMSG_VERSION_RESPONSE, buf);
 	KUNIT_ASSERT_EQ(test, len, (u32)sizeof(*vr));
 	vr = (void *)buf;
 	KUNIT_EXPECT_EQ(test, vr->version_supported, 1);
-	KUNIT_EXPECT_EQ(test, vr->msg_conn_id, (u32)HVG_LH_VMBUS_MSG_CONN_ID);
+	KUNIT_EXPECT_EQ(test, vr->msg_conn_id,
+			version >= HVG_VMBUS_VERSION_5_0 ?
+			(u32)HVG_LH_VMBUS_MSG_CONN_ID : version);
 
 	KUNIT_ASSERT_EQ(test, lhs_post(test, &ro, sizeof(ro)), 0);
 	len = lhs_expect(test, HVG_CHMSG_OFFERCHANNEL, buf);
@@ -400,6 +424,25 @@ static void lhs_connect(struct kunit *test)
 	lhs.conn_id = off->connection_id;
 	lhs.instance = off->if_instance;
 	lhs_expect(test, HVG_CHMSG_ALLOFFERS_DELIVERED, buf);
+}
+
+static void lhs_connect(struct kunit *test)
+{
+	lhs_connect_ex(test, HVG_VMBUS_VERSION_5_3, 0, 0);
+}
+
+static struct hvg_synic_message_page *lhs_simp(u32 vp)
+{
+	if (lhs.simp)
+		return vp < LHS_VPS ? lhs.simp[vp] : NULL;
+	return hvg_lh_synic_message_page(lhs.s, vp);
+}
+
+static struct hvg_synic_event_page *lhs_siefp(u32 vp)
+{
+	if (lhs.siefp)
+		return vp < LHS_VPS ? lhs.siefp[vp] : NULL;
+	return hvg_lh_synic_event_page(lhs.s, vp);
 }
 
 static int lhs_init(struct kunit *test)
@@ -511,6 +554,7 @@ static void lhs_open(struct kunit *test, struct lhs_chan *c, u32 relid,
 		.hdr.msgtype = HVG_CHMSG_OPENCHANNEL,
 		.child_relid = relid,
 		.openid = relid,
+		.target_vp = lhs.open_vp,
 	};
 	struct hvg_chmsg_open_result *r;
 	u8 buf[HVG_MSG_PAYLOAD_MAX];
@@ -941,10 +985,12 @@ static void server_rescind_open_channel(struct kunit *test)
 /* UNLOAD with a channel open: closed, dropped, re-offered after. */
 static void server_unload_with_open_channel(struct kunit *test)
 {
+	struct hvg_chmsg_relid rel = { .hdr.msgtype = HVG_CHMSG_RELID_RELEASED };
 	struct hvg_chmsg_hdr ul = { .msgtype = HVG_CHMSG_UNLOAD };
 	u8 buf[HVG_MSG_PAYLOAD_MAX];
 	struct lhs_chan c = {};
 	u32 relid;
+	long oop;
 
 	lhs_connect(test);
 	lhs_open(test, &c, lhs.relid, lhs.conn_id);
@@ -952,6 +998,17 @@ static void server_unload_with_open_channel(struct kunit *test)
 	lhs_expect(test, HVG_CHMSG_UNLOAD_RESPONSE, buf);
 	/* The host no longer maps the ring: the guest may free it. */
 	hvg_ring_pair_free(&c.pair);
+	/*
+	 * Upstream then releases each relid it had: no answer, and not out
+	 * of place (the host forgot them at the UNLOAD).
+	 */
+	oop = atomic_long_read(&lhs.srv->stats[HVG_LH_SRV_OUT_OF_PLACE]);
+	rel.child_relid = lhs.relid;
+	lhs_post(test, &rel, sizeof(rel));
+	lhs_expect_quiet(test);
+	KUNIT_EXPECT_EQ(test,
+			atomic_long_read(&lhs.srv->stats[HVG_LH_SRV_OUT_OF_PLACE]),
+			oop);
 	relid = lhs.relid;
 	lhs_connect(test);
 	KUNIT_EXPECT_EQ(test, lhs.relid, relid);
@@ -1187,6 +1244,222 @@ static void server_faults(struct kunit *test)
 		__free_page(pages[i]);
 }
 
+/*
+ * The interrupt page below 5.0 (M2): the host reads the guest-to-host half
+ * on any signal, takes each set relid bit and serves that channel. Here a
+ * request waits unsignalled in channel A's ring; A's bit and a signal of
+ * channel B (offered, not open) must bring A's reply.
+ */
+static void server_interrupt_page(struct kunit *test)
+{
+	struct hvg_echo_hdr req = { .op = HVG_ECHO_OP_ECHO, .seq = 3 };
+	struct page *ip = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct lhs_chan c = {};
+	struct hvg_ring_pkt pkt;
+	unsigned long *half;
+	u32 relid_b, conn_b;
+
+	KUNIT_ASSERT_NOT_NULL(test, ip);
+	half = page_address(ip) + PAGE_SIZE / 2;
+	lhs_connect_ex(test, HVG_VMBUS_VERSION_4_1, 0,
+		       PFN_PHYS(page_to_pfn(ip)));
+	lhs_new_device(test, &relid_b, &conn_b);
+	lhs_open(test, &c, lhs.relid, lhs.conn_id);
+	/* Let the host's work go idle (unmasked) after the open. */
+	msleep(50);
+
+	KUNIT_ASSERT_GE(test, hvg_ring_write(&c.pair.out, HVG_PKT_DATA_INBAND,
+					     0, 9, &req, sizeof(req)), 0);
+	/* No signal, no reply: the host does not poll on its own. */
+	KUNIT_EXPECT_EQ(test, hvg_ring_read_next(&c.pair.in, c.rxbuf,
+						 LHS_RING_BYTES, &pkt), 0);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, hvg_ring_read_next(&c.pair.in, c.rxbuf,
+						 LHS_RING_BYTES, &pkt), 0);
+
+	set_bit(lhs.relid, half);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lhs.s, conn_b, 0),
+			(u16)HVG_STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, lhs_reply(&c, &pkt), 1);
+	KUNIT_EXPECT_EQ(test, pkt.desc.trans_id, 9ULL);
+	/* Taken and cleared by the host, counted. */
+	KUNIT_EXPECT_FALSE(test, test_bit(lhs.relid, half));
+	KUNIT_EXPECT_EQ(test,
+			atomic_long_read(&lhs.srv->stats[HVG_LH_SRV_INT_PAGE_BITS]),
+			1L);
+	lhs_close(test, &c);
+	/* UNLOAD unmaps the page: the guest may free it afterwards. */
+	lhs_exit(test);
+	lhs.srv = NULL;
+	lhs.s = NULL;
+	__free_page(ip);
+}
+
+/*
+ * A panicking guest's UNLOAD: answered inside the hypercall, into the
+ * message VP's slot, without the server's work or an interrupt.
+ */
+/* The front ends' panic path: HvPostMessage of a VMBus message. */
+static bool lhs_panic(u32 conn, const void *msg, u32 len)
+{
+	return hvg_lh_server_panic_message(lhs.srv, conn,
+					   HVG_VMBUS_MESSAGE_TYPE, msg, len);
+}
+
+static void server_panic_unload(struct kunit *test)
+{
+	struct hvg_chmsg_hdr ul = { .msgtype = HVG_CHMSG_UNLOAD };
+	struct hvg_chmsg_hdr ro = { .msgtype = HVG_CHMSG_REQUESTOFFERS };
+	struct hvg_synic_message *slot;
+	unsigned long raised;
+	u8 buf[HVG_MSG_PAYLOAD_MAX];
+	u32 len, type;
+
+	/* Not connected: not answered (the guest would not wait). */
+	KUNIT_EXPECT_FALSE(test, lhs_panic(HVG_LH_VMBUS_MSG_CONN_ID, &ul, sizeof(ul)));
+	lhs_connect_ex(test, HVG_VMBUS_VERSION_5_3, 1 % nr_cpu_ids, 0);
+	slot = &lhs_simp(lhs.msg_vp)->sint_message[2];
+	/* Other messages, other connection ids, short ones: not ours. */
+	KUNIT_EXPECT_FALSE(test, lhs_panic(HVG_LH_VMBUS_MSG_CONN_ID, &ro, sizeof(ro)));
+	KUNIT_EXPECT_FALSE(test, lhs_panic(HVG_VMBUS_MSG_CONN_ID_V5, &ul, sizeof(ul)));
+	KUNIT_EXPECT_FALSE(test, lhs_panic(HVG_LH_VMBUS_MSG_CONN_ID, &ul, 3));
+
+	raised = hvg_lh_synic_stat(lhs.s, HVG_LH_RAISED);
+	KUNIT_ASSERT_TRUE(test, lhs_panic(HVG_LH_VMBUS_MSG_CONN_ID, &ul, sizeof(ul)));
+	/* At once: no waiting, nothing else runs in between. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(slot->header.message_type),
+			(u32)HVG_VMBUS_MESSAGE_TYPE);
+	memcpy(&type, slot->payload, sizeof(type));
+	KUNIT_EXPECT_EQ(test, type, (u32)HVG_CHMSG_UNLOAD_RESPONSE);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_stat(lhs.s, HVG_LH_RAISED), raised);
+	lhs_expect(test, HVG_CHMSG_UNLOAD_RESPONSE, buf);
+
+	/* Behind a busy slot: the guest's EOM brings it. */
+	KUNIT_ASSERT_EQ(test, hvg_lh_synic_post(lhs.s, lhs.msg_vp, 2,
+						HVG_VMBUS_MESSAGE_TYPE, &ro,
+						sizeof(ro)), 0);
+	KUNIT_ASSERT_TRUE(test, lhs_panic(HVG_LH_VMBUS_MSG_CONN_ID, &ul, sizeof(ul)));
+	KUNIT_EXPECT_EQ(test, lhs_recv(buf, &len), (u32)HVG_CHMSG_REQUESTOFFERS);
+	KUNIT_EXPECT_EQ(test, lhs_recv(buf, &len),
+			(u32)HVG_CHMSG_UNLOAD_RESPONSE);
+}
+
+/* The sink of server_vp_index_not_cpu: counts, never holds. */
+static int lhs_count_raise(void *ctx, u32 vp, unsigned int sint)
+{
+	if (vp < LHS_VPS)
+		lhs.raised[vp]++;
+	return HVG_LH_RAISE_DONE;
+}
+
+static const struct hvg_lh_irq_sink lhs_count_sink = {
+	.raise = lhs_count_raise,
+};
+
+static int lhs_test_with_page(void *ctx, u32 vp, enum hvg_lh_page which,
+			      void (*fn)(void *page, void *arg), void *arg)
+{
+	void *page = which == HVG_LH_SIMP ? (void *)lhs_simp(vp) :
+					    (void *)lhs_siefp(vp);
+
+	if (!page)
+		return -EINVAL;
+	fn(page, arg);
+	return 0;
+}
+
+static const struct hvg_lh_page_provider lhs_test_pages = {
+	.with_page = lhs_test_with_page,
+};
+
+/*
+ * VP indexes are the guest's, not CPU numbers: a host of 64 VPs on any
+ * number of CPUs sends its messages to the VP of INITIATE_CONTACT and a
+ * channel's events to the VP of OPENCHANNEL, then of MODIFYCHANNEL.
+ */
+static void server_vp_index_not_cpu(struct kunit *test)
+{
+	const struct hvg_lh_synic_config cfg = {
+		.nr_vps = LHS_VPS,
+		.slot_depth = 64,
+		.rx_depth = 64,
+		.pages = &lhs_test_pages,
+		.sink = &lhs_count_sink,
+	};
+	const struct hvg_lh_server_config scfg = {
+		.host_version = HVG_VMBUS_VERSION_5_3,
+		.nr_vps = LHS_VPS,
+		.echo_devices = 1,
+	};
+	struct hvg_chmsg_modifychannel mc = {
+		.hdr.msgtype = HVG_CHMSG_MODIFYCHANNEL,
+	};
+	struct hvg_echo_hdr req = { .op = HVG_ECHO_OP_ECHO }, rep;
+	struct hvg_chmsg_modifychannel_resp *mr;
+	struct lhs_chan c = {};
+	unsigned int vp;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, HVG_MSG_PAYLOAD_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	lhs_exit(test);
+	lhs.s = NULL;
+	lhs.srv = NULL;
+	lhs.simp = kunit_kcalloc(test, LHS_VPS, sizeof(*lhs.simp), GFP_KERNEL);
+	lhs.siefp = kunit_kcalloc(test, LHS_VPS, sizeof(*lhs.siefp),
+				  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lhs.simp);
+	KUNIT_ASSERT_NOT_NULL(test, lhs.siefp);
+	for (vp = 0; vp < LHS_VPS; vp++) {
+		lhs.simp[vp] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+		lhs.siefp[vp] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, lhs.simp[vp]);
+		KUNIT_ASSERT_NOT_NULL(test, lhs.siefp[vp]);
+	}
+	lhs.s = hvg_lh_synic_create(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(lhs.s));
+	lhs.srv = hvg_lh_server_create(lhs.s, &scfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(lhs.srv));
+
+	lhs_connect_ex(test, HVG_VMBUS_VERSION_5_3, 37, 0);
+	KUNIT_EXPECT_GE(test, lhs.raised[37], 1U);
+	KUNIT_EXPECT_EQ(test, lhs.raised[0], 0U);
+
+	lhs.open_vp = 50;
+	lhs_open(test, &c, lhs.relid, lhs.conn_id);
+	req.seq = 1;
+	lhs_echo_op(test, &c, &req, &rep);
+	KUNIT_EXPECT_TRUE(test, test_bit(lhs.relid, (unsigned long *)
+				lhs.siefp[50]->sint_flags[2].flags));
+	KUNIT_EXPECT_GE(test, lhs.raised[50], 1U);
+
+	mc.child_relid = lhs.relid;
+	mc.target_vp = 63;
+	lhs_post(test, &mc, sizeof(mc));
+	if (lhs_expect(test, HVG_CHMSG_MODIFYCHANNEL_RESP, buf)) {
+		mr = (void *)buf;
+		KUNIT_EXPECT_EQ(test, mr->status, 0U);
+	}
+	req.seq = 2;
+	lhs_echo_op(test, &c, &req, &rep);
+	KUNIT_EXPECT_TRUE(test, test_bit(lhs.relid, (unsigned long *)
+				lhs.siefp[63]->sint_flags[2].flags));
+
+	/* A VP the partition does not have: refused. */
+	mc.target_vp = LHS_VPS;
+	lhs_post(test, &mc, sizeof(mc));
+	if (lhs_expect(test, HVG_CHMSG_MODIFYCHANNEL_RESP, buf)) {
+		mr = (void *)buf;
+		KUNIT_EXPECT_NE(test, mr->status, 0U);
+	}
+	lhs_close(test, &c);
+	lhs_exit(test);
+	lhs.s = NULL;
+	lhs.srv = NULL;
+	lhs.simp = NULL;
+	lhs.siefp = NULL;
+}
+
 static struct kunit_case hvg_loophost_server_cases[] = {
 	KUNIT_CASE(server_connect_offers_echo),
 	KUNIT_CASE(server_gpadl_create_teardown),
@@ -1198,6 +1471,9 @@ static struct kunit_case hvg_loophost_server_cases[] = {
 	KUNIT_CASE(server_hostile_messages),
 	KUNIT_CASE(server_modifychannel),
 	KUNIT_CASE(server_faults),
+	KUNIT_CASE(server_interrupt_page),
+	KUNIT_CASE(server_panic_unload),
+	KUNIT_CASE(server_vp_index_not_cpu),
 	{}
 };
 

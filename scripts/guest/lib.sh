@@ -10,17 +10,27 @@ hvg_emit()
 	sed "s/^/$1| /"
 }
 
-# Run every integration test in /itest (scripts/initramfs copies only
-# files named NN-name.sh, and refuses any other), in order, as TAP. Each
-# test is a script that exits 0 on success; its output is kept as TAP
-# diagnostics. A test that runs longer than $HVG_ITEST_TIMEOUT seconds
+# Run the integration tests in /itest (scripts/initramfs copies only files
+# named NN-name.sh, and refuses any other), in order, as TAP. With the
+# argument "hvsoft" (the hv_soft guest), only the tests that declare a line
+# "# hvg-hvsoft: yes" run; the others assume a machine without Hyper-V.
+# Each test is a script that exits 0 on success, or HVG_SKIP (77) after
+# printing why it does not apply here (a TAP skip); its output is kept as
+# TAP diagnostics. A test that runs longer than $HVG_ITEST_TIMEOUT seconds
 # fails. GNU timeout runs /bin/sh (dash) itself: busybox's timeout would
 # run busybox's own sh, which prefers busybox's applets (its modprobe, its
 # ip) to the real tools on PATH. 00-environment proves which ones run.
 hvg_run_itests()
 {
+	only=${1:-}
 	set -- /itest/*.sh
 	[ -e "$1" ] || set --
+	if [ "$only" = hvsoft ]; then
+		for t in "$@"; do
+			shift
+			grep -q '^# hvg-hvsoft: yes$' "$t" && set -- "$@" "$t"
+		done
+	fi
 	{
 		echo "TAP version 13"
 		echo "1..$#"
@@ -29,16 +39,39 @@ hvg_run_itests()
 	for t in "$@"; do
 		n=$((n + 1))
 		name=$(basename "$t" .sh)
-		if timeout -k 10 "${HVG_ITEST_TIMEOUT:-300}" /bin/sh "$t" > /tmp/itest.log 2>&1; then
-			res="ok $n - $name"
-		else
-			res="not ok $n - $name (exit $?)"
-		fi
+		rc=0
+		timeout -k 10 "${HVG_ITEST_TIMEOUT:-300}" /bin/sh "$t" > /tmp/itest.log 2>&1 || rc=$?
+		case $rc in
+		0) res="ok $n - $name" ;;
+		77) res="ok $n - $name # SKIP $(tail -n 1 /tmp/itest.log)" ;;
+		*) res="not ok $n - $name (exit $rc)" ;;
+		esac
 		{
 			echo "$res"
 			sed 's/^/# /' /tmp/itest.log
 		} | hvg_emit HVG-TAP
 	done
+}
+
+# For the integration tests (". /hvg/lib.sh"): true in a guest booted with
+# the soft Hyper-V partition (the kernel parameter "hv_soft" or
+# "hv_soft=OPTIONS", scripts/guest-test hvsoft).
+hvg_hv_soft()
+{
+	for arg in $(cat /proc/cmdline); do
+		case "$arg" in
+		hv_soft | hv_soft=*) return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# For the integration tests: end the test as a TAP skip, saying why.
+HVG_SKIP=77
+hvg_skip()
+{
+	echo "$*"
+	exit $HVG_SKIP
 }
 
 # Load hvg_kunit, which runs every suite as it loads. KUnit prints its
