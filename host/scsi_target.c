@@ -489,6 +489,27 @@ static int hvg_scsi_std_inquiry(struct hvg_scsi_cmd *cmd, u32 alloc)
 	return hvg_scsi_data_in(cmd, data, sizeof(data), alloc);
 }
 
+int hvg_scsi_no_device(struct hvg_scsi_cmd *cmd)
+{
+	u8 data[HVG_SCSI_STD_INQUIRY_LEN];
+	u8 cdb[6];
+
+	cmd->status = HVG_SCSI_GOOD;
+	cmd->sense_len = 0;
+	cmd->transferred = 0;
+	if (cmd->cdb_len < sizeof(cdb))
+		return -ENODEV;
+	memcpy(cdb, cmd->cdb, sizeof(cdb));	/* the private copy */
+	if (cdb[0] != OP_INQUIRY)
+		return -ENODEV;
+	memset(data, 0, sizeof(data));
+	data[0] = 0x7f;			/* qualifier 3: no device, type 0x1f */
+	data[2] = 0x05;			/* SPC-3 */
+	data[3] = 0x02;			/* response data format 2 */
+	data[4] = sizeof(data) - 5;	/* additional length */
+	return hvg_scsi_data_in(cmd, data, sizeof(data), get_be16(cdb + 3));
+}
+
 /* The VPD pages a LUN has, ascending. */
 static u32 hvg_scsi_vpd_list(const struct hvg_scsi_lun *lun, u8 *pages)
 {

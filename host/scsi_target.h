@@ -211,6 +211,17 @@ struct hvg_scsi_lun *hvg_scsi_target_remove_lun(struct hvg_scsi_target *t,
 						u32 n);
 
 /**
+ * hvg_scsi_no_device() - answer a command sent where no target exists
+ * @cmd: the command; its outcome on return 0
+ *
+ * Return: 0 for an INQUIRY, answered with standard data that says no
+ * device can be here (peripheral qualifier 3, type 0x1f), which is what
+ * a SCSI scan expects of an empty address; -ENODEV for anything else (the
+ * caller answers INVALID_LUN); -EINVAL for a data-out buffer.
+ */
+int hvg_scsi_no_device(struct hvg_scsi_cmd *cmd);
+
+/**
  * hvg_scsi_execute() - run one command from the guest
  * @t: the target
  * @n: the LUN it is addressed to (the guest's, any value)

@@ -382,9 +382,19 @@ static void storvsp_srb(struct hvg_lh_channel *ch,
 	cmd.nsegs = nsegs;
 
 	memset(srb->sense_data, 0, sizeof(srb->sense_data));
-	idx = srcu_read_lock(&storvsp_srcu);
-	ret = hvg_scsi_execute(&sc->disk->target, srb->lun, &cmd);
-	srcu_read_unlock(&storvsp_srcu, idx);
+	/*
+	 * The LUNs are all at path 0, target 0. At any other address an
+	 * INQUIRY says that no device is there: upstream's hv_storvsc turns a
+	 * failed INQUIRY into a successful one, and scanning paths 0-7 and
+	 * targets 0-1 it saw each LUN 16 times when the address was ignored.
+	 */
+	if (srb->path_id || srb->target_id) {
+		ret = hvg_scsi_no_device(&cmd);
+	} else {
+		idx = srcu_read_lock(&storvsp_srcu);
+		ret = hvg_scsi_execute(&sc->disk->target, srb->lun, &cmd);
+		srcu_read_unlock(&storvsp_srcu, idx);
+	}
 	if (ret == -ENODEV) {
 		srb->srb_status = HVG_SRB_STATUS_INVALID_LUN;
 		srb->data_transfer_length = 0;

@@ -706,6 +706,37 @@ static void hvg_scsi_target_missing_lun(struct kunit *test)
 			-ENODEV);
 }
 
+/* An address with no target: INQUIRY says "no device", nothing else runs. */
+static void hvg_scsi_target_no_device(struct kunit *test)
+{
+	static const u8 inq[6] = { 0x12, 0, 0, 0, 36, 0 };
+	static const u8 inq5[6] = { 0x12, 0, 0, 0, 5, 0 };
+	static const u8 tur[6] = { 0x00 };
+	struct st_env *e = st_env(test, true);
+	struct hvg_scsi_cmd c;
+	u8 *buf = e->buf;
+
+	/* st_run()'s buffer and command, sent to no LUN at all. */
+	KUNIT_ASSERT_EQ(test, st_run(e, 1, inq, 6, IN, 36, &c), -ENODEV);
+	memset(buf, 0x5a, 36);
+	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), 0);
+	st_expect_good(test, &c, 36);
+	KUNIT_EXPECT_EQ(test, buf[0], 0x7f);	/* qualifier 3, type 0x1f */
+	KUNIT_EXPECT_EQ(test, buf[4], 31);
+	KUNIT_EXPECT_EQ(test, buf[8], 0);	/* no vendor */
+
+	c.cdb = inq5;				/* allocation length 5 */
+	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), 0);
+	KUNIT_EXPECT_EQ(test, c.transferred, 5);
+
+	c.cdb = tur;
+	c.data_len = 0;
+	c.dir = NONE;
+	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), -ENODEV);
+	c.cdb_len = 0;
+	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), -ENODEV);
+}
+
 /* ---------------------------------------------------------------------
  * MODE SENSE
  */
@@ -1249,6 +1280,7 @@ static struct kunit_case hvg_scsi_target_cases[] = {
 	KUNIT_CASE(hvg_scsi_target_unit_attention),
 	KUNIT_CASE(hvg_scsi_target_report_luns),
 	KUNIT_CASE(hvg_scsi_target_missing_lun),
+	KUNIT_CASE(hvg_scsi_target_no_device),
 	KUNIT_CASE(hvg_scsi_target_mode_sense),
 	KUNIT_CASE(hvg_scsi_target_sync_cache),
 	KUNIT_CASE(hvg_scsi_target_unmap),

@@ -12,35 +12,17 @@ set -u
 mark="hvg-itest-72-upstream-storvsc: start $$"
 . /hvg/upstream.sh
 
-# The first disk of a hv_storvsc SCSI host (up to 20 s).
-find_disk()
-{
-	i=0
-	while [ $i -lt 200 ]; do
-		for h in /sys/class/scsi_host/host*; do
-			case "$(cat "$h/proc_name" 2>/dev/null)" in
-			*storvsc*) ;;
-			*) continue ;;
-			esac
-			n=${h##*/host}
-			for b in /sys/bus/scsi/devices/"$n":0:0:0/block/*; do
-				[ -d "$b" ] && echo "${b##*/}" && return 0
-			done
-		done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 start_upstream
 modprobe hv_storvsc || fail "modprobe hv_storvsc failed"
-disk=$(find_disk) || fail "no disk of a hv_storvsc host after 20 s"
-# Known: storvsp answers every path and target hv_storvsc scans (0-7,
-# 0-1), so the one LUN shows up 16 times; the test uses path 0 target 0.
+disk=$(storvsc_disk 0 20) || fail "no disk of a hv_storvsc host after 20 s"
+# storvsp answers INQUIRY at every path and target but 0:0 with "no
+# device" (hv_storvsc scans paths 0-7 and targets 0-1, and turns a failed
+# INQUIRY into a successful one): the host's one LUN is one disk.
 sleep 2
 n=$(ls -d /sys/bus/scsi/devices/*:*:*:*/block/* 2>/dev/null | wc -l)
-echo "$n disks for the host's one LUN (known: not yet 1)"
+[ "$n" = 1 ] || fail "$n disks for the host's one LUN: $(ls -d /sys/bus/scsi/devices/*:*:*:*/block/* | tr '\n' ' ')"
+echo "1 disk for the host's one LUN"
 size=$(cat /sys/block/"$disk"/size)
 echo "disk $disk: $size sectors; $(cat /sys/block/"$disk"/device/vendor 2>/dev/null) $(cat /sys/block/"$disk"/device/model 2>/dev/null)"
 [ "$size" -gt 0 ] || fail "$disk has size $size"
