@@ -24,8 +24,9 @@ loaded()
 }
 
 # The whole stack, drivers before the bus before the host: the order to
-# unload in.
-itest_modules="hvg_echo hvg_storvsc hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall"
+# unload in (upstream's drivers are loaded only in the hv_soft guest).
+itest_modules="hv_netvsc hv_storvsc hv_vmbus hvg_echo hvg_storvsc hvg_netvsc
+hvg_vmbus hvg_loophost hvg_hypercall"
 
 # Unload whatever of the stack is loaded, so that the next test starts from
 # a clean guest (best effort: this is the failure path).
@@ -110,4 +111,26 @@ scaled()
 	*" hvg.mode=test "*) echo "$2" ;;
 	*) echo "$1" ;;
 	esac
+}
+
+# storvsc_disk [LUN [SECONDS]]: the sdX of LUN (0) at path 0, target 0 of
+# a storvsc SCSI host (hvguest's hv_storvsc or upstream's), once it has
+# one; 1 after SECONDS (10).
+storvsc_disk()
+{
+	sd_left=$((${2:-10} * 10))
+	while [ "$sd_left" -gt 0 ]; do
+		for h in /sys/class/scsi_host/host*; do
+			case "$(cat "$h/proc_name" 2>/dev/null)" in
+			*storvsc*) ;;
+			*) continue ;;
+			esac
+			for b in /sys/bus/scsi/devices/"${h##*/host}":0:0:"${1:-0}"/block/*; do
+				[ -d "$b" ] && echo "${b##*/}" && return 0
+			done
+		done
+		sleep 0.1
+		sd_left=$((sd_left - 1))
+	done
+	return 1
 }

@@ -25,24 +25,6 @@ itest_cleanup()
 scsi_class='{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}'
 lun_mb=32
 
-# The sdX of LUN 0 of the hv_storvsc host, once it has one (10 s at most).
-find_disk()
-{
-	i=0
-	while [ $i -lt 100 ]; do
-		for h in /sys/class/scsi_host/host*; do
-			[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_storvsc ] ||
-				continue
-			n=${h##*/host}
-			for b in /sys/bus/scsi/devices/"$n":0:0:0/block/*; do
-				[ -d "$b" ] && echo "${b##*/}" && return 0
-			done
-		done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 strip()
 {
 	sed 's/^ *//; s/ *$//'
@@ -74,7 +56,7 @@ loaded hvg_storvsc || fail "the MODALIAS did not load hvg_storvsc"
 drv=$(readlink "$dev/driver")
 [ "${drv##*/}" = hv_storvsc ] || fail "controller bound to '${drv##*/}', not hv_storvsc"
 
-sd=$(find_disk) || fail "no disk appeared on the hv_storvsc host"
+sd=$(storvsc_disk) || fail "no disk appeared on the hv_storvsc host"
 echo "disk /dev/$sd"
 [ -b "/dev/$sd" ] || fail "/dev/$sd is not a block device"
 sdev=/sys/block/$sd/device
@@ -154,7 +136,7 @@ rmmod hvg_storvsc || fail "rmmod hvg_storvsc failed"
 [ -L "$dev/driver" ] && fail "the controller is still bound after rmmod"
 [ -e "/sys/block/$sd" ] && fail "/dev/$sd still there after unloading"
 modprobe hvg_storvsc || fail "reloading hvg_storvsc failed"
-sd=$(find_disk) || fail "no disk after reloading hvg_storvsc"
+sd=$(storvsc_disk) || fail "no disk after reloading hvg_storvsc"
 dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 2>/tmp/dd.err ||
 	fail "dd read after reload failed: $(cat /tmp/dd.err)"
 cmp /tmp/pat /tmp/back || fail "the pattern differs after reloading"

@@ -20,23 +20,6 @@ set -u
 mark="hvg-itest-52-storvsc-faults: start $$"
 . /hvg/itest.sh
 dbg=/sys/kernel/debug/hvguest/storvsp
-find_disk()
-{
-	i=0
-	while [ $i -lt 100 ]; do
-		for h in /sys/class/scsi_host/host*; do
-			[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_storvsc ] ||
-				continue
-			n=${h##*/host}
-			for b in /sys/bus/scsi/devices/"$n":0:0:0/block/*; do
-				[ -d "$b" ] && echo "${b##*/}" && return 0
-			done
-		done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 # The kernel log since the current step began.
 step_log()
 {
@@ -91,7 +74,7 @@ modprobe hvg_loophost echo_devices=0 scsi_devices=1 scsi_luns=1 \
 	scsi_lun_mb=16 || fail "modprobe hvg_loophost failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
 modprobe hvg_storvsc || fail "modprobe hvg_storvsc failed"
-sd=$(find_disk) || fail "no disk on the hv_storvsc host"
+sd=$(storvsc_disk) || fail "no disk on the hv_storvsc host"
 sdev=/sys/block/$sd/device
 dd if=/dev/urandom of=/tmp/pat bs=64k count=16 2>/dev/null
 dd if=/tmp/pat of="/dev/$sd" bs=64k oflag=direct 2>/dev/null ||

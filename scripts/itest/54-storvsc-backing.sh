@@ -13,41 +13,10 @@
 set -u
 
 mark="hvg-itest-54-storvsc-backing: start $$"
-unload()
+. /hvg/itest.sh
+itest_cleanup()
 {
-	modprobe -r hvg_storvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-}
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 60
-	unload
 	umount /tmp/bk 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-# The sdX of LUN $1 of the hv_storvsc host (10 s at most).
-find_disk()
-{
-	i=0
-	while [ $i -lt 100 ]; do
-		for h in /sys/class/scsi_host/host*; do
-			[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_storvsc ] ||
-				continue
-			n=${h##*/host}
-			for b in /sys/bus/scsi/devices/"$n":0:0:"$1"/block/*; do
-				[ -d "$b" ] && echo "${b##*/}" && return 0
-			done
-		done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
 }
 # Load the loophost with $1 as LUN 0's backing, the bus and the driver.
 attach()
@@ -59,12 +28,7 @@ attach()
 	modprobe hvg_storvsc || fail "modprobe hvg_storvsc failed"
 }
 
-for m in hvg_storvsc hvg_echo hvg_netvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 modprobe sd_mod 2>/dev/null
 
 # A path that does not exist: the load fails and says why.
@@ -100,8 +64,8 @@ dd if=/tmp/pat3 of=/dev/ram0 bs=1024 seek=3072 conv=fsync 2>/dev/null ||
 	fail "writing the third pattern to /dev/ram0 failed"
 
 attach /dev/ram0
-sd=$(find_disk 0) || fail "no disk at LUN 0 of the hv_storvsc host"
-ram=$(find_disk 1) || fail "no RAM disk at LUN 1"
+sd=$(storvsc_disk 0) || fail "no disk at LUN 0 of the hv_storvsc host"
+ram=$(storvsc_disk 1) || fail "no RAM disk at LUN 1"
 size=$(cat "/sys/block/$sd/size")
 [ $((size * 512)) = "$bsize" ] ||
 	fail "LUN 0 has $size sectors, /dev/ram0 $((bsize / 512))"
@@ -123,7 +87,7 @@ blkdiscard -o $((3 << 20)) -l $((512 << 10)) "/dev/$sd" 2>/tmp/dd.err ||
 dd if="/dev/$sd" bs=1024 skip=3072 count=512 iflag=direct 2>/dev/null |
 	tr -d '\0' | wc -c | grep -qx 0 ||
 	fail "the discarded range does not read as zeroes through /dev/$sd"
-unload
+unload_stack
 dd if=/dev/ram0 of=/tmp/back bs=1024 skip=2048 count=512 2>/dev/null
 cmp /tmp/pat2 /tmp/back || fail "what was written through /dev/$sd is not on /dev/ram0"
 dd if=/dev/ram0 bs=1024 skip=3072 count=512 2>/dev/null | tr -d '\0' |
@@ -136,7 +100,7 @@ mkdir -p /tmp/bk
 mount -t tmpfs -o size=16m tmpfs /tmp/bk || fail "cannot mount tmpfs"
 dd if=/dev/zero of=/tmp/bk/disk bs=1M count=8 2>/dev/null
 attach /tmp/bk/disk
-sd=$(find_disk 0) || fail "no disk for the backing file"
+sd=$(storvsc_disk 0) || fail "no disk for the backing file"
 truncate -s 4M /tmp/bk/disk || fail "truncate failed"
 if dd if="/dev/$sd" of=/dev/null bs=4096 skip=1536 count=1 iflag=direct \
 	2>/dev/null; then
@@ -149,7 +113,7 @@ echo "$log" | grep -q 'scsi backing /tmp/bk/disk: read of 4096 bytes at 6291456 
 echo "$log" | grep -Eq 'Sense Key : (Medium Error|0x3) ' ||
 	fail "the guest did not get MEDIUM ERROR sense"
 echo "shrunk backing file: the read failed with MEDIUM ERROR sense"
-unload
+unload_stack
 umount /tmp/bk || fail "umount of the tmpfs failed"
 
 s=$(dmesg | sed -n "/$mark/,\$p" |

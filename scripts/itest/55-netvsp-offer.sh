@@ -14,19 +14,7 @@
 set -u
 
 mark="hvg-itest-55-netvsp-offer: start $$"
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p"
-	modprobe -r hvg_netvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-	exit 1
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
+. /hvg/itest.sh
 
 net_class='{f8615163-df3e-46c5-913f-f2d2f965ed0e}'
 net_alias='vmbus:635161f83edfc546913ff2d2f965ed0e'
@@ -53,12 +41,7 @@ wait_devs()
 	done
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 
 # Parameters out of range refuse the load.
 for p in net_version=7 net_devices=9 net_mtu_max=100 net_max_subchannels=64; do

@@ -12,10 +12,10 @@
 set -u
 
 mark="hvg-itest-60-netvsc: start $$"
-ctl=/sys/kernel/debug/hvguest/loophost_ctl
-fail()
+. /hvg/itest.sh
+. /hvg/netvsc.sh
+itest_diag()
 {
-	echo "FAIL: $*"
 	echo "--- the host's NICs:"
 	grep 'class=net ' "$ctl/devices" 2>/dev/null | tr ' ' '\n' | grep -v '=0$'
 	for ns in nva nvb; do
@@ -25,61 +25,13 @@ fail()
 			ip netns exec $ns ethtool -S "$i" | grep -v ': 0$'
 		done
 	done
-	echo "--- kernel log since the start of this test:"
-	dmesg | sed -n "/$mark/,\$p" | tail -n 80
-	cleanup
-	exit 1
 }
-cleanup()
+itest_cleanup()
 {
-	killall iperf3 2>/dev/null
-	ip netns del nva 2>/dev/null
-	ip netns del nvb 2>/dev/null
-	modprobe -r hvg_netvsc hvg_vmbus 2>/dev/null
-	modprobe -r hvg_loophost hvg_hypercall 2>/dev/null
-}
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
-# The hv_netvsc interfaces, one per line.
-nics()
-{
-	for d in /sys/bus/vmbus/drivers/hv_netvsc/*/net/*; do
-		[ -e "$d" ] && echo "${d##*/}"
-	done
-}
-# wait_for SECONDS CMD...: until CMD succeeds, polling every 0.2 s.
-wait_for()
-{
-	t=$(($1 * 5))
-	shift
-	while ! "$@" 2>/dev/null; do
-		t=$((t - 1))
-		[ "$t" -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-nr_ifs()
-{
-	[ "$(nics | wc -l)" -eq "$1" ]
-}
-# Bound devices (an interface moved to another namespace is not listed).
-nr_nics()
-{
-	[ "$(ls -d /sys/bus/vmbus/drivers/hv_netvsc/*-* 2>/dev/null | wc -l)" -eq "$1" ]
-}
-stat_of()
-{
-	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+	net_cleanup
 }
 
-for m in hvg_echo hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall; do
-	if loaded "$m"; then
-		modprobe -r "$m" || fail "cannot unload $m before the test"
-	fi
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 start=$(date +%s)
 
 modprobe hvg_loophost echo_devices=0 net_devices=2 ||
@@ -113,24 +65,7 @@ for i in $a $b; do
 		fail "$i's MAC $mac is not one the host offered"
 done
 
-setup()
-{
-	ip netns add nva || return 1
-	ip netns add nvb || return 1
-	ip link set "$a" netns nva || return 1
-	ip link set "$b" netns nvb || return 1
-	ip -n nva addr add 10.99.0.1/24 dev "$a" || return 1
-	ip -n nvb addr add 10.99.0.2/24 dev "$b" || return 1
-	ip -n nva link set "$a" up || return 1
-	ip -n nvb link set "$b" up || return 1
-	ip -n nva link set lo up
-	ip -n nvb link set lo up
-}
-setup || fail "network namespace setup failed"
-carrier()
-{
-	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier")" = "$3" ]
-}
+pair_setup "$a" "$b" || fail "network namespace setup failed"
 wait_for 10 carrier nva "$a" 1 || fail "$a has no carrier"
 wait_for 10 carrier nvb "$b" 1 || fail "$b has no carrier"
 

@@ -13,26 +13,14 @@ set -u
 
 mark="hvg-itest-61-netvsc-config: start $$"
 . /hvg/itest.sh
-ctl=/sys/kernel/debug/hvguest/loophost_ctl
+. /hvg/netvsc.sh
 itest_diag()
 {
 	grep 'nic=' "$ctl/net" 2>/dev/null
 }
 itest_cleanup()
 {
-	ip netns del nva 2>/dev/null
-	ip netns del nvb 2>/dev/null
-	return 0
-}
-nics()
-{
-	for d in /sys/bus/vmbus/drivers/hv_netvsc/*/net/*; do
-		[ -e "$d" ] && echo "${d##*/}"
-	done
-}
-nr_ifs()
-{
-	[ "$(nics | wc -l)" -eq "$1" ]
+	net_cleanup
 }
 # The host's line for the NIC of interface $1 (in namespace $2).
 host_line()
@@ -65,16 +53,7 @@ modprobe hvg_netvsc || fail "modprobe hvg_netvsc failed"
 wait_for 20 nr_ifs 2 || fail "not two hv_netvsc interfaces"
 set -- $(nics)
 a=$1 b=$2
-ip netns add nva && ip netns add nvb &&
-	ip link set "$a" netns nva && ip link set "$b" netns nvb &&
-	ip -n nva addr add 10.99.0.1/24 dev "$a" &&
-	ip -n nvb addr add 10.99.0.2/24 dev "$b" &&
-	ip -n nva link set "$a" up && ip -n nvb link set "$b" up ||
-	fail "network namespace setup failed"
-carrier()
-{
-	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier")" = 1 ]
-}
+pair_setup "$a" "$b" || fail "network namespace setup failed"
 wait_for 10 carrier nva "$a" || fail "$a has no carrier"
 wait_for 10 carrier nvb "$b" || fail "$b has no carrier"
 pings 5 || fail "no pings before any change"

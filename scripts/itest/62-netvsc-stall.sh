@@ -11,7 +11,7 @@ set -u
 
 mark="hvg-itest-62-netvsc-stall: start $$"
 . /hvg/itest.sh
-ctl=/sys/kernel/debug/hvguest/loophost_ctl
+. /hvg/netvsc.sh
 itest_diag()
 {
 	grep 'nic=\|^fault' "$ctl/net" 2>/dev/null
@@ -19,24 +19,7 @@ itest_diag()
 itest_cleanup()
 {
 	echo "fault stop_tx_completions 0" > "$ctl/net" 2>/dev/null
-	killall iperf3 2>/dev/null
-	ip netns del nva 2>/dev/null
-	ip netns del nvb 2>/dev/null
-	return 0
-}
-nics()
-{
-	for d in /sys/bus/vmbus/drivers/hv_netvsc/*/net/*; do
-		[ -e "$d" ] && echo "${d##*/}"
-	done
-}
-nr_ifs()
-{
-	[ "$(nics | wc -l)" -eq "$1" ]
-}
-carrier()
-{
-	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier")" = 1 ]
+	net_cleanup
 }
 estat()
 {
@@ -46,25 +29,6 @@ reset_seen()
 {
 	since_mark | grep -q 'reset after a transmit stall'
 }
-ping_ok()
-{
-	ip netns exec nva ping -c 3 -i 0.1 -W 2 10.99.0.2 2>&1 |
-		grep -q ' 3 packets received'
-}
-# Both NICs, each in its namespace, addressed, up, with a carrier.
-setup()
-{
-	wait_for 20 nr_ifs 2 || fail "$1: not two hv_netvsc interfaces"
-	set -- $(nics)
-	a=$1 b=$2
-	ip netns add nva && ip netns add nvb &&
-		ip link set "$a" netns nva && ip link set "$b" netns nvb &&
-		ip -n nva addr add 10.99.0.1/24 dev "$a" &&
-		ip -n nvb addr add 10.99.0.2/24 dev "$b" &&
-		ip -n nva link set "$a" up && ip -n nvb link set "$b" up ||
-		return 1
-	wait_for 10 carrier nva "$a" && wait_for 10 carrier nvb "$b"
-}
 
 itest_begin
 start=$(date +%s)
@@ -73,7 +37,7 @@ modprobe hvg_loophost echo_devices=0 net_devices=2 ||
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
 # Waits on the host (and the detach's wait for lost sends) end in 3 s.
 modprobe hvg_netvsc timeout_ms=3000 || fail "modprobe hvg_netvsc failed"
-setup "start" || fail "network namespace setup failed"
+nics_setup "start" || fail "network namespace setup failed"
 ping_ok || fail "no pings before the fault"
 
 # The host stops completing sends.

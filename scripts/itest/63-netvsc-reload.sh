@@ -9,54 +9,14 @@ set -u
 
 mark="hvg-itest-63-netvsc-reload: start $$"
 . /hvg/itest.sh
-ctl=/sys/kernel/debug/hvguest/loophost_ctl
+. /hvg/netvsc.sh
 itest_diag()
 {
 	grep 'nic=' "$ctl/net" 2>/dev/null
 }
 itest_cleanup()
 {
-	killall iperf3 2>/dev/null
-	ip netns del nva 2>/dev/null
-	ip netns del nvb 2>/dev/null
-	return 0
-}
-nics()
-{
-	for d in /sys/bus/vmbus/drivers/hv_netvsc/*/net/*; do
-		[ -e "$d" ] && echo "${d##*/}"
-	done
-}
-nr_ifs()
-{
-	[ "$(nics | wc -l)" -eq "$1" ]
-}
-carrier()
-{
-	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier")" = 1 ]
-}
-stat_of()
-{
-	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
-}
-ping_ok()
-{
-	ip netns exec nva ping -c 3 -i 0.1 -W 2 10.99.0.2 2>&1 |
-		grep -q ' 3 packets received'
-}
-# Both NICs, each in its namespace, addressed, up, with a carrier.
-setup()
-{
-	wait_for 20 nr_ifs 2 || fail "$1: not two hv_netvsc interfaces"
-	set -- $(nics)
-	a=$1 b=$2
-	ip netns add nva && ip netns add nvb &&
-		ip link set "$a" netns nva && ip link set "$b" netns nvb &&
-		ip -n nva addr add 10.99.0.1/24 dev "$a" &&
-		ip -n nvb addr add 10.99.0.2/24 dev "$b" &&
-		ip -n nva link set "$a" up && ip -n nvb link set "$b" up ||
-		return 1
-	wait_for 10 carrier nva "$a" && wait_for 10 carrier nvb "$b"
+	net_cleanup
 }
 
 itest_begin
@@ -66,7 +26,7 @@ modprobe hvg_loophost echo_devices=0 net_devices=2 ||
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
 # Waits on the host (and the detach's wait for lost sends) end in 3 s.
 modprobe hvg_netvsc timeout_ms=3000 || fail "modprobe hvg_netvsc failed"
-setup "start" || fail "network namespace setup failed"
+nics_setup "start" || fail "network namespace setup failed"
 ping_ok || fail "no pings before the first cycle"
 
 # Unload/reload under traffic.
@@ -96,7 +56,7 @@ while [ $c -lt $cycles ]; do
 	ip netns del nvb
 	modprobe hvg_netvsc timeout_ms=3000 ||
 		fail "cycle $c: modprobe hvg_netvsc failed"
-	setup "cycle $c" || fail "cycle $c: setup after the reload failed"
+	nics_setup "cycle $c" || fail "cycle $c: setup after the reload failed"
 	wait_for 10 ping_ok || fail "cycle $c: no pings after the reload"
 done
 echo "unload/reload under iperf3: $c cycles in $(($(date +%s) - t0)) s"

@@ -16,26 +16,9 @@ set -u
 hvg_hv_soft || hvg_skip "not an hv_soft guest (no hv_soft boot parameter)"
 
 mark="hvg-itest-70-hvsoft-boot: start $$"
-since_mark()
-{
-	dmesg | sed -n "/$mark/,\$p"
-}
+. /hvg/itest.sh
 
-loaded()
-{
-	grep -q "^$1 " /proc/modules
-}
 
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- kernel log since the start of this test:"
-	since_mark
-	for m in hvg_vmbus hvg_hypercall hv_vmbus; do
-		loaded "$m" && modprobe -r "$m"
-	done
-	exit 1
-}
 
 # Centiseconds since boot (busybox date has no sub-second format).
 now_cs()
@@ -43,11 +26,7 @@ now_cs()
 	sed 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/' /proc/uptime
 }
 
-for m in hvg_netvsc hvg_storvsc hvg_vmbus hvg_loophost hvg_hypercall \
-	hv_netvsc hv_storvsc hv_vmbus; do
-	loaded "$m" && modprobe -r "$m"
-done
-echo "$mark" > /dev/kmsg
+itest_begin
 
 # Detection and boot.
 dmesg | grep -q 'hv_soft: soft Hyper-V partition active' ||

@@ -81,8 +81,8 @@ check_devices()
 	done
 }
 
-unload_all
-echo "$mark" > /dev/kmsg
+itest_cleanup
+itest_begin
 modprobe hvg_hypercall backend=loopback || fail "modprobe hvg_hypercall backend=loopback failed"
 modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
 since_mark | grep -q 'hvg_loophost: serving VMBus 5.3 on [0-9]* VPs, 1 echo device(s), front end hv_soft' ||
