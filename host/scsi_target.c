@@ -55,6 +55,7 @@
 #define ASC_INVALID_OPCODE	0x2000
 #define ASC_LBA_OUT_OF_RANGE	0x2100
 #define ASC_INVALID_FIELD_CDB	0x2400
+#define ASC_LUN_NOT_SUPPORTED	0x2500
 #define ASC_INVALID_FIELD_PARAM	0x2600
 #define ASC_WRITE_PROTECTED	0x2700
 #define ASC_CAPACITY_CHANGED	0x2a09
@@ -489,27 +490,6 @@ static int hvg_scsi_std_inquiry(struct hvg_scsi_cmd *cmd, u32 alloc)
 	return hvg_scsi_data_in(cmd, data, sizeof(data), alloc);
 }
 
-int hvg_scsi_no_device(struct hvg_scsi_cmd *cmd)
-{
-	u8 data[HVG_SCSI_STD_INQUIRY_LEN];
-	u8 cdb[6];
-
-	cmd->status = HVG_SCSI_GOOD;
-	cmd->sense_len = 0;
-	cmd->transferred = 0;
-	if (cmd->cdb_len < sizeof(cdb))
-		return -ENODEV;
-	memcpy(cdb, cmd->cdb, sizeof(cdb));	/* the private copy */
-	if (cdb[0] != OP_INQUIRY)
-		return -ENODEV;
-	memset(data, 0, sizeof(data));
-	data[0] = 0x7f;			/* qualifier 3: no device, type 0x1f */
-	data[2] = 0x05;			/* SPC-3 */
-	data[3] = 0x02;			/* response data format 2 */
-	data[4] = sizeof(data) - 5;	/* additional length */
-	return hvg_scsi_data_in(cmd, data, sizeof(data), get_be16(cdb + 3));
-}
-
 /* The VPD pages a LUN has, ascending. */
 static u32 hvg_scsi_vpd_list(const struct hvg_scsi_lun *lun, u8 *pages)
 {
@@ -746,6 +726,33 @@ static int hvg_scsi_report_luns(struct hvg_scsi_target *t,
 	hvg_scsi_buf_copy(cmd, 0, entry, min_t(u32, 8, limit), true);
 	cmd->transferred = min(off, limit);
 	return 0;
+}
+
+int hvg_scsi_no_device(struct hvg_scsi_cmd *cmd)
+{
+	static struct hvg_scsi_target empty;	/* never written */
+	u8 data[HVG_SCSI_STD_INQUIRY_LEN];
+	u8 cdb[12];
+
+	cmd->status = HVG_SCSI_GOOD;
+	cmd->sense_len = 0;
+	memset(cmd->sense, 0, sizeof(cmd->sense));
+	cmd->transferred = 0;
+	/* The private copy; a short CDB's missing bytes read as zero. */
+	memset(cdb, 0, sizeof(cdb));
+	memcpy(cdb, cmd->cdb, min_t(u32, cmd->cdb_len, sizeof(cdb)));
+	if (cmd->cdb_len >= 6 && cdb[0] == OP_INQUIRY) {
+		memset(data, 0, sizeof(data));
+		data[0] = 0x7f;		/* qualifier 3: no device, type 0x1f */
+		data[2] = 0x05;		/* SPC-3 */
+		data[3] = 0x02;		/* response data format 2 */
+		data[4] = sizeof(data) - 5;	/* additional length */
+		return hvg_scsi_data_in(cmd, data, sizeof(data),
+					get_be16(cdb + 3));
+	}
+	if (cmd->cdb_len >= 12 && cdb[0] == OP_REPORT_LUNS)
+		return hvg_scsi_report_luns(&empty, cmd, cdb);
+	return hvg_scsi_illegal(cmd, ASC_LUN_NOT_SUPPORTED);
 }
 
 /*

@@ -214,10 +214,13 @@ struct hvg_scsi_lun *hvg_scsi_target_remove_lun(struct hvg_scsi_target *t,
  * hvg_scsi_no_device() - answer a command sent where no target exists
  * @cmd: the command; its outcome on return 0
  *
- * Return: 0 for an INQUIRY, answered with standard data that says no
- * device can be here (peripheral qualifier 3, type 0x1f), which is what
- * a SCSI scan expects of an empty address; -ENODEV for anything else (the
- * caller answers INVALID_LUN); -EINVAL for a data-out buffer.
+ * What a SCSI scan expects of an empty address: an INQUIRY gets standard
+ * data saying no device can be here (peripheral qualifier 3, type 0x1f),
+ * REPORT LUNS an empty list, anything else CHECK CONDITION, ILLEGAL
+ * REQUEST, LOGICAL UNIT NOT SUPPORTED.
+ *
+ * Return: 0 with the outcome in @cmd; -EINVAL when the buffer's direction
+ * contradicts the command (the caller answers INVALID_REQUEST).
  */
 int hvg_scsi_no_device(struct hvg_scsi_cmd *cmd);
 

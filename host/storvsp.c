@@ -383,10 +383,12 @@ static void storvsp_srb(struct hvg_lh_channel *ch,
 
 	memset(srb->sense_data, 0, sizeof(srb->sense_data));
 	/*
-	 * The LUNs are all at path 0, target 0. At any other address an
-	 * INQUIRY says that no device is there: upstream's hv_storvsc turns a
-	 * failed INQUIRY into a successful one, and scanning paths 0-7 and
-	 * targets 0-1 it saw each LUN 16 times when the address was ignored.
+	 * The LUNs are all at path 0, target 0. Any other address answers
+	 * as an empty one (hvg_scsi_no_device()), never INVALID_LUN: upstream
+	 * hv_storvsc scans paths 0-7 and targets 0-1, turns a failed INQUIRY
+	 * into a success (it saw the one LUN 16 times while the address was
+	 * ignored), and on INVALID_LUN removes the LUN of the same target and
+	 * number at path 0, which took the real disk away.
 	 */
 	if (srb->path_id || srb->target_id) {
 		ret = hvg_scsi_no_device(&cmd);

@@ -706,11 +706,15 @@ static void hvg_scsi_target_missing_lun(struct kunit *test)
 			-ENODEV);
 }
 
-/* An address with no target: INQUIRY says "no device", nothing else runs. */
+/*
+ * An address with no target: INQUIRY says "no device", REPORT LUNS lists
+ * none, anything else is LOGICAL UNIT NOT SUPPORTED.
+ */
 static void hvg_scsi_target_no_device(struct kunit *test)
 {
 	static const u8 inq[6] = { 0x12, 0, 0, 0, 36, 0 };
 	static const u8 inq5[6] = { 0x12, 0, 0, 0, 5, 0 };
+	static const u8 rl[12] = { 0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0 };
 	static const u8 tur[6] = { 0x00 };
 	struct st_env *e = st_env(test, true);
 	struct hvg_scsi_cmd c;
@@ -718,7 +722,7 @@ static void hvg_scsi_target_no_device(struct kunit *test)
 
 	/* st_run()'s buffer and command, sent to no LUN at all. */
 	KUNIT_ASSERT_EQ(test, st_run(e, 1, inq, 6, IN, 36, &c), -ENODEV);
-	memset(buf, 0x5a, 36);
+	memset(buf, 0x5a, 64);
 	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), 0);
 	st_expect_good(test, &c, 36);
 	KUNIT_EXPECT_EQ(test, buf[0], 0x7f);	/* qualifier 3, type 0x1f */
@@ -729,12 +733,20 @@ static void hvg_scsi_target_no_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.transferred, 5);
 
+	/* The target has a LUN 0, but this address has none. */
+	memset(buf, 0x5a, 64);
+	c.cdb = rl;
+	c.cdb_len = 12;
+	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), 0);
+	st_expect_good(test, &c, 8);
+	KUNIT_EXPECT_EQ(test, st_be32(buf), 0);	/* list length */
+
 	c.cdb = tur;
+	c.cdb_len = 6;
 	c.data_len = 0;
 	c.dir = NONE;
-	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), -ENODEV);
-	c.cdb_len = 0;
-	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), 0);
+	st_expect_sense(test, &c, HVG_SCSI_KEY_ILLEGAL_REQUEST, 0x25, 0);
 }
 
 /* ---------------------------------------------------------------------
