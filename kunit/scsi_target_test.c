@@ -726,7 +726,7 @@ static void hvg_scsi_target_no_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvg_scsi_no_device(&c), 0);
 	st_expect_good(test, &c, 36);
 	KUNIT_EXPECT_EQ(test, buf[0], 0x7f);	/* qualifier 3, type 0x1f */
-	KUNIT_EXPECT_EQ(test, buf[4], 31);
+	KUNIT_EXPECT_EQ(test, buf[4], 91);	/* additional length, as a LUN's */
 	KUNIT_EXPECT_EQ(test, buf[8], 0);	/* no vendor */
 
 	c.cdb = inq5;				/* allocation length 5 */
