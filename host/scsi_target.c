@@ -474,19 +474,27 @@ static int hvg_scsi_service_action_in(struct hvg_scsi_lun *lun,
 	return hvg_scsi_read_capacity_16(lun, cmd, cdb);
 }
 
-static int hvg_scsi_std_inquiry(struct hvg_scsi_cmd *cmd, u32 alloc)
+/*
+ * Standard INQUIRY data: of a connected direct-access LUN, or (!@present)
+ * of an address where no device can be (qualifier 3, type 0x1f), which
+ * names no vendor or product.
+ */
+static int hvg_scsi_std_inquiry(struct hvg_scsi_cmd *cmd, u32 alloc,
+				bool present)
 {
 	u8 data[HVG_SCSI_STD_INQUIRY_LEN];
 
 	memset(data, 0, sizeof(data));
-	data[0] = 0x00;			/* connected direct-access block device */
+	data[0] = present ? 0x00 : 0x7f;	/* direct-access, or no device */
 	data[2] = 0x05;			/* SPC-3 */
 	data[3] = 0x02;			/* response data format 2 */
 	data[4] = sizeof(data) - 5;	/* additional length */
-	data[7] = 0x02;			/* CMDQUE */
-	memcpy(data + 8, hvg_scsi_vendor, sizeof(hvg_scsi_vendor));
-	memcpy(data + 16, hvg_scsi_product, sizeof(hvg_scsi_product));
-	memcpy(data + 32, hvg_scsi_revision, sizeof(hvg_scsi_revision));
+	if (present) {
+		data[7] = 0x02;		/* CMDQUE */
+		memcpy(data + 8, hvg_scsi_vendor, sizeof(hvg_scsi_vendor));
+		memcpy(data + 16, hvg_scsi_product, sizeof(hvg_scsi_product));
+		memcpy(data + 32, hvg_scsi_revision, sizeof(hvg_scsi_revision));
+	}
 	return hvg_scsi_data_in(cmd, data, sizeof(data), alloc);
 }
 
@@ -610,7 +618,7 @@ static int hvg_scsi_inquiry(struct hvg_scsi_lun *lun, struct hvg_scsi_cmd *cmd,
 		return hvg_scsi_vpd(lun, cmd, cdb[2], alloc);
 	if (cdb[2])
 		return hvg_scsi_bad_field(cmd, 2, 7);
-	return hvg_scsi_std_inquiry(cmd, alloc);
+	return hvg_scsi_std_inquiry(cmd, alloc, true);
 }
 
 /* Mode pages: caching (0x08) and control (0x0a); @changeable: the mask. */
@@ -728,28 +736,26 @@ static int hvg_scsi_report_luns(struct hvg_scsi_target *t,
 	return 0;
 }
 
-int hvg_scsi_no_device(struct hvg_scsi_cmd *cmd)
+/* A command starts GOOD with nothing moved; @cdb is its private copy. */
+static void hvg_scsi_cmd_begin(struct hvg_scsi_cmd *cmd, u8 cdb[16])
 {
-	static struct hvg_scsi_target empty;	/* never written */
-	u8 data[HVG_SCSI_STD_INQUIRY_LEN];
-	u8 cdb[12];
-
 	cmd->status = HVG_SCSI_GOOD;
 	cmd->sense_len = 0;
 	memset(cmd->sense, 0, sizeof(cmd->sense));
 	cmd->transferred = 0;
-	/* The private copy; a short CDB's missing bytes read as zero. */
-	memset(cdb, 0, sizeof(cdb));
-	memcpy(cdb, cmd->cdb, min_t(u32, cmd->cdb_len, sizeof(cdb)));
-	if (cmd->cdb_len >= 6 && cdb[0] == OP_INQUIRY) {
-		memset(data, 0, sizeof(data));
-		data[0] = 0x7f;		/* qualifier 3: no device, type 0x1f */
-		data[2] = 0x05;		/* SPC-3 */
-		data[3] = 0x02;		/* response data format 2 */
-		data[4] = sizeof(data) - 5;	/* additional length */
-		return hvg_scsi_data_in(cmd, data, sizeof(data),
-					get_be16(cdb + 3));
-	}
+	/* A short CDB's missing bytes read as zero. */
+	memset(cdb, 0, 16);
+	memcpy(cdb, cmd->cdb, min_t(u32, cmd->cdb_len, 16));
+}
+
+int hvg_scsi_no_device(struct hvg_scsi_cmd *cmd)
+{
+	static struct hvg_scsi_target empty;	/* never written */
+	u8 cdb[16];
+
+	hvg_scsi_cmd_begin(cmd, cdb);
+	if (cmd->cdb_len >= 6 && cdb[0] == OP_INQUIRY)
+		return hvg_scsi_std_inquiry(cmd, get_be16(cdb + 3), false);
 	if (cmd->cdb_len >= 12 && cdb[0] == OP_REPORT_LUNS)
 		return hvg_scsi_report_luns(&empty, cmd, cdb);
 	return hvg_scsi_illegal(cmd, ASC_LUN_NOT_SUPPORTED);
@@ -852,14 +858,8 @@ int hvg_scsi_execute(struct hvg_scsi_target *t, u32 n,
 	struct hvg_scsi_lun *lun;
 	u8 cdb[16];
 
-	cmd->status = HVG_SCSI_GOOD;
-	cmd->sense_len = 0;
-	memset(cmd->sense, 0, sizeof(cmd->sense));
-	cmd->transferred = 0;
-
 	/* The private copy every handler reads. */
-	memset(cdb, 0, sizeof(cdb));
-	memcpy(cdb, cmd->cdb, min_t(u32, cmd->cdb_len, sizeof(cdb)));
+	hvg_scsi_cmd_begin(cmd, cdb);
 	op = &hvg_scsi_ops[cdb[0]];
 
 	/* Pairs with the smp_store_release() of hvg_scsi_target_add_lun(). */

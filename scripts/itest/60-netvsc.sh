@@ -26,10 +26,6 @@ itest_diag()
 		done
 	done
 }
-itest_cleanup()
-{
-	net_cleanup
-}
 
 itest_begin
 start=$(date +%s)

@@ -14,14 +14,6 @@ set -u
 mark="hvg-itest-61-netvsc-config: start $$"
 . /hvg/itest.sh
 . /hvg/netvsc.sh
-itest_diag()
-{
-	grep 'nic=' "$ctl/net" 2>/dev/null
-}
-itest_cleanup()
-{
-	net_cleanup
-}
 # The host's line for the NIC of interface $1 (in namespace $2).
 host_line()
 {

@@ -10,14 +10,6 @@ set -u
 mark="hvg-itest-63-netvsc-reload: start $$"
 . /hvg/itest.sh
 . /hvg/netvsc.sh
-itest_diag()
-{
-	grep 'nic=' "$ctl/net" 2>/dev/null
-}
-itest_cleanup()
-{
-	net_cleanup
-}
 
 itest_begin
 start=$(date +%s)
