@@ -24,6 +24,12 @@
  * transaction id 0 on the primary channel, and the unit attention
  * "reported LUNs data has changed" on every other LUN.
  *
+ * IDE disks (ide_devices) are the same service on channels of the IDE
+ * class, one disk each, as Hyper-V offers them: the offer names the IDE
+ * controller and device (user-defined data, and the device in bytes 4-5 of
+ * the instance GUID, where Linux looks), the disk answers at that target,
+ * LUN 0, and the channel has no sub-channels and no LUN hot plug.
+ *
  * Faults (debugfs hvguest/storvsp/fault) are one-shot and hit the next
  * EXECUTE_SRB on any controller: Documentation/storvsc.rst lists them.
  */
@@ -56,6 +62,11 @@ static unsigned int storvsp_devices = 1;
 module_param_named(scsi_devices, storvsp_devices, uint, 0444);
 MODULE_PARM_DESC(scsi_devices,
 		 "Synthetic SCSI controllers offered at load, 0 to 8 (default 1)");
+
+static unsigned int storvsp_ide_devices;
+module_param_named(ide_devices, storvsp_ide_devices, uint, 0444);
+MODULE_PARM_DESC(ide_devices,
+		 "Synthetic IDE disks offered at load, 0 to 4 (default 0): disk n is device n % 2 of IDE controller n / 2, one RAM LUN of scsi_lun_mb MiB on its own channel");
 
 static unsigned int storvsp_luns = 1;
 module_param_named(scsi_luns, storvsp_luns, uint, 0444);
@@ -126,20 +137,25 @@ MODULE_PARM_DESC(scsi_fault_delay_ms,
 		 "Fault injection: how long the \"delay\" fault holds a completion, in ms, at most 60000 (default 1000)");
 
 #define STORVSP_MAX_DEVICES	8
+/* Two IDE controllers of two devices each, as on a generation 1 VM. */
+#define STORVSP_MAX_IDE		4
 #define STORVSP_MAX_LUNS	16
 #define STORVSP_MAX_LUN_MB	4096
 /* GPA-direct ranges one EXECUTE_SRB may carry. */
 #define STORVSP_MAX_RANGES	32
 
 /*
- * One controller: its target and the storage of its LUNs. @index and
- * @relid are set at load. The LUN table, @present and @ram change under
+ * One controller: its target and the storage of its LUNs. @index, @relid,
+ * @ide and @target_id (the SRB target the LUNs answer at: an IDE disk's
+ * device number, 0 otherwise) are set at load. The LUN table, @present and @ram change under
  * storvsp_lun_lock; commands read the table under storvsp_srcu.
  */
 struct storvsp_disk {
 	struct hvg_scsi_target target;
 	unsigned int index;
 	u32 relid;
+	bool ide;
+	u8 target_id;
 	unsigned long present;		/* bit n: LUN n exists */
 	struct hvg_scsi_lun luns[STORVSP_MAX_LUNS];
 	struct hvg_scsi_ram ram[STORVSP_MAX_LUNS];
@@ -388,9 +404,10 @@ static void storvsp_srb(struct hvg_lh_channel *ch,
 	 * hv_storvsc scans paths 0-7 and targets 0-1, turns a failed INQUIRY
 	 * into a success (it saw the one LUN 16 times while the address was
 	 * ignored), and on INVALID_LUN removes the LUN of the same target and
-	 * number at path 0, which took the real disk away.
+	 * number at path 0, which took the real disk away. An IDE disk is
+	 * at its own target instead of 0.
 	 */
-	if (srb->path_id || srb->target_id) {
+	if (srb->path_id || srb->target_id != sc->disk->target_id) {
 		ret = hvg_scsi_no_device(&cmd);
 	} else {
 		idx = srcu_read_lock(&storvsp_srcu);
@@ -590,6 +607,8 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 			goto refuse;
 		memset(p.buffer, 0, sizeof(p.buffer));
 		v = min_t(unsigned int, READ_ONCE(storvsp_max_subchannels), 64);
+		if (sc->disk->ide)
+			v = 0;
 		p.properties.max_channel_cnt = v;
 		p.properties.flags = v ? HVG_STOR_PROP_MULTI_CHANNEL : 0;
 		p.properties.max_transfer_bytes = storvsp_max_transfer();
@@ -603,7 +622,7 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 		break;
 	case HVG_VSTOR_OP_CREATE_SUB_CHANNELS:
 		if (!primary || !(sc->init & STORVSP_INIT_DONE) ||
-		    !p.sub_channel_count ||
+		    !p.sub_channel_count || sc->disk->ide ||
 		    !READ_ONCE(storvsp_max_subchannels))
 			goto refuse;
 		/* The sub-channel work offers them, then answers. */
@@ -696,6 +715,46 @@ static void storvsp_show(struct hvg_lh_channel *ch, struct seq_file *m)
 		   (long long)atomic64_read(&sc->dropped));
 }
 
+/*
+ * An IDE disk's offer: the user-defined data names its IDE controller and
+ * device (hvg_vstor_offer_props); the instance GUID carries the device in
+ * bytes 4-5, little-endian. srv->lock held (the instance is read under it).
+ */
+static void storvsp_ide_offer(struct hvg_lh_channel *ch,
+			      struct hvg_chmsg_offer *msg)
+{
+	const struct storvsp_disk *d = storvsp_of(ch)->disk;
+	struct hvg_vstor_offer_props props = {
+		.flags = HVG_STOR_OFFER_FLAG_IDE,
+	};
+
+	static_assert(sizeof(props) <= sizeof(msg->user_def));
+	if (!d)
+		return;
+	props.path_id = d->index / 2;
+	props.target_id = d->target_id;
+	memcpy(msg->user_def, &props, sizeof(props));
+	ch->instance.b[4] = d->target_id;
+	ch->instance.b[5] = 0;
+	msg->if_instance = ch->instance;
+}
+
+static const unsigned int storvsp_no_subchannels;
+
+static const struct hvg_lh_service hvg_lh_storvsp_ide_service = {
+	.name = "ide",
+	.class_id = HVG_GUID_IDE,
+	.max_subchannels = &storvsp_no_subchannels,
+	.priv_size = sizeof(struct storvsp_chan),
+	.offer = storvsp_ide_offer,
+	.on_open = storvsp_on_open,
+	.on_close = storvsp_on_close,
+	.on_packet = storvsp_on_packet,
+	.on_subchannels = storvsp_on_subchannels,
+	.show = storvsp_show,
+	.poll_defer = &storvsp_poll_defer,
+};
+
 static const struct hvg_lh_service hvg_lh_storvsp_service = {
 	.name = "scsi",
 	.class_id = HVG_GUID_SCSI,
@@ -708,6 +767,14 @@ static const struct hvg_lh_service hvg_lh_storvsp_service = {
 	.show = storvsp_show,
 	.poll_defer = &storvsp_poll_defer,
 };
+
+/* @ch is the primary channel of a controller or an IDE disk. */
+static bool storvsp_is_primary(const struct hvg_lh_channel *ch)
+{
+	return ch && ch->primary == ch &&
+	       (ch->svc == &hvg_lh_storvsp_service ||
+		ch->svc == &hvg_lh_storvsp_ide_service);
+}
 
 /* Create LUN @n of @d with @mb MiB of RAM; storvsp_lun_lock held. */
 static int storvsp_lun_create(struct storvsp_disk *d, unsigned int n,
@@ -780,28 +847,37 @@ static void storvsp_disk_free(struct storvsp_disk *d)
 	kfree(d);
 }
 
-static struct storvsp_disk *storvsp_disk_alloc(unsigned int index)
+/*
+ * Controller @index (0-based among the SCSI controllers), or IDE disk
+ * @index: an IDE disk has one RAM LUN and no backing device.
+ */
+static struct storvsp_disk *storvsp_disk_alloc(unsigned int index, bool ide)
 {
+	unsigned int i, first = 0, luns = ide ? 1 : storvsp_luns;
 	struct storvsp_disk *d;
-	unsigned int i, first;
-	int err;
+	int err = 0;
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return NULL;
 	d->index = index;
+	d->ide = ide;
+	d->target_id = ide ? index % 2 : 0;
 	mutex_lock(&storvsp_lun_lock);
 	/* A scsi_backing device (lun_bdev.c) is LUN 0, the RAM LUNs follow. */
-	err = hvg_lh_bdev_lun_add(index, &d->target, &d->luns[0],
-				  storvsp_max_transfer() >> HVG_SCSI_BLOCK_SHIFT);
-	first = err > 0;
-	if (first)
-		set_bit(0, &d->present);
-	err = min(err, 0);
-	for (i = 0; i < storvsp_luns && !err; i++)
+	if (!ide) {
+		err = hvg_lh_bdev_lun_add(index, &d->target, &d->luns[0],
+					  storvsp_max_transfer() >>
+					  HVG_SCSI_BLOCK_SHIFT);
+		first = err > 0;
+		if (first)
+			set_bit(0, &d->present);
+		err = min(err, 0);
+	}
+	for (i = 0; i < luns && !err; i++)
 		err = storvsp_lun_create(d, first + i, storvsp_lun_mb);
 	/* There from the start: no "LUNs changed" attention pending. */
-	for (i = 0; i < first + storvsp_luns && !err; i++)
+	for (i = 0; i < first + luns && !err; i++)
 		d->luns[i].ua = 0;
 	mutex_unlock(&storvsp_lun_lock);
 	if (err) {
@@ -853,8 +929,8 @@ static int storvsp_notify(struct storvsp_disk *d, u32 op)
 
 	mutex_lock(&srv->lock);
 	ch = hvg_lh_srv_find(srv, d->relid);
-	if (ch && ch->svc == &hvg_lh_storvsp_service && ch->primary == ch &&
-	    storvsp_of(ch)->disk == d && ch->state == HVG_LH_CH_OPEN &&
+	if (storvsp_is_primary(ch) && storvsp_of(ch)->disk == d &&
+	    ch->state == HVG_LH_CH_OPEN &&
 	    (READ_ONCE(storvsp_of(ch)->init) & STORVSP_INIT_DONE))
 		ret = hvg_lh_chan_send(ch, HVG_PKT_DATA_INBAND, 0, &p,
 				       sizeof(p));
@@ -907,6 +983,8 @@ static ssize_t storvsp_lun_write(struct file *file, const char __user *ubuf,
 	d = storvsp_disk_of_relid(relid);
 	if (!d)
 		err = -ENOENT;
+	else if (d->ide)
+		err = -EOPNOTSUPP;	/* an IDE disk is one LUN for good */
 	else if (add)
 		err = storvsp_lun_create(d, lun, mb);
 	else
@@ -934,8 +1012,8 @@ static int storvsp_lun_show(struct seq_file *m, void *unused)
 	for (i = 0; i < storvsp_nr_disks; i++) {
 		struct storvsp_disk *d = storvsp_disks[i];
 
-		seq_printf(m, "controller=%u relid=%u luns=", d->index,
-			   d->relid);
+		seq_printf(m, "%s=%u relid=%u luns=",
+			   d->ide ? "ide" : "controller", d->index, d->relid);
 		for_each_set_bit(n, &d->present, STORVSP_MAX_LUNS)
 			seq_printf(m, "%u:%lluMiB,", n,
 				   READ_ONCE(d->luns[n].blocks) >> 11);
@@ -992,7 +1070,7 @@ static int storvsp_fault_rescind(void)
 	}
 	mutex_lock(&srv->lock);
 	ch = hvg_lh_srv_find(srv, relid);
-	if (ch && ch->svc == &hvg_lh_storvsp_service && ch->primary == ch)
+	if (storvsp_is_primary(ch))
 		err = hvg_lh_srv_rescind(srv, ch);
 	else
 		err = -ENOENT;
@@ -1048,45 +1126,57 @@ static const struct file_operations storvsp_fault_fops = {
 	.release = single_release,
 };
 
+/* Create disk @i of the table (an IDE disk after the SCSI controllers). */
+static int storvsp_add_disk(struct hvg_lh_server *srv, unsigned int i)
+{
+	bool ide = i >= storvsp_devices;
+	unsigned int index = ide ? i - storvsp_devices : i;
+	struct hvg_lh_channel *ch;
+
+	storvsp_disks[i] = storvsp_disk_alloc(index, ide);
+	if (!storvsp_disks[i])
+		return -ENOMEM;
+	storvsp_nr_disks = i + 1;
+	/* The server is not live yet: the offer goes out after the disk is set. */
+	mutex_lock(&srv->lock);
+	ch = hvg_lh_srv_new_device(srv, ide ? &hvg_lh_storvsp_ide_service :
+					      &hvg_lh_storvsp_service);
+	if (!IS_ERR(ch)) {
+		storvsp_of(ch)->disk = storvsp_disks[i];
+		storvsp_disks[i]->relid = ch->relid;
+	}
+	mutex_unlock(&srv->lock);
+	return PTR_ERR_OR_ZERO(ch);
+}
+
 int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 {
-	unsigned int i;
+	unsigned int i, n = storvsp_devices + storvsp_ide_devices;
+	int err;
 
 	storvsp_srv = srv;
-	if (!storvsp_devices && !hvg_lh_bdev_count())
+	if (!n && !hvg_lh_bdev_count())
 		return 0;
 	if (storvsp_devices > STORVSP_MAX_DEVICES ||
+	    storvsp_ide_devices > STORVSP_MAX_IDE ||
 	    hvg_lh_bdev_count() > storvsp_devices ||
 	    (!storvsp_luns && !hvg_lh_bdev_count()) ||
 	    storvsp_luns + !!hvg_lh_bdev_count() > STORVSP_MAX_LUNS ||
 	    !storvsp_lun_mb ||
 	    storvsp_lun_mb > STORVSP_MAX_LUN_MB ||
 	    !storvsp_version_ok(storvsp_version)) {
-		pr_err("scsi_devices=%u scsi_luns=%u scsi_lun_mb=%u scsi_version=%#x scsi_backing paths=%u: out of range\n",
-		       storvsp_devices, storvsp_luns, storvsp_lun_mb,
-		       storvsp_version, hvg_lh_bdev_count());
+		pr_err("scsi_devices=%u ide_devices=%u scsi_luns=%u scsi_lun_mb=%u scsi_version=%#x scsi_backing paths=%u: out of range\n",
+		       storvsp_devices, storvsp_ide_devices, storvsp_luns,
+		       storvsp_lun_mb, storvsp_version, hvg_lh_bdev_count());
 		return -EINVAL;
 	}
-	storvsp_disks = kcalloc(storvsp_devices, sizeof(*storvsp_disks),
-				GFP_KERNEL);
+	storvsp_disks = kcalloc(n, sizeof(*storvsp_disks), GFP_KERNEL);
 	if (!storvsp_disks)
 		return -ENOMEM;
-	for (i = 0; i < storvsp_devices; i++) {
-		struct hvg_lh_channel *ch;
-
-		storvsp_disks[i] = storvsp_disk_alloc(i);
-		if (!storvsp_disks[i])
-			return -ENOMEM;
-		storvsp_nr_disks = i + 1;
-		mutex_lock(&srv->lock);
-		ch = hvg_lh_srv_new_device(srv, &hvg_lh_storvsp_service);
-		if (!IS_ERR(ch)) {
-			storvsp_of(ch)->disk = storvsp_disks[i];
-			storvsp_disks[i]->relid = ch->relid;
-		}
-		mutex_unlock(&srv->lock);
-		if (IS_ERR(ch))
-			return PTR_ERR(ch);
+	for (i = 0; i < n; i++) {
+		err = storvsp_add_disk(srv, i);
+		if (err)
+			return err;
 	}
 	/*
 	 * The controls use the server: the module cannot go away while one
@@ -1097,9 +1187,9 @@ int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 			    &storvsp_lun_fops);
 	debugfs_create_file("fault", 0600, storvsp_debugfs, NULL,
 			    &storvsp_fault_fops);
-	pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, protocol up to %#06x\n",
+	pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, %u IDE disk(s), protocol up to %#06x\n",
 		storvsp_devices, storvsp_luns, storvsp_lun_mb,
-		storvsp_version);
+		storvsp_ide_devices, storvsp_version);
 	return 0;
 }
 

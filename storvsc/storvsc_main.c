@@ -128,8 +128,12 @@ MODULE_PARM_DESC(queue_depth,
 /* Received packets are 64 bytes; room for hosts that grow them. */
 #define STOR_RXBUF		256
 #define STOR_MAX_LUNS		64
+/* An IDE channel is one disk: device 0 or 1 of its IDE controller. */
+#define STOR_IDE_MAX_TARGETS	2
 /* The primary channel and at most 15 sub-channels. */
 #define STOR_MAX_CHANNELS	16
+
+static const guid_t stor_ide_class = HVG_GUID_IDE;
 
 static const u16 stor_versions[] = {
 	HVG_STOR_VERSION_WIN10,
@@ -184,6 +188,13 @@ struct stor_dev {
 	u32 pkt_size;
 	bool multi_channel;
 	u16 max_channel_cnt;
+	/*
+	 * An IDE channel (class HVG_GUID_IDE) serves one disk at @target,
+	 * LUN 0, with no scan and no hot plug; a SCSI controller's LUNs are
+	 * all at target 0. Set at probe.
+	 */
+	bool ide;
+	u16 target;
 
 	/*
 	 * The channels; [0] is the primary. Fixed once the SCSI host is
@@ -278,6 +289,7 @@ static void stor_complete_cmd(struct stor_dev *dev, struct scsi_cmnd *scmd,
 	switch (r.action) {
 	case HVG_STOR_ACT_REMOVE_LUN:
 		if (scmd->device->lun < STOR_MAX_LUNS &&
+		    scmd->device->id == dev->target &&
 		    sc->opcode != INQUIRY && sc->opcode != REPORT_LUNS) {
 			set_bit(scmd->device->lun, dev->remove_luns);
 			stor_schedule_scan(dev);
@@ -760,7 +772,7 @@ static void stor_remove_gone(struct stor_dev *dev)
 
 	for_each_set_bit(lun, dev->remove_luns, STOR_MAX_LUNS) {
 		clear_bit(lun, dev->remove_luns);
-		sdev = scsi_device_lookup(dev->shost, 0, 0, lun);
+		sdev = scsi_device_lookup(dev->shost, 0, dev->target, lun);
 		if (!sdev)
 			continue;
 		dev_info(&dev->hdev->dev, "LUN %u is gone: removing it\n", lun);
@@ -774,7 +786,8 @@ static void stor_remove_gone(struct stor_dev *dev)
  * unit attention "reported LUNs data has changed"). A scan adds the new
  * ones, but never removes a LUN: so first a TEST UNIT READY to every LUN
  * the host knows, which a removed LUN answers with INVALID_LUN (marking it
- * for removal), then the removals, then the scan.
+ * for removal), then the removals, then the scan. An IDE disk is never
+ * scanned for: it is added once at probe.
  */
 static void stor_scan_host(struct stor_dev *dev)
 {
@@ -783,7 +796,27 @@ static void stor_scan_host(struct stor_dev *dev)
 	shost_for_each_device(sdev, dev->shost)
 		scsi_test_unit_ready(sdev, 10 * HZ, 1, NULL);
 	stor_remove_gone(dev);
-	scsi_scan_host(dev->shost);
+	if (!dev->ide)
+		scsi_scan_host(dev->shost);
+}
+
+/*
+ * An IDE channel names its disk's device number in bytes 4-5 of the
+ * instance GUID (little-endian), as Hyper-V offers it and Linux reads it.
+ */
+static int stor_ide_target(struct stor_dev *dev)
+{
+	const guid_t *inst = &dev->hdev->instance_id;
+	u16 target = inst->b[4] | inst->b[5] << 8;
+
+	if (target >= STOR_IDE_MAX_TARGETS) {
+		dev_err(&dev->hdev->dev,
+			"IDE offer: instance GUID names device %u, not 0 or 1\n",
+			target);
+		return -EINVAL;
+	}
+	dev->target = target;
+	return 0;
 }
 
 static void stor_scan_work(struct work_struct *work)
@@ -797,7 +830,7 @@ static void stor_scan_work(struct work_struct *work)
 	stor_remove_gone(dev);
 	for_each_set_bit(lun, dev->rescan_luns, STOR_MAX_LUNS) {
 		clear_bit(lun, dev->rescan_luns);
-		sdev = scsi_device_lookup(dev->shost, 0, 0, lun);
+		sdev = scsi_device_lookup(dev->shost, 0, dev->target, lun);
 		if (!sdev)
 			continue;
 		stor_rescan(sdev);
@@ -967,6 +1000,8 @@ static void stor_align_targets(struct stor_dev *dev)
 	}
 }
 
+static void stor_stop(struct stor_dev *dev);
+
 static int stor_probe(struct hvg_vmbus_device *hdev,
 		      const struct hv_vmbus_device_id *id)
 {
@@ -980,6 +1015,14 @@ static int stor_probe(struct hvg_vmbus_device *hdev,
 		return -ENOMEM;
 	dev->hdev = hdev;
 	dev->chan = hdev->channel;
+	dev->ide = guid_equal(&id->guid, &stor_ide_class);
+	if (dev->ide) {
+		ret = stor_ide_target(dev);
+		if (ret) {
+			kfree(dev);
+			return ret;
+		}
+	}
 	spin_lock_init(&dev->lock);
 	mutex_init(&dev->sub_lock);
 	init_waitqueue_head(&dev->wq);
@@ -1016,8 +1059,8 @@ static int stor_probe(struct hvg_vmbus_device *hdev,
 	*(struct stor_dev **)shost_priv(shost) = dev;
 	dev->shost = shost;
 	shost->max_channel = 0;
-	shost->max_id = 1;
-	shost->max_lun = STOR_MAX_LUNS;
+	shost->max_id = dev->target + 1;
+	shost->max_lun = dev->ide ? 1 : STOR_MAX_LUNS;
 	shost->max_cmd_len = HVG_STOR_CDB_MAX;
 	shost->nr_hw_queues = dev->nr_chans;
 	shost->can_queue = depth;
@@ -1035,7 +1078,18 @@ static int stor_probe(struct hvg_vmbus_device *hdev,
 		dev_info(&hdev->dev, "%u channels, one hardware queue each\n",
 			 dev->nr_chans);
 	stor_align_targets(dev);
-	scsi_scan_host(shost);
+	if (!dev->ide) {
+		scsi_scan_host(shost);
+		return 0;
+	}
+	ret = scsi_add_device(shost, 0, dev->target, 0);
+	if (ret) {
+		dev_err(&hdev->dev, "IDE device %u: no disk at LUN 0: %d\n",
+			dev->target, ret);
+		scsi_remove_host(shost);
+		stor_stop(dev);
+		goto err_host;
+	}
 	return 0;
 
 err_host:
