@@ -739,12 +739,12 @@ static void storvsp_ide_offer(struct hvg_lh_channel *ch,
 	msg->if_instance = ch->instance;
 }
 
-static const unsigned int storvsp_no_subchannels;
+static const unsigned int storvsp_ide_subchannels;
 
 static const struct hvg_lh_service hvg_lh_storvsp_ide_service = {
 	.name = "ide",
 	.class_id = HVG_GUID_IDE,
-	.max_subchannels = &storvsp_no_subchannels,
+	.max_subchannels = &storvsp_ide_subchannels,
 	.priv_size = sizeof(struct storvsp_chan),
 	.offer = storvsp_ide_offer,
 	.on_open = storvsp_on_open,

@@ -50,7 +50,7 @@ static struct sps *sps_setup(struct kunit *test, u16 version_param,
 	storvsp_max_subchannels = subchannels;
 	storvsp_luns = 1;
 	storvsp_lun_mb = 1;
-	s->disk = storvsp_disk_alloc(0);
+	s->disk = storvsp_disk_alloc(0, false);
 	KUNIT_ASSERT_NOT_NULL(test, s->disk);
 	KUNIT_ASSERT_EQ(test, hvg_ring_pair_alloc(&s->rings, SPS_RING,
 						  SPS_RING), 0);
@@ -157,8 +157,12 @@ static void sps_handshake(struct kunit *test, struct sps *s, u16 version)
 	       &a);
 }
 
-/* An EXECUTE_SRB without data (TEST UNIT READY to @lun): its SRB status. */
-static u8 sps_tur(struct kunit *test, struct sps *s, u8 lun)
+/*
+ * An EXECUTE_SRB without data (TEST UNIT READY to @target, @lun at path
+ * 0): its SRB status; @sense, when not NULL, gets the sense key.
+ */
+static u8 sps_tur_at(struct kunit *test, struct sps *s, u8 target, u8 lun,
+		     u8 *sense)
 {
 	struct hvg_vstor_packet p = {
 		.operation = HVG_VSTOR_OP_EXECUTE_SRB,
@@ -167,6 +171,7 @@ static u8 sps_tur(struct kunit *test, struct sps *s, u8 lun)
 	u32 len;
 
 	p.vm_srb.length = HVG_VMSCSI_SIZE;
+	p.vm_srb.target_id = target;
 	p.vm_srb.lun = lun;
 	p.vm_srb.cdb_length = 6;
 	p.vm_srb.data_in = HVG_SRB_DATA_NONE;
@@ -175,7 +180,15 @@ static u8 sps_tur(struct kunit *test, struct sps *s, u8 lun)
 				       sizeof(p)), 0);
 	KUNIT_ASSERT_TRUE(test, sps_recv(test, s, &a, &len));
 	KUNIT_EXPECT_EQ(test, a.operation, (u32)HVG_VSTOR_OP_COMPLETE_IO);
+	if (sense)
+		*sense = a.vm_srb.sense_info_length > 2 ?
+			 a.vm_srb.sense_data[2] & 0xf : 0;
 	return a.vm_srb.srb_status;
+}
+
+static u8 sps_tur(struct kunit *test, struct sps *s, u8 lun)
+{
+	return sps_tur_at(test, s, 0, lun, NULL);
 }
 
 /* Each version the host offers is accepted; newer ones are not. */
@@ -481,6 +494,69 @@ static void storvsp_lun_hotplug(struct kunit *test)
 	sps_teardown(s);
 }
 
+/*
+ * An IDE disk (the second device of IDE controller 0): its offer names it
+ * in the user-defined data and in bytes 4-5 of the instance GUID; it
+ * answers at target 1, LUN 0, and target 0 is an empty address; no
+ * MULTI_CHANNEL even with scsi_max_subchannels set, and no sub-channels.
+ */
+static void storvsp_ide_disk(struct kunit *test)
+{
+	struct sps *s = sps_setup(test, HVG_STOR_VERSION_WIN10, 4);
+	struct hvg_vstor_offer_props props;
+	struct hvg_chmsg_offer msg = {};
+	struct hvg_vstor_packet p = {
+		.operation = HVG_VSTOR_OP_CREATE_SUB_CHANNELS,
+		.flags = HVG_VSTOR_FLAG_REQUEST_COMPLETION,
+		.sub_channel_count = 1,
+	}, a;
+	u8 key;
+	u32 len;
+
+	storvsp_disk_free(s->disk);
+	s->disk = storvsp_disk_alloc(1, true);
+	KUNIT_ASSERT_NOT_NULL(test, s->disk);
+	s->sc.disk = s->disk;
+	s->ch.svc = &hvg_lh_storvsp_ide_service;
+	KUNIT_EXPECT_TRUE(test, storvsp_is_primary(&s->ch));
+	KUNIT_EXPECT_EQ(test, s->disk->present, 1ul);
+
+	guid_gen(&s->ch.instance);
+	s->ch.instance.b[5] = 0x7f;
+	storvsp_ide_offer(&s->ch, &msg);
+	memcpy(&props, msg.user_def, sizeof(props));
+	KUNIT_EXPECT_EQ(test, props.flags, (u32)HVG_STOR_OFFER_FLAG_IDE);
+	KUNIT_EXPECT_EQ(test, props.path_id, 0);
+	KUNIT_EXPECT_EQ(test, props.target_id, 1);
+	KUNIT_EXPECT_EQ(test, msg.if_instance.b[4], 1);
+	KUNIT_EXPECT_EQ(test, msg.if_instance.b[5], 0);
+	KUNIT_EXPECT_TRUE(test, guid_equal(&msg.if_instance, &s->ch.instance));
+
+	sps_op(test, s, HVG_VSTOR_OP_BEGIN_INITIALIZATION, 0, HVG_NT_SUCCESS,
+	       &a);
+	sps_op(test, s, HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION,
+	       HVG_STOR_VERSION_WIN10, HVG_NT_SUCCESS, &a);
+	sps_op(test, s, HVG_VSTOR_OP_QUERY_PROPERTIES, 0, HVG_NT_SUCCESS, &a);
+	KUNIT_EXPECT_EQ(test, a.properties.flags, 0u);
+	KUNIT_EXPECT_EQ(test, a.properties.max_channel_cnt, 0);
+	sps_op(test, s, HVG_VSTOR_OP_END_INITIALIZATION, 0, HVG_NT_SUCCESS,
+	       &a);
+	KUNIT_ASSERT_EQ(test, sps_send(s, HVG_PKT_DATA_INBAND, &p,
+				       sizeof(p)), 0);
+	KUNIT_ASSERT_TRUE(test, sps_recv(test, s, &a, &len));
+	KUNIT_EXPECT_EQ(test, a.status, HVG_NT_INVALID_DEVICE_REQUEST);
+
+	KUNIT_EXPECT_EQ(test, sps_tur_at(test, s, 1, 0, NULL),
+			HVG_SRB_STATUS_SUCCESS);
+	/* Target 0 is empty: ILLEGAL REQUEST, never INVALID_LUN. */
+	KUNIT_EXPECT_EQ(test, sps_tur_at(test, s, 0, 0, &key),
+			HVG_SRB_STATUS_ERROR | HVG_SRB_STATUS_AUTOSENSE_VALID);
+	KUNIT_EXPECT_EQ(test, key, 0x5);
+	KUNIT_EXPECT_EQ(test, sps_tur_at(test, s, 1, 1, NULL),
+			HVG_SRB_STATUS_INVALID_LUN);
+	sps_teardown(s);
+}
+
 static struct kunit_case hvg_storvsp_cases[] = {
 	KUNIT_CASE(storvsp_handshake_each_version),
 	KUNIT_CASE(storvsp_no_subchannels),
@@ -488,6 +564,7 @@ static struct kunit_case hvg_storvsp_cases[] = {
 	KUNIT_CASE(storvsp_bad_packets_refused),
 	KUNIT_CASE(storvsp_gpa_direct_io),
 	KUNIT_CASE(storvsp_lun_hotplug),
+	KUNIT_CASE(storvsp_ide_disk),
 	{}
 };
 
