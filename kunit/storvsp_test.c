@@ -232,10 +232,12 @@ static void storvsp_handshake_each_version(struct kunit *test)
 	}
 }
 
-/* No sub-channels: no MULTI_CHANNEL, and CREATE_SUB_CHANNELS refused. */
-static void storvsp_no_subchannels(struct kunit *test)
+/*
+ * The handshake of a channel without sub-channels: QUERY_PROPERTIES says
+ * no MULTI_CHANNEL, and CREATE_SUB_CHANNELS is refused after it.
+ */
+static void sps_expect_no_multichannel(struct kunit *test, struct sps *s)
 {
-	struct sps *s = sps_setup(test, HVG_STOR_VERSION_WIN10, 0);
 	struct hvg_vstor_packet p = {
 		.operation = HVG_VSTOR_OP_CREATE_SUB_CHANNELS,
 		.flags = HVG_VSTOR_FLAG_REQUEST_COMPLETION,
@@ -256,6 +258,14 @@ static void storvsp_no_subchannels(struct kunit *test)
 				       sizeof(p)), 0);
 	KUNIT_ASSERT_TRUE(test, sps_recv(test, s, &a, &len));
 	KUNIT_EXPECT_EQ(test, a.status, HVG_NT_INVALID_DEVICE_REQUEST);
+}
+
+/* No sub-channels: no MULTI_CHANNEL, and CREATE_SUB_CHANNELS refused. */
+static void storvsp_no_subchannels(struct kunit *test)
+{
+	struct sps *s = sps_setup(test, HVG_STOR_VERSION_WIN10, 0);
+
+	sps_expect_no_multichannel(test, s);
 	sps_teardown(s);
 }
 
@@ -505,13 +515,7 @@ static void storvsp_ide_disk(struct kunit *test)
 	struct sps *s = sps_setup(test, HVG_STOR_VERSION_WIN10, 4);
 	struct hvg_vstor_offer_props props;
 	struct hvg_chmsg_offer msg = {};
-	struct hvg_vstor_packet p = {
-		.operation = HVG_VSTOR_OP_CREATE_SUB_CHANNELS,
-		.flags = HVG_VSTOR_FLAG_REQUEST_COMPLETION,
-		.sub_channel_count = 1,
-	}, a;
 	u8 key;
-	u32 len;
 
 	storvsp_disk_free(s->disk);
 	s->disk = storvsp_disk_alloc(1, true);
@@ -532,19 +536,7 @@ static void storvsp_ide_disk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msg.if_instance.b[5], 0);
 	KUNIT_EXPECT_TRUE(test, guid_equal(&msg.if_instance, &s->ch.instance));
 
-	sps_op(test, s, HVG_VSTOR_OP_BEGIN_INITIALIZATION, 0, HVG_NT_SUCCESS,
-	       &a);
-	sps_op(test, s, HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION,
-	       HVG_STOR_VERSION_WIN10, HVG_NT_SUCCESS, &a);
-	sps_op(test, s, HVG_VSTOR_OP_QUERY_PROPERTIES, 0, HVG_NT_SUCCESS, &a);
-	KUNIT_EXPECT_EQ(test, a.properties.flags, 0u);
-	KUNIT_EXPECT_EQ(test, a.properties.max_channel_cnt, 0);
-	sps_op(test, s, HVG_VSTOR_OP_END_INITIALIZATION, 0, HVG_NT_SUCCESS,
-	       &a);
-	KUNIT_ASSERT_EQ(test, sps_send(s, HVG_PKT_DATA_INBAND, &p,
-				       sizeof(p)), 0);
-	KUNIT_ASSERT_TRUE(test, sps_recv(test, s, &a, &len));
-	KUNIT_EXPECT_EQ(test, a.status, HVG_NT_INVALID_DEVICE_REQUEST);
+	sps_expect_no_multichannel(test, s);
 
 	KUNIT_EXPECT_EQ(test, sps_tur_at(test, s, 1, 0, NULL),
 			HVG_SRB_STATUS_SUCCESS);
