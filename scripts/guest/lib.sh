@@ -40,7 +40,11 @@ hvg_run_itests()
 		n=$((n + 1))
 		name=$(basename "$t" .sh)
 		rc=0
+		# Kernel-timestamped bounds: scripts/guest-test prints each
+		# test's guest seconds from them (a host-independent measure).
+		echo "HVG-ITEST-BEGIN $name" > /dev/kmsg
 		timeout -k 10 "${HVG_ITEST_TIMEOUT:-300}" /bin/sh "$t" > /tmp/itest.log 2>&1 || rc=$?
+		echo "HVG-ITEST-END $name $rc" > /dev/kmsg
 		case $rc in
 		0) res="ok $n - $name" ;;
 		77) res="ok $n - $name # SKIP $(tail -n 1 /tmp/itest.log)" ;;

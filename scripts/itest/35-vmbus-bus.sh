@@ -82,7 +82,7 @@ round()
 	# An echo run on up to 4 channels (sub-channels where the host has them).
 	ev0=$(cat "$d/channels/$id/events")
 	run=/sys/kernel/debug/hvguest/echo/$name/run
-	echo "packets=20000 channels=4 size_max=3000 seed=35" > "$run" ||
+	echo "packets=$(scaled 20000 20000 4000 20000) channels=4 size_max=3000 seed=35" > "$run" ||
 		fail "$v: echo run failed: $(cat "$run")"
 	grep -q '^status: 0 ' "$run" || fail "$v: echo run: $(grep '^status' "$run")"
 	[ "$(cat "$d/channels/$id/events")" -gt "$ev0" ] ||

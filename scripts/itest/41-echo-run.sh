@@ -82,7 +82,7 @@ if [ "$debug" = 1 ]; then
 	# within its 600 s limit).
 	secs=${HVG_ECHO_SECONDS:-30}
 	# hvg.scale=short: the extra debug guests of make check.
-	grep -q 'hvg\.scale=short' /proc/cmdline && secs=5
+	grep -q 'hvg\.scale=short' /proc/cmdline && secs=2
 	t0=$(now_ms)
 	do_run packets=20000 channels=4 size_max=2048 big_every=1000 seed=3
 	t1=$(now_ms)
@@ -93,6 +93,7 @@ if [ "$debug" = 1 ]; then
 	[ "$count" -lt 20000 ] && count=20000
 	echo "debug guest: calibration 20000 packets in $ms ms; the long run sends $count packets (${secs} s)"
 	fill=100 pages=5000
+	grep -q 'hvg\.scale=short' /proc/cmdline && fill=20 pages=1000
 else
 	count=1000000
 	fill=300 pages=20000

@@ -188,7 +188,7 @@ c=0
 # runs KUnit and every test in 600 s).
 # hvg.scale: short in the extra debug guests of make check, soak in make
 # soak.
-cycles=$(scaled 1000 300 50 20000)
+cycles=$(scaled 1000 300 20 20000)
 while [ "$c" -lt "$cycles" ]; do
 	c=$((c + 1))
 	echo echo > "$ctl/offer" || fail "cycle $c: offer failed"

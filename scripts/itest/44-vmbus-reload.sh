@@ -4,9 +4,10 @@
 # devices present (hvg_loophost echo_devices=2): each cycle the two
 # devices come back with the same
 # instance GUIDs; in every other cycle hvg_echo binds to them (opening the
-# channels) and is unloaded first, in every tenth it also runs traffic on
-# two channels. UNLOAD completes every time (the host counts each), no wait
-# times out, and nothing is left on the bus at the end. Exit 0 on pass.
+# channels) and is unloaded first, in every tenth (and the last) it also
+# runs traffic on two channels. UNLOAD completes every time (the host
+# counts each), no wait times out, and nothing is left on the bus at the
+# end. Exit 0 on pass.
 set -u
 
 mark="hvg-itest-44-vmbus-reload: start $$"
@@ -19,7 +20,7 @@ modprobe hvg_loophost echo_devices=2 || fail "modprobe hvg_loophost echo_devices
 # 50; 20 on the debug guest, which runs KUnit and every test in 600 s.
 # hvg.scale: short in the extra debug guests of make check, soak in make
 # soak.
-cycles=$(scaled 50 20 5 1000)
+cycles=$(scaled 50 20 4 1000)
 u0=$(sed -n 's/^unload: //p' "$host")
 t0=$(date +%s)
 first=
@@ -36,7 +37,7 @@ while [ "$c" -lt "$cycles" ]; do
 		for n in $devs; do
 			[ -e "/sys/bus/vmbus/devices/$n/driver" ] || fail "cycle $c: $n not bound"
 		done
-		if [ $((c % 10)) = 0 ]; then
+		if [ $((c % 10)) = 0 ] || [ "$c" = "$cycles" ]; then
 			r=/sys/kernel/debug/hvguest/echo/$(echo "$devs" | head -n 1)/run
 			echo "packets=2000 channels=2 size_max=2048 seed=$c" > "$r" ||
 				fail "cycle $c: echo run failed: $(grep status "$r")"

@@ -82,7 +82,7 @@ for f in unknown_type short_payload relid_out_of_range duplicate_offer \
 		modprobe hvg_echo || fail "$f: modprobe hvg_echo failed"
 		;;
 	*)
-		sleep 1
+		# Acted on at once: the wait_for below polls for its line.
 		;;
 	esac
 	# What the guest must say, naming the fault.

@@ -76,7 +76,7 @@ echo "host$host, controller relid $relid: LUN 0 /dev/$sd0, LUN 1 /dev/$sd1"
 if command -v fio > /dev/null 2>&1; then
 	fio --name=hotplug --filename="/dev/$sd0" --ioengine=libaio \
 		--direct=1 --rw=randrw --bs=4k --iodepth=16 --size=16m \
-		--verify=crc32c --verify_fatal=1 --time_based --runtime=8 \
+		--verify=crc32c --verify_fatal=1 --time_based --runtime=$(scaled 8 8 4 8) \
 		--output=/tmp/fio.out > /dev/null 2>&1 &
 	iopid=$!
 	io=fio

@@ -65,7 +65,8 @@ pair_setup "$a" "$b" || fail "network namespace setup failed"
 wait_for 10 carrier nva "$a" 1 || fail "$a has no carrier"
 wait_for 10 carrier nvb "$b" 1 || fail "$b has no carrier"
 
-# 1000 pings, no loss. Counted by nva's kernel (echo replies received):
+# 1000 pings (200 under hvg.scale=short), no loss. Counted by nva's
+# kernel (echo replies received):
 # busybox's ping asks for a receive buffer of about 7 KiB, which overflows
 # when TCG deschedules it for a while, so its own count may miss replies
 # that did arrive (it is printed too).
@@ -74,27 +75,24 @@ echo_reps()
 	ip netns exec nva cat /proc/net/snmp |
 		awk '$1 == "Icmp:" { if (!n) { for (i = 2; i <= NF; i++) if ($i == "InEchoReps") c = i; n = 1 } else print $c }'
 }
+pings=$(scaled 1000 1000 200 1000)
 r0=$(echo_reps)
-out=$(ip netns exec nva ping -c 1000 -i 0.005 -W 10 10.99.0.2 2>&1)
+out=$(ip netns exec nva ping -c $pings -i 0.005 -W 10 10.99.0.2 2>&1)
 r1=$(echo_reps)
 echo "$out" | tail -n 2
-echo "echo replies received by the kernel: $((r1 - r0)) of 1000"
-[ $((r1 - r0)) -eq 1000 ] || {
+echo "echo replies received by the kernel: $((r1 - r0)) of $pings"
+[ $((r1 - r0)) -eq $pings ] || {
 	ip netns exec nva cat /proc/net/snmp | grep -A1 '^Icmp:'
 	ip -n nva -s link show "$a"
 	ip -n nvb -s link show "$b"
-	fail "pings lost: $((r1 - r0)) replies of 1000; ping: $(echo "$out" | tail -n 2)"
+	fail "pings lost: $((r1 - r0)) replies of $pings; ping: $(echo "$out" | tail -n 2)"
 }
 
 # iperf3: TCP both ways, UDP. 20 s each way and 10 s of UDP on the
-# stock kernel (make smoke, make soak); 3 s on the debug kernel
-# (hvg.mode=test) and in the short runs (hvg.scale=short), where KASAN
+# stock kernel (make smoke, make soak); 2 s on the debug kernel
+# (hvg.mode=test) and 1 s in the short runs (hvg.scale=short), where KASAN
 # makes every second cost several: Documentation/testing.rst.
-tcp_s=20 udp_s=10
-if grep -q 'hvg\.mode=test' /proc/cmdline ||
-	grep -q 'hvg\.scale=short' /proc/cmdline; then
-	tcp_s=3 udp_s=3
-fi
+tcp_s=$(scaled 20 2 1 20) udp_s=$(scaled 10 2 1 10)
 ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1 || fail "iperf3 -s failed"
 sleep 0.5
 tp()
@@ -217,7 +215,7 @@ ip netns del nva
 ip netns del nvb
 killall iperf3 2>/dev/null
 i=0
-while [ $i -lt 3 ]; do
+while [ $i -lt "$(scaled 3 3 1 3)" ]; do
 	modprobe -r hvg_netvsc || fail "cycle $i: modprobe -r hvg_netvsc failed"
 	modprobe hvg_netvsc || fail "cycle $i: modprobe hvg_netvsc failed"
 	wait_for 20 nr_nics 1 || fail "cycle $i: NIC not back"

@@ -22,8 +22,8 @@ nics_setup "start" || fail "network namespace setup failed"
 ping_ok || fail "no pings before the first cycle"
 
 # Unload/reload under traffic.
-# 20 on the stock kernel, 3 on the debug kernel, 1 short, 100 soak.
-cycles=$(scaled 20 3 1 100)
+# 20 on the stock kernel, 2 on the debug kernel, 1 short, 100 soak.
+cycles=$(scaled 20 2 1 100)
 t0=$(date +%s)
 c=0
 while [ $c -lt $cycles ]; do
