@@ -800,6 +800,11 @@ static int lh_offline_check(void *ctx, unsigned int cpu)
 	return ctx == &lh && cpu == READ_ONCE(lh_offline_busy) ? -EBUSY : 0;
 }
 
+static int lh_set_check(struct hvg_lh_synic *s, void *ctx)
+{
+	return hvg_lh_synic_set_offline_check(s, lh_offline_check, ctx);
+}
+
 #ifdef CONFIG_HOTPLUG_CPU
 /* The real hotplug path, with lh.s's check installed and @cpu spare. */
 static void lh_offline_for_real(struct kunit *test, unsigned int cpu)
@@ -828,8 +833,7 @@ static void lh_offline_for_real(struct kunit *test, unsigned int cpu)
 	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
 
 	/* Destroy removes a check still installed. */
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_offline_check(lh.s,
-				lh_offline_check, &lh), 0);
+	KUNIT_EXPECT_EQ(test, lh_set_check(lh.s, &lh), 0);
 	hvg_lh_synic_destroy(lh.s);
 	lh.s = NULL;
 	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), 0);
@@ -854,15 +858,12 @@ static void offline_check_refuses_busy_cpu(struct kunit *test)
 	unsigned int cpu;
 
 	atomic_set(&lh_offline_asks, 0);
-	KUNIT_ASSERT_EQ(test, hvg_lh_synic_set_offline_check(lh.s,
-				lh_offline_check, &lh), 0);
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_offline_check(lh.s,
-				lh_offline_check, &lh), -EBUSY);
+	KUNIT_ASSERT_EQ(test, lh_set_check(lh.s, &lh), 0);
+	KUNIT_EXPECT_EQ(test, lh_set_check(lh.s, &lh), -EBUSY);
 	/* One per module: the one backend model has it. */
 	other = hvg_lh_synic_create(&cfg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_offline_check(other,
-				lh_offline_check, NULL), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lh_set_check(other, NULL), -EBUSY);
 	/* Removing a check it does not have changes nothing. */
 	KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_offline_check(other, NULL,
 							     NULL), 0);
