@@ -169,15 +169,11 @@ static void hvg_lh_unregister_handler(struct hvg_hv_backend *hv)
 	hvg_lh_synic_clear_handler(hv->priv);
 }
 
-/*
- * The software sink holds a raise for an offline CPU and delivers it with
- * the next one, so the host side has no reason to refuse an offline; the
- * check is accepted and not called.
- */
+/* Asked before a CPU goes offline, as the Hyper-V backend asks (synic.c). */
 static int hvg_lh_set_offline_check(struct hvg_hv_backend *hv,
 				    hvg_hv_offline_check_t check, void *ctx)
 {
-	return 0;
+	return hvg_lh_synic_set_offline_check(hv->priv, check, ctx);
 }
 
 static const struct hvg_hv_ops hvg_lh_ops = {

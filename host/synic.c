@@ -19,6 +19,8 @@
  */
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -27,6 +29,7 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -111,6 +114,8 @@ struct hvg_lh_conn {
  * @cfg and @vps are set at creation and read-only after. @stats are atomic.
  * @reserve is the panic post's buffer, owned by whoever set bit 0 of
  * @reserve_busy (test_and_set_bit; cleared when the slot takes it).
+ *
+ * @offline_check and @offline_ctx: see hvg_lh_offline_lock below.
  */
 struct hvg_lh_synic {
 	struct hvg_lh_synic_config cfg;
@@ -126,6 +131,9 @@ struct hvg_lh_synic {
 	struct work_struct rx_work;
 	struct hvg_lh_msg *reserve;
 	unsigned long reserve_busy;
+
+	hvg_hv_offline_check_t offline_check;
+	void *offline_ctx;
 
 	atomic_long_t stats[HVG_LH_NR_STATS];
 };
@@ -158,6 +166,7 @@ static const char * const hvg_lh_stat_names[HVG_LH_NR_STATS] = {
 	[HVG_LH_RX_DELIVERED] = "rx_delivered",
 	[HVG_LH_RX_DROPPED] = "rx_dropped",
 	[HVG_LH_EVENT_CALLBACKS] = "event_callbacks",
+	[HVG_LH_OFFLINE_REFUSED] = "offline_refused",
 };
 
 const char *hvg_lh_stat_name(enum hvg_lh_stat stat)
@@ -394,6 +403,100 @@ void hvg_lh_synic_clear_handler(struct hvg_lh_synic *s)
 	/* A run that read the old handler before the clear ends here. */
 	for (vp = 0; vp < s->cfg.nr_vps; vp++)
 		irq_work_sync(&s->vps[vp].irq_work);
+}
+
+/* ---------------------------------------------------------------------
+ * CPU offline
+ */
+
+/*
+ * The model whose guest installed an offline check, and the cpuhp state
+ * (dynamic, single instance) that asks it: one per module. A multi-instance
+ * state is no use here: a teardown refused by one of its instances leaves
+ * cpuhp's rollback position set, and the next state's callback warns (seen
+ * on 6.1), while a refused single-instance teardown is the path upstream's
+ * own VMBus driver takes.
+ *
+ * hvg_lh_offline_lock (mutex) serialises installing and removing, and
+ * guards hvg_lh_cpuhp_state. hvg_lh_offline_model and the model's
+ * @offline_check/@offline_ctx are written under it and under
+ * cpus_read_lock(), so the teardown callback (hotplug lock held for
+ * writing) reads them stable without the mutex.
+ */
+static DEFINE_MUTEX(hvg_lh_offline_lock);
+static struct hvg_lh_synic *hvg_lh_offline_model;
+static int hvg_lh_cpuhp_state;		/* 0: not set up */
+
+/*
+ * cpuhp teardown callback, on the CPU going down: ask the guest's check,
+ * as the Hyper-V backend does before it tears a CPU's SynIC down. A
+ * refusal fails the offline (cpuhp rolls back).
+ */
+static int hvg_lh_cpu_down(unsigned int cpu)
+{
+	struct hvg_lh_synic *s = READ_ONCE(hvg_lh_offline_model);
+	hvg_hv_offline_check_t check;
+	int err;
+
+	if (!s)
+		return 0;
+	check = READ_ONCE(s->offline_check);
+	if (!check)
+		return 0;
+	err = check(READ_ONCE(s->offline_ctx), cpu);
+	if (!err)
+		return 0;
+	hvg_lh_count(s, HVG_LH_OFFLINE_REFUSED);
+	return err < 0 ? err : -EBUSY;
+}
+
+/* Install @check, or remove it (NULL). hvg_lh_offline_lock held. */
+static void hvg_lh_offline_set(struct hvg_lh_synic *s,
+			       hvg_hv_offline_check_t check, void *ctx)
+{
+	/*
+	 * The hotplug lock keeps every teardown callback out while the
+	 * triple changes: none sees part of it, none that follows the old.
+	 */
+	cpus_read_lock();
+	WRITE_ONCE(s->offline_ctx, ctx);
+	WRITE_ONCE(s->offline_check, check);
+	WRITE_ONCE(hvg_lh_offline_model, check ? s : NULL);
+	cpus_read_unlock();
+}
+
+int hvg_lh_synic_set_offline_check(struct hvg_lh_synic *s,
+				   hvg_hv_offline_check_t check, void *ctx)
+{
+	int err = 0, state;
+
+	if (s->cfg.sink != &hvg_lh_sw_sink)
+		return -EOPNOTSUPP;
+	mutex_lock(&hvg_lh_offline_lock);
+	if (!check) {
+		if (hvg_lh_offline_model == s) {
+			hvg_lh_offline_set(s, NULL, NULL);
+			cpuhp_remove_state_nocalls(hvg_lh_cpuhp_state);
+			hvg_lh_cpuhp_state = 0;
+		}
+		goto out;
+	}
+	if (hvg_lh_offline_model) {
+		err = -EBUSY;
+		goto out;
+	}
+	state = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
+					  "hvguest/loophost:online", NULL,
+					  hvg_lh_cpu_down);
+	if (state < 0) {
+		err = state;
+		goto out;
+	}
+	hvg_lh_cpuhp_state = state;
+	hvg_lh_offline_set(s, check, ctx);
+out:
+	mutex_unlock(&hvg_lh_offline_lock);
+	return err;
 }
 
 /* ---------------------------------------------------------------------
@@ -1139,6 +1242,9 @@ void hvg_lh_synic_destroy(struct hvg_lh_synic *s)
 	if (IS_ERR_OR_NULL(s))
 		return;
 
+	/* Nothing may refuse an offline for a model that is going away. */
+	if (s->cfg.sink == &hvg_lh_sw_sink)
+		hvg_lh_synic_set_offline_check(s, NULL, NULL);
 	spin_lock_irqsave(&s->lock, flags);
 	s->stopping = true;
 	s->handler = NULL;

@@ -144,6 +144,7 @@ enum hvg_lh_stat {
 	HVG_LH_RX_DELIVERED,	/* guest messages given to a callback */
 	HVG_LH_RX_DROPPED,	/* guest messages dropped: connection gone */
 	HVG_LH_EVENT_CALLBACKS,	/* event callback calls */
+	HVG_LH_OFFLINE_REFUSED,	/* CPU offlines the guest's check refused */
 	HVG_LH_NR_STATS
 };
 
@@ -175,6 +176,20 @@ struct hvg_synic_event_page *hvg_lh_synic_event_page(struct hvg_lh_synic *s,
 int hvg_lh_synic_set_handler(struct hvg_lh_synic *s, hvg_hv_handler_t handler,
 			     void *ctx);
 void hvg_lh_synic_clear_handler(struct hvg_lh_synic *s);
+
+/*
+ * Software sink only: the guest's CPU-offline check (set_offline_check of
+ * include/hvguest/hypercall.h), asked from a cpuhp teardown callback before
+ * any CPU goes offline, as the Hyper-V backend asks it; a refusal fails the
+ * offline. @check NULL removes it (destroy does too). Installing sets up a
+ * cpuhp state, removing removes it. One model per module may have a check.
+ * Process context, not under the hotplug lock.
+ * Return: 0; -EBUSY (a check is installed, by this model or another);
+ * -EOPNOTSUPP (another sink: its front end owns CPU hotplug); a cpuhp
+ * error.
+ */
+int hvg_lh_synic_set_offline_check(struct hvg_lh_synic *s,
+				   hvg_hv_offline_check_t check, void *ctx);
 
 /*
  * Host side.

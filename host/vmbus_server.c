@@ -209,10 +209,15 @@ static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 		struct hvg_lh_channel *other;
 		u16 index = 1;
 
-		/* The lowest index no sub-channel of this primary has. */
+		/*
+		 * The lowest index no live sub-channel of this primary has:
+		 * one rescinded when the primary closed gives its index to
+		 * the next request's, as on Hyper-V (indexes 1..n again).
+		 */
 again:
 		list_for_each_entry(other, &srv->channels, node) {
 			if (other->primary == primary && other != primary &&
+			    other->state != HVG_LH_CH_RESCINDED &&
 			    other->sub_index == index) {
 				index++;
 				goto again;
@@ -388,6 +393,18 @@ struct hvg_lh_channel *hvg_lh_srv_new_device(struct hvg_lh_server *srv,
 	return ch;
 }
 
+/* Rescind every sub-channel of @primary not rescinded yet. */
+static void hvg_lh_srv_rescind_subs(struct hvg_lh_server *srv,
+				    struct hvg_lh_channel *primary)
+{
+	struct hvg_lh_channel *sub, *tmp;
+
+	list_for_each_entry_safe(sub, tmp, &srv->channels, node)
+		if (sub->primary == primary && sub != primary &&
+		    sub->state != HVG_LH_CH_RESCINDED)
+			hvg_lh_srv_rescind(srv, sub);
+}
+
 /*
  * Rescind (M9). Sub-channels of a primary first. Before the rescind,
  * GPADLs still being created are answered with a failure; established ones
@@ -399,17 +416,12 @@ int hvg_lh_srv_rescind(struct hvg_lh_server *srv, struct hvg_lh_channel *ch)
 		.hdr.msgtype = HVG_CHMSG_RESCIND_CHANNELOFFER,
 		.child_relid = ch->relid,
 	};
-	struct hvg_lh_channel *sub, *tmp;
 	struct hvg_lh_gpadl *g, *gt;
 
 	if (ch->state == HVG_LH_CH_RESCINDED)
 		return -EALREADY;
-	if (ch->primary == ch) {
-		list_for_each_entry_safe(sub, tmp, &srv->channels, node)
-			if (sub->primary == ch && sub != ch &&
-			    sub->state != HVG_LH_CH_RESCINDED)
-				hvg_lh_srv_rescind(srv, sub);
-	}
+	if (ch->primary == ch)
+		hvg_lh_srv_rescind_subs(srv, ch);
 	if (ch->state == HVG_LH_CH_PENDING) {
 		/* The guest never saw it. */
 		hvg_lh_chan_destroy(srv, ch);
@@ -969,6 +981,15 @@ static void hvg_lh_srv_close(struct hvg_lh_server *srv, u32 relid)
 		return;
 	}
 	hvg_lh_chan_stop(srv, ch, HVG_LH_CH_OFFERED);
+	/*
+	 * Sub-channels belong to the primary's open instance: Hyper-V
+	 * rescinds them once the primary is closed, and a guest that opens
+	 * the primary again asks for new ones (Linux's hv_netvsc waits for
+	 * their offers; FreeBSD's hn waits for the rescinds). Documented in
+	 * Documentation/loophost.rst.
+	 */
+	if (ch->primary == ch)
+		hvg_lh_srv_rescind_subs(srv, ch);
 }
 
 static void hvg_lh_srv_relid_released(struct hvg_lh_server *srv, u32 relid)
@@ -1221,6 +1242,20 @@ void hvg_lh_request_subchannels(struct hvg_lh_channel *ch, unsigned int want,
 	queue_work(srv->wq, &srv->sub_work);
 }
 
+/* Sub-channels of @primary the guest may still use. srv->lock held. */
+static unsigned int hvg_lh_live_subs(struct hvg_lh_server *srv,
+				     struct hvg_lh_channel *primary)
+{
+	struct hvg_lh_channel *sub;
+	unsigned int n = 0;
+
+	list_for_each_entry(sub, &srv->channels, node)
+		if (sub->primary == primary && sub != primary &&
+		    sub->state != HVG_LH_CH_RESCINDED)
+			n++;
+	return n;
+}
+
 static void hvg_lh_sub_work(struct work_struct *work)
 {
 	struct hvg_lh_server *srv = container_of(work, struct hvg_lh_server,
@@ -1241,7 +1276,9 @@ static void hvg_lh_sub_work(struct work_struct *work)
 		max = min_t(unsigned int,
 			    READ_ONCE(*ch->svc->max_subchannels), 64);
 		want = min(want, max);
-		while (ch->nr_subs < want) {
+		/* Rescinded ones wait for RELID_RELEASED: not counted. */
+		total = hvg_lh_live_subs(srv, ch);
+		while (total < want) {
 			sub = hvg_lh_chan_new(srv, ch->svc, ch);
 			if (IS_ERR(sub))
 				break;
@@ -1249,8 +1286,8 @@ static void hvg_lh_sub_work(struct work_struct *work)
 				hvg_lh_chan_destroy(srv, sub);
 				break;
 			}
+			total++;
 		}
-		total = ch->nr_subs;
 		if (ch->svc->on_subchannels)
 			ch->svc->on_subchannels(ch, total,
 						READ_ONCE(ch->sub_trans_id),

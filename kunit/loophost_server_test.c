@@ -589,6 +589,33 @@ static void lhs_close(struct kunit *test, struct lhs_chan *c)
 	hvg_ring_pair_free(&c->pair);
 }
 
+/*
+ * Close primary @c, which has @n sub-channels: the host rescinds them first
+ * (sub-channels belong to the primary's open instance); their relids go
+ * to @rescinded. Then the ring's teardown.
+ */
+static void lhs_close_primary(struct kunit *test, struct lhs_chan *c, u32 n,
+			      u32 *rescinded)
+{
+	struct hvg_chmsg_relid cl = {
+		.hdr.msgtype = HVG_CHMSG_CLOSECHANNEL,
+		.child_relid = c->relid,
+	};
+	u8 buf[HVG_MSG_PAYLOAD_MAX];
+	u32 i;
+
+	lhs_post(test, &cl, sizeof(cl));
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_EQ(test,
+				lhs_expect(test, HVG_CHMSG_RESCIND_CHANNELOFFER,
+					   buf), (u32)sizeof(cl));
+		memcpy(&cl, buf, sizeof(cl));
+		rescinded[i] = cl.child_relid;
+	}
+	lhs_teardown(test, c->relid, c->gpadl);
+	hvg_ring_pair_free(&c->pair);
+}
+
 /* Send one request (writing until it fits), signalling as the ring says. */
 static void lhs_send(struct kunit *test, struct lhs_chan *c,
 		     const void *data, u32 len, u64 tid)
@@ -892,7 +919,7 @@ static void server_subchannels(struct kunit *test)
 	struct hvg_echo_hdr req = { .op = HVG_ECHO_OP_SUBCHANNELS, .arg = 3 };
 	struct hvg_chmsg_offer *off;
 	struct hvg_echo_hdr rep;
-	u32 i, sub_relid = 0, sub_conn = 0;
+	u32 i, sub_relid = 0, sub_conn = 0, subs[3], gone[3];
 	/* Off the stack: KASAN's redzones make the frame too large. */
 	struct {
 		struct lhs_chan c, sc;
@@ -918,6 +945,7 @@ static void server_subchannels(struct kunit *test)
 						   &lhs.instance));
 		KUNIT_EXPECT_EQ(test, off->sub_channel_index, (u16)i);
 		KUNIT_EXPECT_NE(test, off->child_relid, lhs.relid);
+		subs[i - 1] = off->child_relid;
 		if (i == 2) {
 			sub_relid = off->child_relid;
 			sub_conn = off->connection_id;
@@ -941,7 +969,47 @@ static void server_subchannels(struct kunit *test)
 	lhs_echo_op(test, sc, &req, &rep);
 	KUNIT_EXPECT_EQ(test, rep.status, (u32)EINVAL);
 	lhs_close(test, sc);
-	lhs_close(test, c);
+	/* Closing the primary rescinds the three, as Hyper-V does. */
+	lhs_close_primary(test, c, 3, gone);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, gone[i], subs[i]);
+	lhs_expect_quiet(test);
+
+	/*
+	 * Reopened, it gets new ones for a new request: new relids, the
+	 * indexes 1..2 again, though the old relids are not released yet.
+	 */
+	lhs_open(test, c, lhs.relid, lhs.conn_id);
+	req.op = HVG_ECHO_OP_SUBCHANNELS;
+	req.arg = 2;
+	lhs_send(test, c, &req, sizeof(req), 6);
+	for (i = 1; i <= 2; i++) {
+		KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_OFFERCHANNEL,
+						 buf), (u32)sizeof(*off));
+		off = (void *)buf;
+		KUNIT_EXPECT_EQ(test, off->sub_channel_index, (u16)i);
+		KUNIT_EXPECT_NE(test, off->child_relid, subs[0]);
+		KUNIT_EXPECT_NE(test, off->child_relid, subs[1]);
+		KUNIT_EXPECT_NE(test, off->child_relid, subs[2]);
+	}
+	{
+		struct hvg_ring_pkt pkt;
+
+		KUNIT_ASSERT_EQ(test, lhs_reply(c, &pkt), 1);
+		memcpy(&rep, pkt.data, sizeof(rep));
+		KUNIT_EXPECT_EQ(test, rep.arg, 2ULL);
+	}
+	/* A second request while they exist: the count there is. */
+	lhs_send(test, c, &req, sizeof(req), 7);
+	{
+		struct hvg_ring_pkt pkt;
+
+		KUNIT_ASSERT_EQ(test, lhs_reply(c, &pkt), 1);
+		memcpy(&rep, pkt.data, sizeof(rep));
+		KUNIT_EXPECT_EQ(test, rep.arg, 2ULL);
+	}
+	lhs_expect_quiet(test);
+	lhs_close_primary(test, c, 2, gone);
 }
 
 /* M9: rescind while open; CLOSECHANNEL ignored, teardown answered. */

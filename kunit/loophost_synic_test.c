@@ -11,7 +11,8 @@
  * announces them (on the target CPU, through irq_work, never inline), the
  * status codes of HvPostMessage and HvSignalEvent, delivery of guest
  * messages and signals to the host in process context, a stress run posting
- * from every CPU, and teardown with messages still queued (kmemleak).
+ * from every CPU, teardown with messages still queued (kmemleak), and the
+ * guest's CPU-offline check asked before a CPU goes offline.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -784,6 +785,99 @@ static void teardown_with_messages_queued(struct kunit *test)
 	KUNIT_EXPECT_LT(test, (unsigned int)atomic_read(&lh.rx), posted);
 }
 
+/*
+ * The guest's CPU-offline check (set_offline_check): asked by the model's
+ * cpuhp teardown callback before a CPU goes, as the Hyper-V backend asks
+ * it; a refusal fails the offline and is counted; one check at a time per
+ * module; removing it (and destroy) lets every CPU go again.
+ */
+static atomic_t lh_offline_asks;
+static unsigned int lh_offline_busy;
+
+static int lh_offline_check(void *ctx, unsigned int cpu)
+{
+	atomic_inc(&lh_offline_asks);
+	return ctx == &lh && cpu == READ_ONCE(lh_offline_busy) ? -EBUSY : 0;
+}
+
+static int lh_set_check(struct hvg_lh_synic *s, void *ctx)
+{
+	return hvg_lh_synic_set_offline_check(s, lh_offline_check, ctx);
+}
+
+#ifdef CONFIG_HOTPLUG_CPU
+/* The real hotplug path, with lh.s's check installed and @cpu spare. */
+static void lh_offline_for_real(struct kunit *test, unsigned int cpu)
+{
+	WRITE_ONCE(lh_offline_busy, cpu);
+	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
+	KUNIT_EXPECT_GE(test, atomic_read(&lh_offline_asks), 1);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_stat(lh.s, HVG_LH_OFFLINE_REFUSED),
+			1UL);
+	if (!cpu_online(cpu))
+		KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+
+	/* Not busy any more: the check lets it go. */
+	WRITE_ONCE(lh_offline_busy, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), 0);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+
+	/* Removed: not asked any more, even for the busy CPU. */
+	WRITE_ONCE(lh_offline_busy, cpu);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_offline_check(lh.s, NULL, NULL),
+			0);
+	atomic_set(&lh_offline_asks, 0);
+	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh_offline_asks), 0);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+
+	/* Destroy removes a check still installed. */
+	KUNIT_EXPECT_EQ(test, lh_set_check(lh.s, &lh), 0);
+	hvg_lh_synic_destroy(lh.s);
+	lh.s = NULL;
+	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh_offline_asks), 0);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+}
+
+#else
+static void lh_offline_for_real(struct kunit *test, unsigned int cpu)
+{
+}
+#endif
+
+static void offline_check_refuses_busy_cpu(struct kunit *test)
+{
+	const struct hvg_lh_synic_config cfg = {
+		.nr_vps = nr_cpu_ids,
+		.slot_depth = LH_SLOT_DEPTH,
+		.rx_depth = LH_RX_DEPTH,
+	};
+	struct hvg_lh_synic *other;
+	unsigned int cpu;
+
+	atomic_set(&lh_offline_asks, 0);
+	KUNIT_ASSERT_EQ(test, lh_set_check(lh.s, &lh), 0);
+	KUNIT_EXPECT_EQ(test, lh_set_check(lh.s, &lh), -EBUSY);
+	/* One per module: the one backend model has it. */
+	other = hvg_lh_synic_create(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	KUNIT_EXPECT_EQ(test, lh_set_check(other, NULL), -EBUSY);
+	/* Removing a check it does not have changes nothing. */
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_offline_check(other, NULL,
+							     NULL), 0);
+	hvg_lh_synic_destroy(other);
+
+	cpu = cpumask_last(cpu_online_mask);
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2 ||
+	    !cpu) {
+		hvg_lh_synic_set_offline_check(lh.s, NULL, NULL);
+		kunit_skip(test, "no CPU to take offline");
+	}
+	lh_offline_for_real(test, cpu);
+}
+
 static struct kunit_case hvg_loophost_synic_cases[] = {
 	KUNIT_CASE(slot_post_fills_free_slot),
 	KUNIT_CASE(slot_busy_queues_and_sets_pending),
@@ -799,6 +893,7 @@ static struct kunit_case hvg_loophost_synic_cases[] = {
 	KUNIT_CASE(hc_signal_event_status_codes),
 	KUNIT_CASE(stress_posts_from_every_cpu),
 	KUNIT_CASE(teardown_with_messages_queued),
+	KUNIT_CASE(offline_check_refuses_busy_cpu),
 	{}
 };
 

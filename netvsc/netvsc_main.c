@@ -1592,7 +1592,13 @@ static void nv_subchan(struct hvg_vmbus_channel *sub)
 	if (!nd)
 		return;
 	mutex_lock(&nd->sub_lock);
-	if (!idx || idx >= NV_MAX_QUEUES || nd->subs[idx])
+	/*
+	 * A rescinded one gives its index to the new offer: the host
+	 * rescinds the sub-channels when the primary closes and offers new
+	 * ones with the same indexes on the next request.
+	 */
+	if (!idx || idx >= NV_MAX_QUEUES ||
+	    (nd->subs[idx] && !hvg_vmbus_chan_rescinded(nd->subs[idx])))
 		dev_warn(&hdev->dev, "sub-channel index %u (relid %u) not used\n",
 			 idx, hvg_vmbus_chan_relid(sub));
 	else
@@ -1601,14 +1607,22 @@ static void nv_subchan(struct hvg_vmbus_channel *sub)
 	wake_up(&nd->sub_wq);
 }
 
-/* Lockless: each pointer is set once; wake_up() after the store orders. */
+/*
+ * Sub-channels 1..@n offered and not rescinded? Lockless: a pointer is set
+ * only while empty or rescinded, and each stays valid while the device
+ * lives (the core keeps every sub-channel it handed over until then);
+ * wake_up() after the store orders it against the waiter.
+ */
 static bool nv_have_subs(struct nv_dev *nd, unsigned int n)
 {
+	struct hvg_vmbus_channel *sub;
 	unsigned int i;
 
-	for (i = 1; i <= n; i++)
-		if (!READ_ONCE(nd->subs[i]))
+	for (i = 1; i <= n; i++) {
+		sub = READ_ONCE(nd->subs[i]);
+		if (!sub || hvg_vmbus_chan_rescinded(sub))
 			return false;
+	}
 	return true;
 }
 
@@ -1642,7 +1656,10 @@ static void nv_open_subchans(struct nv_dev *nd, unsigned int want)
 	got = nd->sync.msg.subchannel.num_subchannels;
 	if (!got)
 		return;
-	/* Offered now, or still there (closed) from an earlier attach. */
+	/*
+	 * Offered now: the host rescinded those of an earlier attach when
+	 * the primary closed (Documentation/netvsc.rst).
+	 */
 	ret = 0;
 	if (!wait_event_timeout(nd->sub_wq, nv_have_subs(nd, got),
 				nv_timeout_jiffies()))
@@ -1776,9 +1793,10 @@ static void nv_detach(struct nv_dev *nd)
 	nd->num_chans = 0;
 	nd->filter = 0;
 	/*
-	 * The sub-channels stay offered (closed) for the next attach, which
-	 * opens them again; a rescinded one is forgotten, so that a new
-	 * offer can take its index.
+	 * Closing the primary made the host rescind the sub-channels (their
+	 * rescinds came before the ring's GPADL_TORNDOWN); a rescinded one
+	 * is forgotten, so that the next attach's offer takes its index. One
+	 * whose rescind is still to come is replaced by nv_subchan().
 	 */
 	mutex_lock(&nd->sub_lock);
 	for (i = 1; i < NV_MAX_QUEUES; i++)

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sub-channels across a close and reopen of the primary, as Hyper-V does
+# it: they belong to the primary's open instance, so closing the primary
+# makes the host rescind them (the guest releases their relids), and the
+# next SUBCHANNEL request gets new offers, with new relids and the indexes
+# 1..n again. Checked on the second NIC of hvg_loophost net_devices=2,
+# through `ethtool -L` to one queue (the old sub-channels leave sysfs)
+# and back (as many new ones as queues - 1, none of the old relids,
+# subchannel_id 1..n), then through an unload and reload of hvg_netvsc;
+# after each, every receive queue gets the frames the RSS table sends it
+# (ethtool -X to one queue at a time) and the host sees all the queues.
+# Skipped with one vCPU (one queue: no sub-channels; exit 77). Exit 0 on
+# pass.
+set -u
+
+mark="hvg-itest-64-netvsc-subchan-reopen: start $$"
+. /hvg/itest.sh
+. /hvg/netvsc.sh
+# The host's line for the NIC of interface $1 (in namespace $2).
+host_field()
+{
+	inst=$(basename "$(ip netns exec "$2" readlink "/sys/class/net/$1/device")")
+	grep "instance=$inst " "$ctl/net" | tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+qstat()
+{
+	ip netns exec "$1" ethtool -S "$2" | sed -n "s/^ *$3: //p"
+}
+pings()
+{
+	ip netns exec nva ping -c "$1" -i 0.02 -W 5 10.99.0.2 2>&1 |
+		grep -q " $1 packets received"
+}
+# The sysfs directory of $b's VMBus device.
+bdev()
+{
+	echo "/sys/bus/vmbus/devices/$(basename "$(ip netns exec nvb readlink "/sys/class/net/$b/device")")"
+}
+# The relids of the sub-channels of device $1 ($bdir), sorted, one line.
+sub_relids()
+{
+	sr_dev=${1:-$bdir}
+	sr_pri=$(cat "$sr_dev/id" 2>/dev/null) || return 0
+	for sr_c in "$sr_dev"/channels/*; do
+		[ -e "$sr_c" ] || continue
+		[ "${sr_c##*/}" = "$sr_pri" ] || echo "${sr_c##*/}"
+	done | sort -n | tr '\n' ' '
+}
+# The sub-channel relids of every network device.
+all_sub_relids()
+{
+	for ar_d in /sys/bus/vmbus/drivers/hv_netvsc/*-*; do
+		[ -e "$ar_d" ] && sub_relids "$ar_d"
+	done
+}
+# subs_are N OLD...: the device has N sub-channels, none of them in OLD,
+# with subchannel_id 1..N.
+subs_are()
+{
+	sa_n=$1
+	shift
+	set -- $(sub_relids)
+	[ $# = "$sa_n" ] || return 1
+	for sa_r in "$@"; do
+		case " $old " in *" $sa_r "*) return 1 ;; esac
+	done
+	sa_ids=$(for sa_r in "$@"; do cat "$bdir/channels/$sa_r/subchannel_id"; done | sort -n | tr '\n' ' ')
+	[ "$sa_ids" = "$(seq -s ' ' 1 "$sa_n") " ]
+}
+# per_queue WHEN: the RSS table at each queue in turn; that queue receives
+# the pings, and the host has all the queues.
+per_queue()
+{
+	[ "$(host_field "$b" nvb queues)" = "$q" ] ||
+		fail "$1: the host has $(host_field "$b" nvb queues) queues, not $q"
+	t=0
+	while [ $t -lt "$q" ]; do
+		w= i=0
+		while [ $i -lt "$q" ]; do
+			[ $i = "$t" ] && w="$w 1" || w="$w 0"
+			i=$((i + 1))
+		done
+		ip netns exec nvb ethtool -X "$b" weight $w ||
+			fail "$1: ethtool -X weight$w failed"
+		r0=$(qstat nvb "$b" "rx_q${t}_packets")
+		pings 20 || fail "$1: pings lost with the table at queue $t"
+		r1=$(qstat nvb "$b" "rx_q${t}_packets")
+		[ $((r1 - r0)) -ge 20 ] ||
+			fail "$1: queue $t received $((r1 - r0)) of 20 pings"
+		echo "$1: queue $t (relid $(sub_relid_of "$t")) received $((r1 - r0)) frames of 20 pings"
+		t=$((t + 1))
+	done
+	ip netns exec nvb ethtool -X "$b" default || fail "$1: ethtool -X default failed"
+}
+sub_relid_of()
+{
+	d=$bdir
+	if [ "$1" = 0 ]; then
+		cat "$d/id"
+		return
+	fi
+	for c in "$d"/channels/*; do
+		[ "$(cat "$c/subchannel_id")" = "$1" ] && echo "${c##*/}" && return
+	done
+	echo none
+}
+
+itest_begin
+modprobe hvg_loophost echo_devices=0 net_devices=2 ||
+	fail "modprobe hvg_loophost failed"
+modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
+modprobe hvg_netvsc || fail "modprobe hvg_netvsc failed"
+nics_setup "at load" || fail "network namespace setup failed"
+bdir=$(bdev)
+q=$(ip netns exec nvb ethtool -l "$b" | sed -n '/^Current/,$s/^Combined:[[:space:]]*//p')
+if [ "${q:-1}" -lt 2 ]; then
+	net_cleanup
+	unload_stack
+	echo "SKIP: $b has ${q:-1} queue: no sub-channels with $(grep -c '^processor' /proc/cpuinfo) vCPU(s)"
+	exit 77
+fi
+old=
+subs_are $((q - 1)) || fail "at load: sub-channels $(sub_relids), not $((q - 1))"
+old=$(sub_relids)
+echo "at load: $q queues, sub-channel relids $old"
+per_queue "at load"
+
+# 1. ethtool -L to one queue: the primary closes, the host rescinds its
+# sub-channels, their relids are released and leave sysfs.
+ip netns exec nvb ethtool -L "$b" combined 1 || fail "ethtool -L combined 1 failed"
+wait_for 10 '[ -z "$(sub_relids)" ]' ||
+	fail "ethtool -L 1: sub-channels $(sub_relids) still there after the primary's close"
+pings 5 || fail "ethtool -L 1: pings lost"
+echo "ethtool -L 1: no sub-channels left"
+
+# 2. Back to q queues: new offers, new relids, indexes 1..q-1.
+ip netns exec nvb ethtool -L "$b" combined "$q" || fail "ethtool -L combined $q failed"
+wait_for 10 subs_are $((q - 1)) ||
+	fail "ethtool -L $q: sub-channels $(sub_relids) (subchannel_id 1..$((q - 1)) wanted, none of $old)"
+wait_for 10 carrier nvb "$b" || fail "ethtool -L $q: no carrier"
+[ "$(ip netns exec nvb ethtool -l "$b" | sed -n '/^Current/,$s/^Combined:[[:space:]]*//p')" = "$q" ] ||
+	fail "ethtool -L $q: not $q channels"
+echo "ethtool -L $q: new sub-channel relids $(sub_relids)"
+per_queue "ethtool -L $q"
+
+# 3. hvg_netvsc unloaded (the primary closes, the device stays) and
+# loaded again: new sub-channels once more.
+old="$old $(all_sub_relids)"
+net_cleanup
+modprobe -r hvg_netvsc || fail "unload of hvg_netvsc failed"
+wait_for 10 '[ -z "$(sub_relids)" ]' ||
+	fail "after the unload: sub-channels $(sub_relids) still there"
+modprobe hvg_netvsc || fail "reload of hvg_netvsc failed"
+nics_setup "after the reload" || fail "after the reload: namespace setup failed"
+bdir=$(bdev)
+wait_for 10 subs_are $((q - 1)) ||
+	fail "after the reload: sub-channels $(sub_relids) (subchannel_id 1..$((q - 1)) wanted, none of $old)"
+echo "after the reload: new sub-channel relids $(sub_relids)"
+per_queue "after the reload"
+
+ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1
+sleep 0.3
+ip netns exec nva iperf3 -c 10.99.0.2 -t 2 -P 4 > /tmp/nv64.iperf 2>&1 ||
+	fail "iperf3 failed: $(tail -n 5 /tmp/nv64.iperf)"
+echo "iperf3 -P 4: $(grep 'SUM.*receiver' /tmp/nv64.iperf | tail -n 1)"
+
+[ -z "$(splat)" ] || fail "kernel warnings during the test"
+net_cleanup
+modprobe -r hvg_netvsc hvg_vmbus hvg_loophost || fail "unload failed"
+echo "PASS"
+exit 0
