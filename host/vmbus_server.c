@@ -448,22 +448,26 @@ int hvg_lh_srv_rescind(struct hvg_lh_server *srv, struct hvg_lh_channel *ch)
 }
 
 /*
- * Set the negotiated version (0: disconnected), srv->lock held. A
- * connected guest pins this module: it must stay to answer, above all
- * UNLOAD (upstream's hv_vmbus waits for UNLOAD_RESPONSE without a limit).
- * The hvg software backend is pinned by hvg_vmbus anyway; behind hv_soft
- * this is the only pin (soft_front.c explains why hv_soft's own, taken
- * while any VP has its SynIC enabled, cannot be used).
+ * Set the negotiated version (0: disconnected), srv->lock held. A guest
+ * connected at 3.0 or later pins this module: it must stay to answer, above
+ * all UNLOAD (upstream's hv_vmbus waits for UNLOAD_RESPONSE without a
+ * limit), which drops the pin. An older guest has no UNLOAD (M10), so the
+ * host cannot tell when it leaves: it does not pin. The hvg software
+ * backend is pinned by hvg_vmbus anyway; behind hv_soft this is the only
+ * pin (soft_front.c explains why hv_soft's own, taken while any VP has its
+ * SynIC enabled, cannot be used).
  */
 static void hvg_lh_srv_set_version(struct hvg_lh_server *srv, u32 version)
 {
+	bool pin = version >= HVG_VMBUS_VERSION_3_0;
+
 	/* Also read, without srv->lock, by hvg_lh_server_panic_message(). */
 	WRITE_ONCE(srv->version, version);
-	if (version && !srv->pinned) {
+	if (pin && !srv->pinned) {
 		/* Running this module's code: its reference cannot be gone. */
 		__module_get(THIS_MODULE);
 		srv->pinned = true;
-	} else if (!version && srv->pinned) {
+	} else if (!pin && srv->pinned) {
 		srv->pinned = false;
 		module_put(THIS_MODULE);
 	}

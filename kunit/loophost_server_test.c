@@ -1021,9 +1021,9 @@ static void server_unload_with_open_channel(struct kunit *test)
 }
 
 /*
- * A connected guest pins the host's module (behind hv_soft it is the only
- * pin: soft_front.c); UNLOAD and destroying the server drop it, a second
- * contact does not take another.
+ * A guest connected at 3.0 or later pins the host's module (behind hv_soft
+ * it is the only pin: soft_front.c); UNLOAD, a 2.4 contact and destroying
+ * the server drop it, a second contact does not take another.
  */
 static void server_connection_pins_module(struct kunit *test)
 {
@@ -1037,6 +1037,9 @@ static void server_connection_pins_module(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs + 1);
 	lhs_post(test, &ul, sizeof(ul));
 	lhs_expect(test, HVG_CHMSG_UNLOAD_RESPONSE, buf);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
+	/* 2.4 has no UNLOAD: nothing would ever drop a pin. */
+	lhs_connect_ex(test, HVG_VMBUS_VERSION_2_4, 0, 0);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
 	lhs_connect(test);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs + 1);
