@@ -13,6 +13,13 @@ case " $(cat /proc/cmdline) " in
 	{
 		echo "options hvg_hypercall backend=hyperv"
 		echo "options hvg_loophost frontend=hv_soft"
+		# A device's MODALIAS names upstream's driver too: without
+		# this, "modprobe $alias" also loaded hv_vmbus, which failed
+		# (a duplicate bus "vmbus") with a stack dump. The upstream
+		# tests load them by name, which a blacklist does not stop.
+		echo "blacklist hv_vmbus"
+		echo "blacklist hv_storvsc"
+		echo "blacklist hv_netvsc"
 	} > /etc/modprobe.d/hvg-hvsoft.conf
 	hvg_run_itests
 	;;
