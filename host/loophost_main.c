@@ -266,6 +266,9 @@ static int __init hvg_loophost_init(void)
 	}
 	srv_cfg.host_version = version;
 	srv_cfg.nr_vps = cfg.nr_vps;
+	/* The software sink's VP n is CPU n: CPU 0 is VP 0. */
+	if (IS_ENABLED(CONFIG_HYPERV_SOFT) && hvg_lh_soft)
+		srv_cfg.boot_vp = hvg_lh_soft_boot_vp();
 	hvg_lh_srv = hvg_lh_server_create(hvg_lh_model, &srv_cfg);
 	if (IS_ERR(hvg_lh_srv)) {
 		err = PTR_ERR(hvg_lh_srv);

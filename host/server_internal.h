@@ -208,6 +208,8 @@ struct hvg_lh_server {
 
 	struct mutex lock;		/* see the top of this file */
 	u32 version;			/* negotiated; 0 while disconnected */
+	bool pinned;			/* module reference held while connected */
+	u32 boot_vp;			/* config: pre-3.0 control message VP */
 	u32 target_vp;			/* where control messages go */
 	u8 msg_sint;
 	bool offers_requested;		/* REQUESTOFFERS seen this connection */

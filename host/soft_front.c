@@ -71,8 +71,20 @@ static void hvg_lh_soft_synic_changed(u32 vp)
 	hvg_lh_synic_rescan(hvg_lh_soft_model, vp);
 }
 
+/*
+ * No owner: hv_soft would pin it while any VP has SCONTROL enabled. With
+ * hvg's own stack, hvg_hypercall's real backend enables the SynIC of every
+ * CPU when it loads and keeps it until it unloads, and it cannot unload
+ * before this module, which uses its symbols: this module could never
+ * unload. The VMBus server pins this module instead while a guest is
+ * connected (INITIATE_CONTACT accepted, until UNLOAD), which is what the
+ * pin is for: upstream's hv_vmbus waits for UNLOAD_RESPONSE without a
+ * limit. A guest that is not connected gets ACCESS_DENIED from hv_soft
+ * once this module is gone; hv_soft_unregister_host() waits for running
+ * callbacks.
+ */
 static const struct hv_soft_host_ops hvg_lh_soft_ops = {
-	.owner = THIS_MODULE,
+	.owner = NULL,
 	.post_message = hvg_lh_soft_post_message,
 	.signal_event = hvg_lh_soft_signal_event,
 	.eom = hvg_lh_soft_eom,
@@ -132,6 +144,11 @@ u32 hvg_lh_soft_nr_vps(void)
 			n = vp + 1;
 	}
 	return n;
+}
+
+u32 hvg_lh_soft_boot_vp(void)
+{
+	return hv_soft_cpu_to_vp(0);
 }
 
 int hvg_lh_soft_start(struct hvg_lh_synic *model, struct hvg_lh_server *srv)

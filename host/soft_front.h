@@ -31,9 +31,12 @@ extern const struct hvg_lh_irq_sink hvg_lh_soft_sink;
 bool hvg_lh_soft_available(void);
 /* VP indexes the model needs: the highest VP index of a possible CPU + 1. */
 u32 hvg_lh_soft_nr_vps(void);
+/* The VP index of CPU 0 (100 when booted with hv_soft=vpoffset). */
+u32 hvg_lh_soft_boot_vp(void);
 /*
  * Register with hv_soft as the partition's host, serving @model and
- * @srv. hv_soft then pins this module while any VP has SCONTROL enabled.
+ * @srv. Not pinned by hv_soft (soft_front.c): the server pins this module
+ * while a guest is connected.
  * Process context. Return: 0 or hv_soft's error.
  */
 int hvg_lh_soft_start(struct hvg_lh_synic *model, struct hvg_lh_server *srv);
@@ -48,6 +51,11 @@ static inline bool hvg_lh_soft_available(void)
 }
 
 static inline u32 hvg_lh_soft_nr_vps(void)
+{
+	return 0;
+}
+
+static inline u32 hvg_lh_soft_boot_vp(void)
 {
 	return 0;
 }

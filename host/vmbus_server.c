@@ -19,6 +19,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/seq_file.h>
@@ -459,6 +460,32 @@ int hvg_lh_srv_rescind(struct hvg_lh_server *srv, struct hvg_lh_channel *ch)
 }
 
 /*
+ * Set the negotiated version (0: disconnected), srv->lock held. A guest
+ * connected at 3.0 or later pins this module: it must stay to answer, above
+ * all UNLOAD (upstream's hv_vmbus waits for UNLOAD_RESPONSE without a
+ * limit), which drops the pin. An older guest has no UNLOAD (M10), so the
+ * host cannot tell when it leaves: it does not pin. The hvg software
+ * backend is pinned by hvg_vmbus anyway; behind hv_soft this is the only
+ * pin (soft_front.c explains why hv_soft's own, taken while any VP has its
+ * SynIC enabled, cannot be used).
+ */
+static void hvg_lh_srv_set_version(struct hvg_lh_server *srv, u32 version)
+{
+	bool pin = version >= HVG_VMBUS_VERSION_3_0;
+
+	/* Also read, without srv->lock, by hvg_lh_server_panic_message(). */
+	WRITE_ONCE(srv->version, version);
+	if (pin && !srv->pinned) {
+		/* Running this module's code: its reference cannot be gone. */
+		__module_get(THIS_MODULE);
+		srv->pinned = true;
+	} else if (!pin && srv->pinned) {
+		srv->pinned = false;
+		module_put(THIS_MODULE);
+	}
+}
+
+/*
  * The guest is gone (UNLOAD, or a new INITIATE_CONTACT): close every
  * channel and drop every GPADL and relid without rescinds (M10). Offers
  * the guest asked for (sub-channels) and rescinded ones end; configured
@@ -613,7 +640,7 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 	};
 	u32 requested = ic->version_requested;
 	bool v5 = requested >= HVG_VMBUS_VERSION_5_0;
-	u32 vp = 0;
+	u32 vp = srv->boot_vp;
 	u8 sint = HVG_VMBUS_MESSAGE_SINT;
 	bool ok = true;
 
@@ -628,7 +655,10 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 		return;
 	}
 
-	/* Target VP from 3.0 on, else VP 0; message SINT from 5.0 on. */
+	/*
+	 * Target VP from 3.0 on, else the boot CPU's VP ("VP 0", A13);
+	 * message SINT from 5.0 on.
+	 */
 	if (requested >= HVG_VMBUS_VERSION_3_0)
 		vp = ic->target_vcpu;
 	if (v5)
@@ -646,7 +676,7 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 				    vp, sint,
 				    !ic->monitor_page1 != !ic->monitor_page2 ?
 				    "one of two" : "ok");
-		vp = 0;
+		vp = srv->boot_vp;
 		sint = HVG_VMBUS_MESSAGE_SINT;
 	}
 
@@ -655,8 +685,7 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 	 * refused or garbled one it drops what little is left.
 	 */
 	hvg_lh_srv_disconnect(srv);
-	/* Also read, without srv->lock, by hvg_lh_server_panic_message(). */
-	WRITE_ONCE(srv->version, ok ? requested : 0);
+	hvg_lh_srv_set_version(srv, ok ? requested : 0);
 	WRITE_ONCE(srv->target_vp, vp);
 	WRITE_ONCE(srv->msg_sint, sint);
 
@@ -684,7 +713,7 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 		resp.version_supported = 7;
 		resp.connection_state = 0x55;
 		resp.msg_conn_id = 0;
-		WRITE_ONCE(srv->version, 0);
+		hvg_lh_srv_set_version(srv, 0);
 		pr_info("fault bad_version_response: VERSION_RESPONSE garbled, host stays disconnected\n");
 	}
 	hvg_lh_srv_send_reply(srv, &resp, sizeof(resp), "VERSION_RESPONSE");
@@ -1057,7 +1086,7 @@ static void hvg_lh_srv_unload(struct hvg_lh_server *srv)
 	}
 	/* Close and drop everything; the response is the last message. */
 	hvg_lh_srv_disconnect(srv);
-	WRITE_ONCE(srv->version, 0);
+	hvg_lh_srv_set_version(srv, 0);
 	hvg_lh_srv_count(srv, HVG_LH_SRV_UNLOADS);
 	pr_info("guest unloaded VMBus %u.%u\n", version >> 16,
 		version & 0xffff);
@@ -1309,7 +1338,7 @@ struct hvg_lh_server *hvg_lh_server_create(struct hvg_lh_synic *synic,
 	unsigned int i;
 	int err;
 
-	if (!synic || !cfg || !cfg->nr_vps ||
+	if (!synic || !cfg || !cfg->nr_vps || cfg->boot_vp >= cfg->nr_vps ||
 	    !hvg_lh_server_version_known(cfg->host_version) ||
 	    cfg->echo_devices > HVG_LH_MAX_CHANNELS)
 		return ERR_PTR(-EINVAL);
@@ -1319,6 +1348,7 @@ struct hvg_lh_server *hvg_lh_server_create(struct hvg_lh_synic *synic,
 	srv->synic = synic;
 	srv->host_version = cfg->host_version;
 	srv->nr_vps = cfg->nr_vps;
+	srv->boot_vp = cfg->boot_vp;
 	srv->monitor_allocated = cfg->monitor_allocated;
 	mutex_init(&srv->lock);
 	spin_lock_init(&srv->chan_lock);
@@ -1381,7 +1411,8 @@ static void hvg_lh_server_destroy_channels(struct hvg_lh_server *srv)
 	hvg_lh_srv_disconnect(srv);
 	list_for_each_entry_safe(ch, tmp, &srv->channels, node)
 		hvg_lh_chan_destroy(srv, ch);
-	WRITE_ONCE(srv->version, 0);
+	/* Drops the pin of a guest that never unloaded (KUnit, init failure). */
+	hvg_lh_srv_set_version(srv, 0);
 	mutex_unlock(&srv->lock);
 	/* No event callback still holds the server; no sub-channel work. */
 	hvg_lh_synic_flush(srv->synic);

@@ -29,12 +29,17 @@ struct seq_file;
  * @echo_devices: echo devices offered from the start
  * @monitor_allocated: offer channels with a monitor id and poll the
  *	guest's monitor page for their signals
+ * @boot_vp: the VP index of the guest's boot CPU (CPU 0), < @nr_vps: where
+ *	control messages go for a guest older than VMBus 3.0, which names no
+ *	target VP ("VP 0" on Hyper-V, whose boot CPU is VP 0; behind hv_soft
+ *	booted with vpoffset there is no VP 0)
  */
 struct hvg_lh_server_config {
 	u32 host_version;
 	u32 nr_vps;
 	unsigned int echo_devices;
 	bool monitor_allocated;
+	u32 boot_vp;
 };
 
 /**

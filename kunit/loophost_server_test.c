@@ -1088,6 +1088,35 @@ static void server_unload_with_open_channel(struct kunit *test)
 	hvg_ring_pair_free(&c.pair);
 }
 
+/*
+ * A guest connected at 3.0 or later pins the host's module (behind hv_soft
+ * it is the only pin: soft_front.c); UNLOAD, a 2.4 contact and destroying
+ * the server drop it, a second contact does not take another.
+ */
+static void server_connection_pins_module(struct kunit *test)
+{
+	struct hvg_chmsg_hdr ul = { .msgtype = HVG_CHMSG_UNLOAD };
+	u8 buf[HVG_MSG_PAYLOAD_MAX];
+	int refs = module_refcount(THIS_MODULE);
+
+	lhs_connect(test);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs + 1);
+	lhs_connect(test);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs + 1);
+	lhs_post(test, &ul, sizeof(ul));
+	lhs_expect(test, HVG_CHMSG_UNLOAD_RESPONSE, buf);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
+	/* 2.4 has no UNLOAD: nothing would ever drop a pin. */
+	lhs_connect_ex(test, HVG_VMBUS_VERSION_2_4, 0, 0);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
+	lhs_connect(test);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs + 1);
+	lhs_exit(test);
+	lhs.srv = NULL;
+	lhs.s = NULL;
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
+}
+
 /* Hostile messages: each counted, none answered wrongly, no splat. */
 static void server_hostile_messages(struct kunit *test)
 {
@@ -1458,7 +1487,9 @@ static void server_vp_index_not_cpu(struct kunit *test)
 		.host_version = HVG_VMBUS_VERSION_5_3,
 		.nr_vps = LHS_VPS,
 		.echo_devices = 1,
+		.boot_vp = 41,
 	};
+	struct hvg_chmsg_hdr ul = { .msgtype = HVG_CHMSG_UNLOAD };
 	struct hvg_chmsg_modifychannel mc = {
 		.hdr.msgtype = HVG_CHMSG_MODIFYCHANNEL,
 	};
@@ -1521,6 +1552,16 @@ static void server_vp_index_not_cpu(struct kunit *test)
 		KUNIT_EXPECT_NE(test, mr->status, 0U);
 	}
 	lhs_close(test, &c);
+
+	/*
+	 * Below 3.0 the guest names no target VP: control messages go to
+	 * the boot CPU's VP (41 here), not to a VP 0 the partition lacks.
+	 */
+	lhs_post(test, &ul, sizeof(ul));
+	lhs_expect(test, HVG_CHMSG_UNLOAD_RESPONSE, buf);
+	lhs_connect_ex(test, HVG_VMBUS_VERSION_2_4, 41, 0);
+	KUNIT_EXPECT_GE(test, lhs.raised[41], 1U);
+	KUNIT_EXPECT_EQ(test, lhs.raised[0], 0U);
 	lhs_exit(test);
 	lhs.s = NULL;
 	lhs.srv = NULL;
@@ -1536,6 +1577,7 @@ static struct kunit_case hvg_loophost_server_cases[] = {
 	KUNIT_CASE(server_subchannels),
 	KUNIT_CASE(server_rescind_open_channel),
 	KUNIT_CASE(server_unload_with_open_channel),
+	KUNIT_CASE(server_connection_pins_module),
 	KUNIT_CASE(server_hostile_messages),
 	KUNIT_CASE(server_modifychannel),
 	KUNIT_CASE(server_faults),

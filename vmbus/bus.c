@@ -950,6 +950,18 @@ err_bus:
 	return err;
 }
 
+/*
+ * Every offer that came before ALLOFFERS_DELIVERED was queued on the bus
+ * workqueue before the reply woke the loader (the message work handles
+ * them in order): once it has run, each of them is a device, so that the
+ * bus is complete when the module load returns, as upstream's hv_vmbus
+ * waits for its offers to be processed.
+ */
+void hvg_bus_settle(void)
+{
+	flush_workqueue(hvg_bus_wq);
+}
+
 void hvg_bus_remove_all(void)
 {
 	struct hvg_vmbus_channel *c, *next;

@@ -318,6 +318,7 @@ int hvg_gpadl_create_pfns(struct hvg_vmbus_channel *chan, const u64 *pfns,
 /* --- bus.c ------------------------------------------------------------ */
 
 int hvg_bus_init(void);		/* before connecting */
+void hvg_bus_settle(void);	/* after ALLOFFERS_DELIVERED: devices added */
 void hvg_bus_remove_all(void);	/* before UNLOAD: every device removed */
 void hvg_bus_exit(void);	/* after UNLOAD: channels freed */
 

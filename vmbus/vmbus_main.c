@@ -57,6 +57,8 @@ static int __init hvg_vmbus_init(void)
 		pr_err("cannot connect to the host: %d\n", err);
 		goto err_bus;
 	}
+	/* The offers are devices when the load returns. */
+	hvg_bus_settle();
 	hvg_vmbus_hv = hv;
 	return 0;
 

@@ -28,6 +28,19 @@ loaded()
 itest_modules="hv_netvsc hv_storvsc hv_vmbus hvg_echo hvg_storvsc hvg_netvsc
 hvg_vmbus hvg_loophost hvg_hypercall"
 
+# Which backend "modprobe hvg_loophost" gives hvg_vmbus in this guest:
+# "hyperv" (hvg_hypercall's real backend, the loopback host behind hv_soft:
+# the hv_soft guest running every test, which sets the module options in
+# /etc/modprobe.d/hvg-hvsoft.conf) or "loophost" (the software backend).
+itest_backend()
+{
+	if grep -qs '^options hvg_hypercall backend=hyperv$' /etc/modprobe.d/hvg-hvsoft.conf; then
+		echo hyperv
+	else
+		echo loophost
+	fi
+}
+
 # Unload whatever of the stack is loaded, so that the next test starts from
 # a clean guest (best effort: this is the failure path).
 unload_stack()
