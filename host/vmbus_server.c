@@ -209,10 +209,14 @@ static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 		struct hvg_lh_channel *other;
 		u16 index = 1;
 
-		/* The lowest index no sub-channel of this primary has. */
+		/*
+		 * The lowest index no live sub-channel of this primary has (a
+		 * rescinded one waiting for its release does not count).
+		 */
 again:
 		list_for_each_entry(other, &srv->channels, node) {
 			if (other->primary == primary && other != primary &&
+			    other->state != HVG_LH_CH_RESCINDED &&
 			    other->sub_index == index) {
 				index++;
 				goto again;
@@ -969,6 +973,20 @@ static void hvg_lh_srv_close(struct hvg_lh_server *srv, u32 relid)
 		return;
 	}
 	hvg_lh_chan_stop(srv, ch, HVG_LH_CH_OFFERED);
+	/*
+	 * Closing a primary ends its sub-channels: they are rescinded, and
+	 * the next request for sub-channels offers new ones. Upstream's
+	 * hv_netvsc relies on it: after a close and reopen (an MTU change, a
+	 * reload) it waits, without a timeout, for the new offers.
+	 */
+	if (ch->primary == ch) {
+		struct hvg_lh_channel *sub, *tmp;
+
+		list_for_each_entry_safe(sub, tmp, &srv->channels, node)
+			if (sub->primary == ch && sub != ch &&
+			    sub->state != HVG_LH_CH_RESCINDED)
+				hvg_lh_srv_rescind(srv, sub);
+	}
 }
 
 static void hvg_lh_srv_relid_released(struct hvg_lh_server *srv, u32 relid)
@@ -1229,7 +1247,7 @@ static void hvg_lh_sub_work(struct work_struct *work)
 
 	mutex_lock(&srv->lock);
 	list_for_each_entry(ch, &srv->channels, node) {
-		unsigned int want, max, total;
+		unsigned int want, max, total, live;
 
 		/* Pairs with the release in hvg_lh_request_subchannels(). */
 		if (!smp_load_acquire(&ch->sub_pending))
@@ -1241,7 +1259,13 @@ static void hvg_lh_sub_work(struct work_struct *work)
 		max = min_t(unsigned int,
 			    READ_ONCE(*ch->svc->max_subchannels), 64);
 		want = min(want, max);
-		while (ch->nr_subs < want) {
+		/* Rescinded ones count until released: not as offers. */
+		live = 0;
+		list_for_each_entry(sub, &srv->channels, node)
+			if (sub->primary == ch && sub != ch &&
+			    sub->state != HVG_LH_CH_RESCINDED)
+				live++;
+		while (live < want) {
 			sub = hvg_lh_chan_new(srv, ch->svc, ch);
 			if (IS_ERR(sub))
 				break;
@@ -1249,8 +1273,9 @@ static void hvg_lh_sub_work(struct work_struct *work)
 				hvg_lh_chan_destroy(srv, sub);
 				break;
 			}
+			live++;
 		}
-		total = ch->nr_subs;
+		total = live;
 		if (ch->svc->on_subchannels)
 			ch->svc->on_subchannels(ch, total,
 						READ_ONCE(ch->sub_trans_id),
