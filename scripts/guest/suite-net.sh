@@ -16,7 +16,7 @@
 net_class='{f8615163-df3e-46c5-913f-f2d2f965ed0e}'
 # hvg.mode=hvsoft takes the first (FULL) figures: keep them small.
 net_iperf_s=$(scaled 2 2 2 20)
-net_pings=$(scaled 20 20 20 500)
+net_pings=$(scaled 10 10 10 500)
 net_cycles=$(scaled 2 2 2 10)
 
 # The NVSP versions the host's NICs run, unique, space-separated.
@@ -95,7 +95,7 @@ net_cpu()
 {
 	ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1 || { r="iperf3 -s failed"; return 1; }
 	sleep 0.5
-	ip netns exec nva iperf3 -c 10.99.0.2 -t $((net_iperf_s + 3)) > /tmp/suite-iperf.out 2>&1 &
+	ip netns exec nva iperf3 -c 10.99.0.2 -t $((net_iperf_s + 2)) > /tmp/suite-iperf.out 2>&1 &
 	ip_pid=$!
 	sleep 1
 	step_cpu_hotplug "$net_class" net || { wait "$ip_pid"; return 1; }
