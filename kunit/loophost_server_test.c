@@ -887,6 +887,26 @@ static void server_echo_backpressure(struct kunit *test)
 	lhs_close(test, &c);
 }
 
+/* Close a primary with @subs sub-channels: each is rescinded first. */
+static void lhs_close_primary(struct kunit *test, struct lhs_chan *c,
+			      u32 subs)
+{
+	struct hvg_chmsg_relid cl = {
+		.hdr.msgtype = HVG_CHMSG_CLOSECHANNEL,
+		.child_relid = c->relid,
+	};
+	u8 buf[HVG_MSG_PAYLOAD_MAX];
+	u32 i;
+
+	lhs_post(test, &cl, sizeof(cl));
+	for (i = 0; i < subs; i++)
+		KUNIT_EXPECT_EQ(test,
+				lhs_expect(test, HVG_CHMSG_RESCIND_CHANNELOFFER,
+					   buf), 12U);
+	lhs_teardown(test, c->relid, c->gpadl);
+	hvg_ring_pair_free(&c->pair);
+}
+
 static void server_subchannels(struct kunit *test)
 {
 	struct hvg_echo_hdr req = { .op = HVG_ECHO_OP_SUBCHANNELS, .arg = 3 };
@@ -941,7 +961,30 @@ static void server_subchannels(struct kunit *test)
 	lhs_echo_op(test, sc, &req, &rep);
 	KUNIT_EXPECT_EQ(test, rep.status, (u32)EINVAL);
 	lhs_close(test, sc);
-	lhs_close(test, c);
+	/*
+	 * Closing the primary rescinds its sub-channels, the closed one
+	 * too (upstream's hv_netvsc waits for new offers when it reopens);
+	 * the next request offers new ones, numbered from 1 again although
+	 * the old ones are not released yet.
+	 */
+	lhs_close_primary(test, c, 3);
+	lhs_open(test, c, lhs.relid, lhs.conn_id);
+	req.op = HVG_ECHO_OP_SUBCHANNELS;
+	lhs_send(test, c, &req, sizeof(req), 6);
+	for (i = 1; i <= 3; i++) {
+		KUNIT_ASSERT_EQ(test, lhs_expect(test, HVG_CHMSG_OFFERCHANNEL,
+						 buf), (u32)sizeof(*off));
+		off = (void *)buf;
+		KUNIT_EXPECT_EQ(test, off->sub_channel_index, (u16)i);
+	}
+	{
+		struct hvg_ring_pkt pkt;
+
+		KUNIT_ASSERT_EQ(test, lhs_reply(c, &pkt), 1);
+		memcpy(&rep, pkt.data, sizeof(rep));
+		KUNIT_EXPECT_EQ(test, rep.arg, 3ULL);
+	}
+	lhs_close_primary(test, c, 3);
 }
 
 /* M9: rescind while open; CLOSECHANNEL ignored, teardown answered. */
