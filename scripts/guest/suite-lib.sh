@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The side-by-side suites of the hv_soft guest (scripts/guest/suite-disk.sh,
+# suite-net.sh): one script per suite, run once per stack against the same
+# loopback host, each step recording one result per stack; the itest then
+# prints a table (step, upstream, hvguest) and fails if a stack failed a
+# step or the two results differ. Sourced after /hvg/itest.sh. dash.
+#
+# The stacks:
+#   upstream  hvg_hypercall backend=loopback (only for the host's symbols),
+#             hvg_loophost behind hv_soft, Linux's hv_vmbus and
+#             hv_storvsc / hv_netvsc;
+#   hvguest   hvg_hypercall backend=$suite_backend, hvg_loophost, hvg_vmbus
+#             and hvg_storvsc / hvg_netvsc.
+#
+# A step's result is "ok", "ok: DETAIL" or "FAIL: WHY"; DETAIL holds only
+# what both stacks must agree on (negotiated versions, counts the host
+# decides), never timings. After a failed step the stack's remaining steps
+# are "not run" and the stack is unloaded.
+
+# hvguest's backend: loopback (hvg_hypercall's software backend; the host
+# as its hvg front end) or hyperv (hv_soft's hypercall page and callback
+# vector; the host as hv_soft's host). The boot parameter
+# hvg.suite_backend=hyperv overrides the default.
+suite_backend=loopback
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	hvg.suite_backend=*) suite_backend=${arg#*=} ;;
+	esac
+done
+
+suite_stacks="upstream hvguest"
+lh=/sys/kernel/debug/hvguest/loophost
+ctl=/sys/kernel/debug/hvguest/loophost_ctl
+
+# The modules of stack $1 for driver kind $2 (storvsc or netvsc): the bus,
+# then the driver.
+stack_bus()
+{
+	case "$1" in
+	upstream) echo hv_vmbus ;;
+	*) echo hvg_vmbus ;;
+	esac
+}
+stack_drv()
+{
+	case "$1" in
+	upstream) echo "hv_$2" ;;
+	*) echo "hvg_$2" ;;
+	esac
+}
+
+# stack_load STACK KIND [HOST PARAMETERS...]: the whole stack, the host
+# with the given parameters. 1 (with $r set) on failure.
+stack_load()
+{
+	sl_st=$1 sl_kind=$2
+	shift 2
+	if [ "$sl_st" = upstream ]; then
+		sl_be=loopback sl_fe=hv_soft
+	elif [ "$suite_backend" = hyperv ]; then
+		sl_be=hyperv sl_fe=hv_soft
+	else
+		sl_be=loopback sl_fe=hvg
+	fi
+	modprobe hvg_hypercall backend=$sl_be 2> /tmp/suite.err ||
+		{ r="modprobe hvg_hypercall backend=$sl_be: $(cat /tmp/suite.err)"; return 1; }
+	modprobe hvg_loophost frontend=$sl_fe "$@" 2> /tmp/suite.err ||
+		{ r="modprobe hvg_loophost $*: $(cat /tmp/suite.err)"; return 1; }
+	modprobe "$(stack_bus "$sl_st")" 2> /tmp/suite.err ||
+		{ r="modprobe $(stack_bus "$sl_st"): $(cat /tmp/suite.err)"; return 1; }
+	modprobe "$(stack_drv "$sl_st" "$sl_kind")" 2> /tmp/suite.err ||
+		{ r="modprobe $(stack_drv "$sl_st" "$sl_kind"): $(cat /tmp/suite.err)"; return 1; }
+	return 0
+}
+
+# stack_unload STACK KIND: driver, bus, host (no longer pinned by hv_soft
+# once the bus has gone), hvg_hypercall. 1 (with $r set) on failure.
+stack_unload()
+{
+	for su_m in "$(stack_drv "$1" "$2")" "$(stack_bus "$1")" hvg_loophost \
+		hvg_hypercall; do
+		loaded "$su_m" || continue
+		modprobe -r "$su_m" 2> /tmp/suite.err ||
+			{ r="modprobe -r $su_m: $(cat /tmp/suite.err)"; return 1; }
+	done
+	return 0
+}
+
+# The host's negotiated VMBus version ("none" when disconnected).
+host_vmbus_version()
+{
+	v=$(sed -n 's/^version: //p' $lh 2> /dev/null)
+	echo "${v:-none}"
+}
+
+# suite_begin SUITE STACK: a fresh result file and a mark in the log.
+suite_begin()
+{
+	suite=$1 stack=$2
+	suite_res=/tmp/suite-$suite-$stack.res
+	suite_broken=
+	: > "$suite_res"
+	stack_mark="hvg-suite-$suite-$stack: start $$"
+	echo "$stack_mark" > /dev/kmsg
+	suite_t0=$(now_ms)
+}
+
+# step NAME FUNCTION [ARGS...]: run FUNCTION in this shell (it sets $r
+# to its detail or its reason and returns 0 or 1) and record the result.
+step()
+{
+	st_name=$1
+	shift
+	if [ -n "$suite_broken" ]; then
+		printf '%s\tnot run\n' "$st_name" >> "$suite_res"
+		return 1
+	fi
+	r=
+	st_t0=$(now_ms)
+	if "$@"; then
+		printf '%s\tok%s\n' "$st_name" "${r:+: $r}" >> "$suite_res"
+		echo "  $stack $st_name: ok${r:+: $r} ($(($(now_ms) - st_t0)) ms)"
+		return 0
+	fi
+	printf '%s\tFAIL: %s\n' "$st_name" "$r" | tr -d '\r' |
+		head -c 300 >> "$suite_res"
+	echo >> "$suite_res"
+	echo "  $stack $st_name: FAIL: $r"
+	suite_broken=$st_name
+	return 1
+}
+
+# The kernel log since this stack's start has no splat.
+step_no_splat()
+{
+	r=$(dmesg | sed -n "/$stack_mark/,\$p" |
+		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|list_del corruption|general protection|hung_task|blocked for more|Call Trace' |
+		head -n 3 | tr '\n' ' ')
+	[ -z "$r" ]
+}
+
+# suite_end KIND: unload what is left (best effort after a failure, its
+# own result otherwise), then the splat check.
+suite_end()
+{
+	if [ -n "$suite_broken" ]; then
+		[ -n "${suite_cleanup:-}" ] && "$suite_cleanup"
+		stack_unload "$stack" "$1" || unload_stack
+	fi
+	sb=$suite_broken
+	suite_broken=
+	step no-splat step_no_splat
+	[ -n "$sb" ] && suite_broken=$sb
+	echo "  $stack: $(($(now_ms) - suite_t0)) ms"
+}
+
+# suite_table SUITE: the two stacks' results side by side; 1 if a stack
+# failed a step or the stacks differ (each such step named).
+suite_table()
+{
+	st_u=/tmp/suite-$1-upstream.res st_h=/tmp/suite-$1-hvguest.res
+	st_bad=0
+	printf '%-12s | %-34s | %s\n' step upstream hvguest
+	printf '%-12s-+-%-34s-+-%s\n' ------------ \
+		---------------------------------- ----------------------------------
+	for st_name in $(cut -f1 "$st_u" "$st_h" | awk '!seen[$0]++'); do
+		st_a=$(sed -n "s/^$st_name	//p" "$st_u")
+		st_b=$(sed -n "s/^$st_name	//p" "$st_h")
+		st_mark=
+		case "$st_a" in ok*) ;; *) st_mark=' <-- upstream failed' ;; esac
+		case "$st_b" in ok*) ;; *) st_mark="$st_mark <-- hvguest failed" ;; esac
+		[ -z "$st_mark" ] && [ "$st_a" != "$st_b" ] &&
+			st_mark=' <-- the stacks differ'
+		printf '%-12s | %-34s | %s%s\n' "$st_name" "${st_a:-missing}" \
+			"${st_b:-missing}" "$st_mark"
+		[ -n "$st_mark" ] && st_bad=$((st_bad + 1)) &&
+			echo "$st_name: upstream '${st_a:-missing}', hvguest '${st_b:-missing}'" >> /tmp/suite-$1.diff
+	done
+	[ "$st_bad" = 0 ]
+}
+
+# The cpu files of the channels (primary and sub-channels) of the VMBus
+# devices of class $1, one a line.
+chan_cpu_files()
+{
+	for d in /sys/bus/vmbus/devices/*; do
+		[ "$(cat "$d/class_id" 2> /dev/null)" = "$1" ] || continue
+		ls "$d"/channels/*/cpu 2> /dev/null
+	done
+	return 0
+}
+
+# The target VPs the host holds for the open channels of its service $1
+# (scsi, net), sorted, unique, space-separated.
+host_vps()
+{
+	sed -n "s/^relid=[0-9]* class=$1 .* state=open .* target_vp=\([0-9]*\) .*/\1/p" \
+		$ctl/devices | sort -u | tr '\n' ' '
+}
+
+# step_cpu_hotplug CLASS SERVICE: with I/O flowing (started by the caller): every
+# channel of CLASS moved to cpu1 by its sysfs cpu file (MODIFYCHANNEL);
+# offlining cpu1 is refused while they are bound to it (not probed for
+# hvguest on the software backend, which needs no refusal); every channel moved
+# to cpu0; cpu1 offline for a second and back online. The host's view
+# (the target VPs of SERVICE's open channels) must follow each move: one VP
+# after each, not the same one. With one vCPU: "skipped".
+step_cpu_hotplug()
+{
+	if [ "$(nproc)" -lt 2 ] || [ ! -w /sys/devices/system/cpu/cpu1/online ]; then
+		r="skipped (no cpu1)"
+		return 0
+	fi
+	hp_svc=$2
+	ch_files=$(chan_cpu_files "$1")
+	[ -n "$ch_files" ] || { r="no channels/*/cpu files for class $1"; return 1; }
+	for f in $ch_files; do
+		echo 1 > "$f" 2> /tmp/suite.err ||
+			{ r="moving ${f%/cpu} to cpu1: $(cat /tmp/suite.err)"; return 1; }
+	done
+	for f in $ch_files; do
+		[ "$(cat "$f")" = 1 ] || { r="${f%/cpu} is on cpu $(cat "$f") after moving to 1"; return 1; }
+	done
+	# Below 5.3 MODIFYCHANNEL has no response: give the host a moment.
+	wait_for 5 '[ "$(host_vps $hp_svc | wc -w)" = 1 ]' ||
+		{ r="host's target VPs after moving to cpu1: $(host_vps $hp_svc)"; return 1; }
+	vp1=$(host_vps $hp_svc)
+	# hvguest on the software backend needs no refusal (the loopback
+	# host holds events for an offline CPU) and makes none: not probed.
+	if [ "$stack" = upstream ] || [ "$suite_backend" != loopback ]; then
+		if echo 0 > /sys/devices/system/cpu/cpu1/online 2> /dev/null; then
+			echo 1 > /sys/devices/system/cpu/cpu1/online
+			r="cpu1 went offline with channels bound to it"
+			return 1
+		fi
+	fi
+	for f in $ch_files; do
+		echo 0 > "$f" 2> /tmp/suite.err ||
+			{ r="moving ${f%/cpu} to cpu0: $(cat /tmp/suite.err)"; return 1; }
+	done
+	wait_for 5 '[ "$(host_vps $hp_svc | wc -w)" = 1 ] && [ "$(host_vps $hp_svc)" != "$vp1" ]' ||
+		{ r="host's target VPs after moving from VP $vp1 to cpu0: $(host_vps $hp_svc)"; return 1; }
+	echo 0 > /sys/devices/system/cpu/cpu1/online 2> /tmp/suite.err ||
+		{ r="offlining cpu1 after moving every channel to cpu0: $(cat /tmp/suite.err)"; return 1; }
+	sleep 1
+	echo 1 > /sys/devices/system/cpu/cpu1/online 2> /tmp/suite.err ||
+		{ r="onlining cpu1: $(cat /tmp/suite.err)"; return 1; }
+	r="moved, offline/online"
+	return 0
+}
