@@ -2,9 +2,12 @@
 #
 # The side-by-side suites of the hv_soft guest (scripts/guest/suite-disk.sh,
 # suite-net.sh): one script per suite, run once per stack against the same
-# loopback host, each step recording one result per stack; the itest then
-# prints a table (step, upstream, hvguest) and fails if a stack failed a
-# step or the two results differ. Sourced after /hvg/itest.sh. dash.
+# loopback host, each step recording one result per stack in
+# /tmp/suite-SUITE-STACK.res. Itests 72 and 73 run the suites with
+# upstream's stack; 74 and 75 with hvguest's, and then print the table
+# (step, upstream, hvguest) and fail if a stack failed a step or the two
+# results differ (one itest per suite and stack keeps each within the
+# itest time limit). Sourced after /hvg/itest.sh. dash.
 #
 # The stacks:
 #   upstream  hvg_hypercall backend=loopback (only for the host's symbols),
@@ -29,7 +32,6 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
-suite_stacks="upstream hvguest"
 lh=/sys/kernel/debug/hvguest/loophost
 ctl=/sys/kernel/debug/hvguest/loophost_ctl
 
@@ -248,4 +250,11 @@ step_cpu_hotplug()
 		{ r="onlining cpu1: $(cat /tmp/suite.err)"; return 1; }
 	r="moved, offline/online"
 	return 0
+}
+
+# suite_stack_ok SUITE STACK: every step of STACK passed (else the failed
+# ones, on stdout, and 1).
+suite_stack_ok()
+{
+	! grep -v '	ok' "/tmp/suite-$1-$2.res"
 }
