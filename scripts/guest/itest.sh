@@ -114,14 +114,15 @@ wait_for()
 
 # scaled FULL DEBUG SHORT SOAK: the figure for this guest: SOAK under make
 # soak (hvg.scale=soak), SHORT in the extra debug guests of make check
-# (hvg.scale=short), DEBUG in the debug-kernel guest (hvg.mode=test), FULL
+# (hvg.scale=short), DEBUG in the debug kernel's guests (hvg.mode=test or
+# hvg.mode=hvsoft: KASAN, lockdep, kmemleak), FULL
 # in the stock-kernel guest.
 scaled()
 {
 	case " $(cat /proc/cmdline) " in
 	*" hvg.scale=soak "*) echo "$4" ;;
 	*" hvg.scale=short "*) echo "$3" ;;
-	*" hvg.mode=test "*) echo "$2" ;;
+	*" hvg.mode=test "* | *" hvg.mode=hvsoft "*) echo "$2" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -146,4 +147,11 @@ storvsc_disk()
 		sd_left=$((sd_left - 1))
 	done
 	return 1
+}
+
+# True in the debug kernel's guests (the test kernel, with or without
+# hv_soft: KASAN, lockdep and kmemleak make it several times slower).
+debug_kernel()
+{
+	grep -qE 'hvg\.mode=(test|hvsoft)( |$)' /proc/cmdline
 }

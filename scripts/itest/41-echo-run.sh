@@ -27,7 +27,7 @@ field()
 itest_begin
 
 debug=0
-grep -q 'hvg\.mode=test' /proc/cmdline && debug=1
+debug_kernel && debug=1
 
 modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"

@@ -52,7 +52,7 @@ command -v mkfs.ext4 > /dev/null 2>&1 && command -v sfdisk > /dev/null 2>&1 ||
 # The debug kernel (hvg.mode=test: KASAN, lockdep, kmemleak) moves data
 # about 8 times slower: 256 MiB there would take about 250 s.
 total_mb=256 fio_s=10 fio_mb=32
-if grep -q 'hvg\.mode=test' /proc/cmdline; then
+if debug_kernel; then
 	total_mb=8 fio_s=2 fio_mb=2
 	grep -q 'hvg\.scale=short' /proc/cmdline && fio_s=1
 	grep -q 'hvg\.scale=soak' /proc/cmdline && total_mb=64 fio_s=30 fio_mb=8
