@@ -3,7 +3,7 @@
 # hvg.mode=hvsoft: the test kernel booted with the soft Hyper-V partition
 # (hv_soft): the integration tests written for it, then a kmemleak scan.
 # With hvg.itests=all on the command line (scripts/guest-test with
-# HVG_HVSOFT_ITESTS=all): every integration test, hvguest's own stack on
+# HVG_HVSOFT_ITESTS=all): KUnit, then every integration test, hvguest's own stack on
 # hvg_hypercall's real backend (backend=hyperv) with hvg_loophost as
 # hv_soft's host (frontend=hv_soft), set once for every modprobe here.
 . /hvg/lib.sh
@@ -21,6 +21,7 @@ case " $(cat /proc/cmdline) " in
 		echo "blacklist hv_storvsc"
 		echo "blacklist hv_netvsc"
 	} > /etc/modprobe.d/hvg-hvsoft.conf
+	hvg_run_kunit
 	hvg_run_itests
 	;;
 *) hvg_run_itests hvsoft ;;
