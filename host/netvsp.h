@@ -55,7 +55,7 @@ struct seq_file;
 #define NETVSP_SECTION_SIZE	6144
 /* Buffer sizes accepted: at most 31 MiB (15 MiB up to NVSP 2). */
 #define NETVSP_BUF_MAX		(31u << 20)
-#define NETVSP_BUF_MAX_V2	(15u << 20)
+#define NETVSP_BUF_MAX_V2	HVG_NVSP_RECV_BUF_MAX_V2
 /* RNDIS header and the three PPIs a host sends, before the frame. */
 #define NETVSP_RX_HDR_MAX	(44 + 3 * 16)
 /* One stream of RNDIS messages from the guest: an LSO frame and headers. */

@@ -1061,7 +1061,12 @@ static int nv_nvsp_init(struct nv_dev *nd)
 	if (ret)
 		return ret;
 
-	/* The receive buffer: the host picks the geometry; it is checked. */
+	/*
+	 * The receive buffer: the host picks the geometry; it is checked.
+	 * Hosts of NVSP 2 and older refuse one above 15 MiB.
+	 */
+	if (v <= HVG_NVSP_VERSION_2)
+		nd->recv_size = min(nd->recv_size, HVG_NVSP_RECV_BUF_MAX_V2);
 	nd->recv_buf = vzalloc(nd->recv_size);
 	if (!nd->recv_buf)
 		return -ENOMEM;

@@ -88,6 +88,8 @@
 
 /* Buffer ids: guest-chosen; the receive one comes back as the pageset id. */
 #define HVG_NVSP_RECV_BUF_ID		0xcafe
+/* The largest receive buffer a host of NVSP 2 or older takes (15 MiB). */
+#define HVG_NVSP_RECV_BUF_MAX_V2	(15u << 20)
 #define HVG_NVSP_SEND_BUF_ID		0
 
 /* SEND_RNDIS_PKT channel_type and "no send-buffer section". */

@@ -9,7 +9,7 @@
 # has no -M do: the interface's packet counter proves that nothing was
 # fragmented); iperf3 running while the channels move to cpu1 and back and
 # cpu1 goes offline and online; driver unload/reload cycles; the stack
-# unloaded; a host whose newest versions are VMBus 3.0 and NVSP 5 (what
+# unloaded; a host whose newest versions are VMBus 3.0 and NVSP 2 (what
 # the stack negotiated, and pings). Sourced after /hvg/itest.sh,
 # /hvg/netvsc.sh and /hvg/suite-lib.sh. dash.
 
@@ -164,6 +164,6 @@ suite_net()
 	step cpu1 net_cpu
 	step reload net_reload
 	step unload net_unload
-	step ver-3.0 net_versions 3.0 5
+	step ver-3.0 net_versions 3.0 2
 	suite_end netvsc
 }
