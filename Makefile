@@ -4,7 +4,9 @@
 #
 #   make                 build every module against KDIR, with W=1
 #   make install         install into /lib/modules/<kver>/updates, run depmod
-#   make check           every test (what CI runs)
+#   make check           every test (what CI runs), within 30 minutes
+#   make check-all       make check plus the debug-kernel guests at the other
+#                        vCPU counts and backends (about 55 minutes)
 #   make demo            boot a guest on the stock kernel and show the stack
 #   make checkpatch      checkpatch.pl --strict over every source file
 #   make dkms-check      DKMS add/build/install/uninstall/remove
@@ -32,7 +34,7 @@ KVER = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/g
 # Extra compiler checks: the modules must build warning-free with W=1.
 KBUILD_FLAGS := W=1
 
-.PHONY: all modules install clean check demo checkpatch dkms-check matrix \
+.PHONY: all modules install clean check check-all demo checkpatch dkms-check matrix \
 	kunit smoke hvsoft soak tools-check sparse deps test-kernel help
 
 all: modules
@@ -62,6 +64,9 @@ test-kernel: deps
 
 check: deps
 	@$(SRC)/scripts/check
+
+check-all: deps
+	@HVG_STAGES=all $(SRC)/scripts/check
 
 demo: deps
 	@$(SRC)/scripts/demo

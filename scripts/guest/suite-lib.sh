@@ -21,6 +21,12 @@
 # decides), never timings. After a failed step the stack's remaining steps
 # are "not run" and the stack is unloaded.
 
+# The suites move channels to cpu1 and take it offline and online: they
+# run in make check's 2-vCPU hv_soft guest (stage hvsoft); a 1-vCPU guest
+# that runs every itest (hvsoft-1cpu) skips them.
+[ "$(nproc)" -ge 2 ] ||
+	hvg_skip "the suites need a cpu1: make check runs them in the 2-vCPU hv_soft guest"
+
 # hvguest's backend: loopback (hvg_hypercall's software backend; the host
 # as its hvg front end) or hyperv (hv_soft's hypercall page and callback
 # vector; the host as hv_soft's host). The boot parameter
