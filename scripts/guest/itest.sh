@@ -89,13 +89,20 @@ now_ms()
 	echo $((${up%.*} * 1000 + ${cs#0} * 10))
 }
 
+# class_devs CLASS: the sysfs directories of the devices of CLASS (a class
+# GUID as sysfs prints it) on the bus, one a line.
+class_devs()
+{
+	for d in /sys/bus/vmbus/devices/*; do
+		[ "$(cat "$d/class_id" 2>/dev/null)" = "$1" ] && echo "$d"
+	done
+	return 0
+}
+
 # The sysfs directories of the echo devices on the bus, one a line.
 echo_devs()
 {
-	for d in /sys/bus/vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$echo_class" ] && echo "$d"
-	done
-	return 0
+	class_devs "$echo_class"
 }
 
 # wait_for SECONDS CONDITION: poll the shell CONDITION (eval'd each time, so

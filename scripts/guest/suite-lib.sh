@@ -264,3 +264,38 @@ suite_stack_ok()
 {
 	! grep -v '	ok' "/tmp/suite-$1-$2.res"
 }
+
+# The itests' bodies. suite_upstream SUITE (72, 73): SUITE with upstream's
+# stack, failing on a failed step. suite_sidebyside SUITE (74, 75): SUITE
+# with hvguest's stack, then the table, failing on a failed step or a
+# difference. Both fail on a splat, and end the test (exit 0) on a pass.
+suite_upstream()
+{
+	itest_cleanup
+	itest_begin
+	"suite_$1" upstream
+	f=$(suite_stack_ok "$1" upstream) || fail "upstream failed: $f"
+	suite_pass
+}
+
+suite_sidebyside()
+{
+	itest_cleanup
+	itest_begin
+	rm -f "/tmp/suite-$1.diff"
+	[ -e "/tmp/suite-$1-upstream.res" ] || : > "/tmp/suite-$1-upstream.res"
+	echo "hvguest's backend: $suite_backend"
+	"suite_$1" hvguest
+	echo "$1 suite, side by side:"
+	suite_table "$1" ||
+		fail "the stacks failed or differ: $(cat "/tmp/suite-$1.diff")"
+	suite_pass
+}
+
+suite_pass()
+{
+	s=$(splat)
+	[ -z "$s" ] || fail "splat: $s"
+	echo "PASS"
+	exit 0
+}

@@ -19,10 +19,7 @@ ctl=/sys/kernel/debug/hvguest/storvsp/lun
 # The IDE devices on the bus, one a line.
 ide_devs()
 {
-	for d in /sys/bus/vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ide_class" ] && echo "$d"
-	done
-	return 0
+	class_devs "$ide_class"
 }
 
 # The SCSI host of vmbus device $1 (hostN), or nothing.

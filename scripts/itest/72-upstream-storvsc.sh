@@ -16,11 +16,4 @@ mark="hvg-itest-72-upstream-storvsc: start $$"
 . /hvg/suite-lib.sh
 . /hvg/suite-disk.sh
 
-itest_cleanup
-itest_begin
-suite_disk upstream
-f=$(suite_stack_ok disk upstream) || fail "upstream failed: $f"
-s=$(splat)
-[ -z "$s" ] || fail "splat: $s"
-echo "PASS"
-exit 0
+suite_upstream disk

@@ -14,15 +14,4 @@ mark="hvg-itest-74-sidebyside-disk: start $$"
 . /hvg/suite-lib.sh
 . /hvg/suite-disk.sh
 
-itest_cleanup
-itest_begin
-rm -f /tmp/suite-disk.diff
-[ -e /tmp/suite-disk-upstream.res ] || : > /tmp/suite-disk-upstream.res
-echo "hvguest's backend: $suite_backend"
-suite_disk hvguest
-echo "disk suite, side by side:"
-suite_table disk || fail "the stacks failed or differ: $(cat /tmp/suite-disk.diff)"
-s=$(splat)
-[ -z "$s" ] || fail "splat: $s"
-echo "PASS"
-exit 0
+suite_sidebyside disk

@@ -15,15 +15,4 @@ mark="hvg-itest-75-sidebyside-net: start $$"
 . /hvg/suite-lib.sh
 . /hvg/suite-net.sh
 
-itest_cleanup
-itest_begin
-rm -f /tmp/suite-net.diff
-[ -e /tmp/suite-net-upstream.res ] || : > /tmp/suite-net-upstream.res
-echo "hvguest's backend: $suite_backend"
-suite_net hvguest
-echo "network suite, side by side:"
-suite_table net || fail "the stacks failed or differ: $(cat /tmp/suite-net.diff)"
-s=$(splat)
-[ -z "$s" ] || fail "splat: $s"
-echo "PASS"
-exit 0
+suite_sidebyside net
