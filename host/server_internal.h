@@ -128,7 +128,6 @@ struct hvg_lh_channel {
 	bool conn_added;		/* the SynIC model knows @conn_id */
 	bool broken;			/* data path stopped: malformed ring */
 	enum hvg_lh_chan_state state;	/* srv->lock; READ_ONCE elsewhere */
-	unsigned int nr_subs;		/* primary: sub-channels created */
 
 	/* srv->lock: a SUBCHANNELS request waiting for the sub work */
 	bool sub_pending;

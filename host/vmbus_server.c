@@ -178,6 +178,14 @@ struct hvg_lh_channel *hvg_lh_srv_find(struct hvg_lh_server *srv, u32 relid)
  * Channels: creation, offers, teardown (srv->lock held throughout)
  */
 
+/* @ch is a sub-channel of @primary that is not rescinded. */
+static bool hvg_lh_live_sub(const struct hvg_lh_channel *ch,
+			    const struct hvg_lh_channel *primary)
+{
+	return ch->primary == primary && ch != primary &&
+	       ch->state != HVG_LH_CH_RESCINDED;
+}
+
 static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 					      const struct hvg_lh_service *svc,
 					      struct hvg_lh_channel *primary)
@@ -217,8 +225,7 @@ static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 		 */
 again:
 		list_for_each_entry(other, &srv->channels, node) {
-			if (other->primary == primary && other != primary &&
-			    other->state != HVG_LH_CH_RESCINDED &&
+			if (hvg_lh_live_sub(other, primary) &&
 			    other->sub_index == index) {
 				index++;
 				goto again;
@@ -227,7 +234,6 @@ again:
 		ch->primary = primary;
 		ch->instance = primary->instance;
 		ch->sub_index = index;
-		primary->nr_subs++;
 	} else {
 		ch->primary = ch;
 		guid_gen(&ch->instance);
@@ -369,8 +375,6 @@ static void hvg_lh_chan_destroy(struct hvg_lh_server *srv,
 		list_for_each_entry(sub, &srv->channels, node)
 			if (sub->primary == ch && sub != ch)
 				sub->primary = NULL;
-	} else if (ch->primary) {
-		ch->primary->nr_subs--;
 	}
 	list_del(&ch->node);
 	srv->nr_channels--;
@@ -401,8 +405,7 @@ static void hvg_lh_srv_rescind_subs(struct hvg_lh_server *srv,
 	struct hvg_lh_channel *sub, *tmp;
 
 	list_for_each_entry_safe(sub, tmp, &srv->channels, node)
-		if (sub->primary == primary && sub != primary &&
-		    sub->state != HVG_LH_CH_RESCINDED)
+		if (hvg_lh_live_sub(sub, primary))
 			hvg_lh_srv_rescind(srv, sub);
 }
 
@@ -505,7 +508,6 @@ static void hvg_lh_srv_disconnect(struct hvg_lh_server *srv)
 			continue;
 		}
 		hvg_lh_chan_forget(srv, ch);
-		ch->nr_subs = 0;
 	}
 	srv->offers_requested = false;
 	if (mon) {
@@ -1279,9 +1281,7 @@ static unsigned int hvg_lh_live_subs(struct hvg_lh_server *srv,
 	unsigned int n = 0;
 
 	list_for_each_entry(sub, &srv->channels, node)
-		if (sub->primary == primary && sub != primary &&
-		    sub->state != HVG_LH_CH_RESCINDED)
-			n++;
+		n += hvg_lh_live_sub(sub, primary);
 	return n;
 }
 
