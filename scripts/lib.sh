@@ -44,3 +44,16 @@ hvg_kernel_release()
 {
 	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$1/include/generated/utsrelease.h" 2>/dev/null
 }
+
+# Kernel parameters for a QEMU (TCG) guest's clock: tsc_early_khz= at the
+# host's TSC rate, which TCG gives the guest's TSC. Without it the guest
+# calibrates its TSC against the emulated PIT, which on a loaded host can
+# be off by a factor of several, and its clock then runs that much fast
+# (tools/tsc_khz.c). Prints nothing if the rate cannot be measured.
+hvg_guest_clock_args()
+{
+	make -s -C "$HVG_ROOT/tools" build/tsc_khz >&2 || return 0
+	khz=$("$HVG_ROOT/tools/build/tsc_khz") || return 0
+	[ "$khz" -gt 0 ] 2>/dev/null && echo "tsc_early_khz=$khz"
+	return 0
+}
