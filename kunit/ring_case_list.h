@@ -7,7 +7,6 @@
 RT_RING_CASE(wire_read_hand_built)
 RT_RING_CASE(wire_write_bytes)
 RT_RING_CASE(wrap_every_offset)
-RT_RING_CASE(read_peek_in_place)
 RT_RING_CASE(full_and_empty)
 RT_RING_CASE(signal_on_write)
 RT_RING_CASE(signal_on_pending)
