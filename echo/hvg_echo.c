@@ -143,8 +143,7 @@ struct echo_chan {
 	struct echo_sync sync;
 	bool verify;			/* check checksums (run parameter) */
 
-	u8 *rxbuf;			/* a reply is copied here */
-	u32 rxbuf_len;
+	u32 rx_max;			/* the longest reply taken */
 	u8 *txbuf;			/* header + payload being sent */
 	u8 *pattern;			/* random bytes payloads are cut from */
 	u32 pattern_len;
@@ -372,8 +371,12 @@ static int echo_poll(struct hvg_vmbus_channel *chan, int budget)
 	if (hvg_vmbus_recv_begin(chan))
 		goto out;
 	while (n < budget) {
-		ret = hvg_vmbus_recv_next(chan, ec->rxbuf, ec->rxbuf_len, &desc,
-					  &data, &len);
+		/*
+		 * In place: echo_reply() copies the header and reads each
+		 * payload byte once (the checksum), as the API asks.
+		 */
+		ret = hvg_vmbus_recv_peek(chan, ec->rx_max, &desc, &data,
+					  &len);
 		if (!ret)
 			break;
 		n++;
@@ -572,8 +575,6 @@ static void echo_chan_free_bufs(struct echo_chan *ec)
 {
 	hvg_vmbus_rqid_destroy(ec->rqids);
 	ec->rqids = NULL;
-	kvfree(ec->rxbuf);
-	ec->rxbuf = NULL;
 	kvfree(ec->txbuf);
 	ec->txbuf = NULL;
 	vfree(ec->pattern);
@@ -606,14 +607,13 @@ static int echo_chan_open(struct echo_chan *ec)
 		return 0;
 	ec->rqids = hvg_vmbus_rqid_create(ECHO_MAX_WINDOW + 1);
 	/* a reply is at most the largest request; the ring bounds it too */
-	ec->rxbuf_len = ring_size - HVG_RING_HDR_SIZE;
-	ec->rxbuf = kvmalloc(ec->rxbuf_len, GFP_KERNEL);
+	ec->rx_max = ring_size - HVG_RING_HDR_SIZE;
 	ec->txbuf = kvzalloc(ECHO_HDR_LEN + ed->max_payload, GFP_KERNEL);
 	ec->pattern_len = ed->max_payload + PAGE_SIZE;
 	ec->pattern = vmalloc(ec->pattern_len);
 	ec->reqs = kcalloc(ECHO_MAX_WINDOW, sizeof(*ec->reqs), GFP_KERNEL);
 	ec->free = kcalloc(ECHO_MAX_WINDOW, sizeof(*ec->free), GFP_KERNEL);
-	if (!ec->rqids || !ec->rxbuf || !ec->txbuf || !ec->pattern ||
+	if (!ec->rqids || !ec->txbuf || !ec->pattern ||
 	    !ec->reqs || !ec->free) {
 		ret = -ENOMEM;
 		goto err;

@@ -294,12 +294,20 @@ int hvg_vmbus_chan_wait_writable(struct hvg_vmbus_channel *chan, u32 bytes);
  * logged rate-limited with the device and the sizes); -EBADMSG and the
  * ring's other errors when the ring is malformed (the channel stops
  * receiving; logged once).
+ * hvg_vmbus_recv_peek(): hvg_vmbus_recv_next() without the copy, with the
+ * same results (@maxlen bounds the packet as @buflen does): *@data points
+ * into the inbound ring, valid until hvg_vmbus_recv_end(). The host can
+ * still write those bytes: for a driver that copies what it parses first
+ * and reads each byte once (hvg_echo's replies).
  * hvg_vmbus_recv_end(): ends the batch, publishes the read index once and
  * signals the host when it waits for space.
  */
 struct hvg_vmpacket_desc;
 int hvg_vmbus_recv_begin(struct hvg_vmbus_channel *chan);
 int hvg_vmbus_recv_next(struct hvg_vmbus_channel *chan, void *buf, u32 buflen,
+			struct hvg_vmpacket_desc *desc, const void **data,
+			u32 *data_len);
+int hvg_vmbus_recv_peek(struct hvg_vmbus_channel *chan, u32 maxlen,
 			struct hvg_vmpacket_desc *desc, const void **data,
 			u32 *data_len);
 void hvg_vmbus_recv_end(struct hvg_vmbus_channel *chan);
