@@ -55,8 +55,9 @@
 
 /*
  * A device as the bus keeps it. @driver_override is replaced under the
- * device lock; @channels is set once at device add and dropped at removal
- * (both on the bus workqueue, or at module exit after it was flushed).
+ * device lock; @channels is set once, under hvg_bus_lock, at device add or
+ * by a sub-channel offered during probe (hvg_bus_channels_dir()), and
+ * dropped at removal, once DEV_GONE keeps sub-channel offers away.
  * Whether the device was removed is the primary channel's DEV_GONE bit,
  * set under hvg_bus_lock, so that it can be tested without touching a
  * device that may already be freed.
@@ -706,6 +707,18 @@ static void hvg_bus_dev_release(struct device *dev)
 	kfree(bd);
 }
 
+/*
+ * The device's "channels" directory, made by whichever comes first: the
+ * device add once device_add() returned, or a sub-channel offered while the
+ * driver's probe (inside device_add()) waits for it. hvg_bus_lock held.
+ */
+static void hvg_bus_channels_dir(struct hvg_bus_dev *bd)
+{
+	if (!bd->channels && device_is_registered(&bd->pub.dev))
+		bd->channels = kobject_create_and_add("channels",
+						      &bd->pub.dev.kobj);
+}
+
 /* Add the device of a primary channel. Bus work. */
 static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 {
@@ -739,10 +752,12 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 		hvg_bus_release(chan, true);
 		return;
 	}
-	bd->channels = kobject_create_and_add("channels", &bd->pub.dev.kobj);
+	mutex_lock(&hvg_bus_lock);
+	hvg_bus_channels_dir(bd);
 	if (bd->channels && hvg_chan_sysfs_add(chan, bd->channels))
 		dev_warn(&bd->pub.dev, "no sysfs directory channels/%u\n",
 			 chan->offer.child_relid);
+	mutex_unlock(&hvg_bus_lock);
 	hvg_chan_debugfs_add(chan, hvg_bus_debugfs);
 }
 
@@ -838,6 +853,8 @@ static void hvg_bus_add_sub(struct hvg_vmbus_channel *sub)
 			live = true;
 		}
 		spin_unlock(&primary->sub_lock);
+		if (live)
+			hvg_bus_channels_dir(bd);
 		if (live && bd->channels &&
 		    hvg_chan_sysfs_add(sub, bd->channels))
 			dev_warn(&bd->pub.dev, "no sysfs directory channels/%u\n",

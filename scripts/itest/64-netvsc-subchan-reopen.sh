@@ -15,8 +15,10 @@
 # those (debugfs: a rescinded sub-channel is dropped once released, so the
 # count hvg_vmbus_wait_subchans() waits on is right after a reopen), every
 # receive queue gets the frames the RSS table sends it (ethtool -X to one
-# queue at a time) and the host sees all the queues. Skipped with one vCPU
-# (one queue: no sub-channels; exit 77). Exit 0 on pass.
+# queue at a time) and the host sees all the queues. Then a third NIC is
+# offered with hvg_netvsc loaded (its probe runs on the bus's workqueue)
+# and must get all its queues at once. Skipped with one vCPU (one queue: no
+# sub-channels; exit 77). Exit 0 on pass.
 set -u
 
 mark="hvg-itest-64-netvsc-subchan-reopen: start $$"
@@ -186,6 +188,36 @@ wait_for 10 only_live $((q - 1)) ||
 	fail "after the reload: not only the live channels: $(live_view)"
 echo "after the reload: new sub-channel relids $(sub_relids); $(live_view)"
 per_queue "after the reload"
+
+# 4. A third NIC offered while hvg_netvsc is loaded: its probe runs on the
+# bus's workqueue and waits there for the sub-channels it asked for, whose
+# offers must not queue behind it (they did: "1 sub-channels granted:
+# -110" after timeout_ms, and one queue).
+nv_devs()
+{
+	for nd_d in /sys/bus/vmbus/drivers/hv_netvsc/*-*; do
+		[ -e "$nd_d" ] && echo "${nd_d##*/}"
+	done
+}
+before=" $(nv_devs | tr '\n' ' ')"
+t0=$(now_ms)
+echo net > "$ctl/offer" || fail "offer net refused"
+wait_for 30 '[ "$(nv_devs | wc -l)" = 3 ]' ||
+	fail "hot-added NIC: no third NIC bound to hv_netvsc"
+for d in $(nv_devs); do
+	case "$before " in *" $d "*) ;; *) hot=/sys/bus/vmbus/devices/$d ;; esac
+done
+# (In this namespace: the other two are in nva and nvb.)
+wait_for 30 'ls "$hot"/net/*/queues/rx-0 > /dev/null 2>&1' ||
+	fail "hot-added NIC: no network interface"
+nq=$(ls "$hot"/net/*/queues | grep -c '^rx-')
+[ "$nq" = "$q" ] ||
+	fail "hot-added NIC: $nq queues, not $q, after $(($(now_ms) - t0)) ms"
+[ "$(ls "$hot/channels" | wc -l)" = "$q" ] ||
+	fail "hot-added NIC: channels/ has $(ls "$hot/channels" | tr '\n' ' ')"
+echo "hot-added NIC: $nq queues, channels $(ls "$hot/channels" | tr '\n' ' ')in $(($(now_ms) - t0)) ms"
+echo "$(cat "$hot/id")" > "$ctl/rescind" || fail "rescind of the hot-added NIC refused"
+wait_for 20 '[ ! -e "$hot" ]' || fail "hot-added NIC: still there after its rescind"
 
 ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1
 sleep 0.3
