@@ -882,10 +882,10 @@ static void stor_subchan(struct hvg_vmbus_channel *sub)
 	if (!dev)
 		return;
 	mutex_lock(&dev->sub_lock);
-	if (!idx || idx >= STOR_MAX_CHANNELS || dev->subs[idx])
+	if (!idx || idx >= STOR_MAX_CHANNELS || dev->subs[idx]) {
 		dev_warn(&hdev->dev, "sub-channel index %u (relid %u) not used\n",
 			 idx, hvg_vmbus_chan_relid(sub));
-	else {
+	} else {
 		hvg_vmbus_chan_get(sub);	/* @subs' reference */
 		WRITE_ONCE(dev->subs[idx], sub);
 	}

@@ -95,6 +95,7 @@ static void hvg_bus_flush(void)
 	flush_workqueue(hvg_bus_wq);
 	flush_workqueue(hvg_bus_sub_wq);
 }
+
 static struct device *hvg_bus_root;
 static struct dentry *hvg_bus_debugfs;
 static bool hvg_bus_registered;
