@@ -163,11 +163,38 @@ static int hvg_bus_probe(struct device *dev)
 	return drv->probe ? drv->probe(&bd->pub, id) : 0;
 }
 
+/*
+ * The first sub-channel of @primary that @pick takes, with a reference, or
+ * NULL. @primary's sub_lock held (so one may leave the list meanwhile only
+ * between calls: callers start from the head each time).
+ */
+static struct hvg_vmbus_channel *
+hvg_bus_next_sub(struct hvg_vmbus_channel *primary,
+		 bool (*pick)(struct hvg_vmbus_channel *s))
+{
+	struct hvg_vmbus_channel *s;
+
+	lockdep_assert_held(&primary->sub_lock);
+	list_for_each_entry(s, &primary->subs, sub_node) {
+		if (pick(s)) {
+			hvg_chan_get(s);
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Not handed any more (the driver is gone); still open? */
+static bool hvg_bus_sub_open(struct hvg_vmbus_channel *s)
+{
+	clear_bit(HVG_CHAN_F_HANDED, &s->flags);
+	return READ_ONCE(s->state) != HVG_CHAN_CLOSED;
+}
+
 /* After a driver is gone: no channel of the device may stay open. */
 static void hvg_bus_close_all(struct hvg_vmbus_channel *primary)
 {
-	struct hvg_vmbus_channel *s;
-	LIST_HEAD(subs);
+	struct hvg_vmbus_channel *next;
 
 	/*
 	 * One at a time from the head, as sub-channels may leave the list
@@ -175,17 +202,8 @@ static void hvg_bus_close_all(struct hvg_vmbus_channel *primary)
 	 * @sub_lock.
 	 */
 	for (;;) {
-		struct hvg_vmbus_channel *next = NULL;
-
 		spin_lock(&primary->sub_lock);
-		list_for_each_entry(s, &primary->subs, sub_node) {
-			clear_bit(HVG_CHAN_F_HANDED, &s->flags);
-			if (READ_ONCE(s->state) != HVG_CHAN_CLOSED) {
-				next = s;
-				hvg_chan_get(s);
-				break;
-			}
-		}
+		next = hvg_bus_next_sub(primary, hvg_bus_sub_open);
 		primary->subchan_fn = NULL;
 		spin_unlock(&primary->sub_lock);
 		if (!next)
@@ -523,27 +541,24 @@ EXPORT_SYMBOL_GPL(hvg_vmbus_driver_unregister);
  * Hand every sub-channel not handed yet to the handler. Process context;
  * holds the primary's subchan_mutex across the handler's calls.
  */
+static bool hvg_bus_sub_to_hand(struct hvg_vmbus_channel *s)
+{
+	return !hvg_vmbus_chan_rescinded(s) &&
+	       !test_and_set_bit(HVG_CHAN_F_HANDED, &s->flags);
+}
+
 static void hvg_bus_hand_subs(struct hvg_vmbus_channel *primary)
 {
 	void (*fn)(struct hvg_vmbus_channel *sub);
-	struct hvg_vmbus_channel *s, *next;
+	struct hvg_vmbus_channel *next;
 
 	mutex_lock(&primary->subchan_mutex);
 	for (;;) {
 		next = NULL;
 		spin_lock(&primary->sub_lock);
 		fn = primary->subchan_fn;
-		if (fn) {
-			list_for_each_entry(s, &primary->subs, sub_node) {
-				if (hvg_vmbus_chan_rescinded(s) ||
-				    test_and_set_bit(HVG_CHAN_F_HANDED,
-						     &s->flags))
-					continue;
-				next = s;
-				hvg_chan_get(s);
-				break;
-			}
-		}
+		if (fn)
+			next = hvg_bus_next_sub(primary, hvg_bus_sub_to_hand);
 		spin_unlock(&primary->sub_lock);
 		if (!next)
 			break;
@@ -762,6 +777,12 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 	hvg_chan_debugfs_add(chan, hvg_bus_debugfs);
 }
 
+/* Has a channels/<relid> directory or a debugfs entry left? */
+static bool hvg_bus_sub_in_sysfs(struct hvg_vmbus_channel *s)
+{
+	return READ_ONCE(s->kobj) || READ_ONCE(s->debugfs);
+}
+
 /*
  * Remove the device of @primary (once): driver remove, sysfs, debugfs.
  * The caller holds a reference on @primary; the device is alive until
@@ -770,7 +791,7 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 {
 	struct hvg_vmbus_device *hd = primary->dev;
-	struct hvg_vmbus_channel *s;
+	struct hvg_vmbus_channel *next;
 	struct hvg_bus_dev *bd;
 
 	if (!hd)
@@ -794,16 +815,8 @@ static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 	 * and may leave the list: one at a time, with a reference.
 	 */
 	for (;;) {
-		struct hvg_vmbus_channel *next = NULL;
-
 		spin_lock(&primary->sub_lock);
-		list_for_each_entry(s, &primary->subs, sub_node) {
-			if (READ_ONCE(s->kobj) || READ_ONCE(s->debugfs)) {
-				next = s;
-				hvg_chan_get(s);
-				break;
-			}
-		}
+		next = hvg_bus_next_sub(primary, hvg_bus_sub_in_sysfs);
 		spin_unlock(&primary->sub_lock);
 		if (!next)
 			break;
