@@ -668,11 +668,28 @@ static void echo_subchan(struct hvg_vmbus_channel *sub)
 			 idx && idx < ECHO_MAX_CHANNELS ? "offered twice" :
 			 "out of range");
 	} else {
+		/* Ours until echo_forget_sub(): the core drops released ones. */
+		hvg_vmbus_chan_get(sub);
 		WRITE_ONCE(ed->chans[idx].chan, sub);
 		ed->nsub++;
 	}
 	mutex_unlock(&ed->lock);
 	wake_up(&ed->subwq);
+}
+
+/* Forget sub-channel @ec (closed) and drop the reference echo_subchan() took. */
+static void echo_forget_sub(struct echo_dev *ed, struct echo_chan *ec)
+{
+	struct hvg_vmbus_channel *chan;
+
+	mutex_lock(&ed->lock);
+	chan = ec->chan;
+	WRITE_ONCE(ec->chan, NULL);
+	if (chan)
+		ed->nsub--;
+	mutex_unlock(&ed->lock);
+	if (chan)
+		hvg_vmbus_chan_put(chan);
 }
 
 /*
@@ -708,10 +725,7 @@ static void echo_drop_rescinded_subs(struct echo_dev *ed)
 		dev_info(&ed->hdev->dev, "sub-channel %u (relid %u) was rescinded: closed\n",
 			 i, hvg_vmbus_chan_relid(ec->chan));
 		echo_chan_close(ec);
-		mutex_lock(&ed->lock);
-		WRITE_ONCE(ec->chan, NULL);
-		ed->nsub--;
-		mutex_unlock(&ed->lock);
+		echo_forget_sub(ed, ec);
 	}
 }
 
@@ -1588,6 +1602,8 @@ static void echo_remove(struct hvg_vmbus_device *hdev)
 	/* sub-channels before the primary */
 	for (i = ECHO_MAX_CHANNELS - 1; i >= 0; i--)
 		echo_chan_close(&ed->chans[i]);
+	for (i = 1; i < ECHO_MAX_CHANNELS; i++)
+		echo_forget_sub(ed, &ed->chans[i]);
 	mutex_unlock(&ed->run_lock);
 	dev_info(&hdev->dev, "echo device removed%s\n",
 		 rescinded ? " (rescinded by the host)" : "");

@@ -186,6 +186,41 @@ static bool hvg_lh_live_sub(const struct hvg_lh_channel *ch,
 	       ch->state != HVG_LH_CH_RESCINDED;
 }
 
+/*
+ * How relids are handed out (Documentation/loophost.rst, "Relids"):
+ * lowest, the lowest free one, as Hyper-V does, so that a relid the guest
+ * released comes back with the next offer; or round_robin, the next free
+ * one after the last one handed out, so that reuse comes late. Read once
+ * per offer.
+ */
+static bool hvg_lh_relid_round_robin;
+
+static int hvg_lh_relid_policy_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "lowest"))
+		WRITE_ONCE(hvg_lh_relid_round_robin, false);
+	else if (sysfs_streq(val, "round_robin"))
+		WRITE_ONCE(hvg_lh_relid_round_robin, true);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int hvg_lh_relid_policy_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", READ_ONCE(hvg_lh_relid_round_robin) ?
+			  "round_robin" : "lowest");
+}
+
+static const struct kernel_param_ops hvg_lh_relid_policy_ops = {
+	.set = hvg_lh_relid_policy_set,
+	.get = hvg_lh_relid_policy_get,
+};
+module_param_cb(relid_policy, &hvg_lh_relid_policy_ops, NULL, 0644);
+MODULE_PARM_DESC(relid_policy,
+		 "Relid of a new offer: lowest (default; the lowest free one, as Hyper-V: a released relid is reused at once) or round_robin (the next free one after the last)");
+
 static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 					      const struct hvg_lh_service *svc,
 					      struct hvg_lh_channel *primary)
@@ -195,9 +230,10 @@ static struct hvg_lh_channel *hvg_lh_chan_new(struct hvg_lh_server *srv,
 
 	if (srv->nr_channels >= HVG_LH_MAX_CHANNELS)
 		return ERR_PTR(-ENOSPC);
-	/* Relids 1..2047, handed out round robin so reuse comes late. */
+	/* Relids 1..2047, by relid_policy. */
 	relid = find_next_zero_bit(srv->relids, HVG_VMBUS_MAX_RELIDS,
-				   srv->relid_cursor);
+				   READ_ONCE(hvg_lh_relid_round_robin) ?
+				   srv->relid_cursor : 1);
 	if (relid >= HVG_VMBUS_MAX_RELIDS)
 		relid = find_next_zero_bit(srv->relids, HVG_VMBUS_MAX_RELIDS, 1);
 	if (relid >= HVG_VMBUS_MAX_RELIDS)

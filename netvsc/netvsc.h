@@ -141,8 +141,13 @@ struct nv_dev {
 	/* Queues. @num_chans open channels, all with NAPI. */
 	struct nv_chan *chans[NV_MAX_QUEUES];
 	unsigned int num_chans;
+	/*
+	 * Sub-channels handed over by the core, by index; each entry holds a
+	 * reference (hvg_vmbus_chan_get()), as the core drops a sub-channel
+	 * once it is rescinded, closed and released.
+	 */
 	struct hvg_vmbus_channel *subs[NV_MAX_QUEUES];
-	struct mutex sub_lock;	/* the handler's writes of @subs */
+	spinlock_t sub_lock;	/* guards @subs; no put under it */
 	wait_queue_head_t sub_wq;
 	u32 send_table[HVG_NVSP_SEND_TABLE_ENTRIES];	/* READ_ONCE */
 	u32 rss_entries;

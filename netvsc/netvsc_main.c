@@ -1544,6 +1544,8 @@ static int nv_chan_open(struct nv_dev *nd, struct nv_chan *nc,
 
 	p.send_size = clamp_t(u32, ring_kb, 16, 4096) * 1024;
 	p.recv_size = p.send_size;
+	/* Held until nv_chan_free(): the core may drop a closed sub-channel. */
+	hvg_vmbus_chan_get(chan);
 	nc->chan = chan;
 	hvg_vmbus_chan_set_drvdata(chan, nc);
 	napi_enable(&nc->napi);
@@ -1583,6 +1585,8 @@ static void nv_chan_free(struct nv_chan *nc)
 	skb_queue_purge(&nc->inflight);
 	nc->pend_sec = HVG_NVSP_NO_SECTION;
 	netif_napi_del(&nc->napi);
+	if (nc->chan)
+		hvg_vmbus_chan_put(nc->chan);
 	hvg_vmbus_rqid_destroy(nc->rqids);
 	kvfree(nc->rxc);
 	kvfree(nc);
@@ -1593,42 +1597,70 @@ static void nv_subchan(struct hvg_vmbus_channel *sub)
 	struct hvg_vmbus_device *hdev = hvg_vmbus_chan_device(sub);
 	struct nv_dev *nd = hvg_vmbus_get_drvdata(hdev);
 	u16 idx = hvg_vmbus_chan_subchan_index(sub);
+	struct hvg_vmbus_channel *old = NULL;
+	bool used = false;
 
 	if (!nd)
 		return;
-	mutex_lock(&nd->sub_lock);
+	spin_lock(&nd->sub_lock);
 	/*
 	 * A rescinded one gives its index to the new offer: the host
 	 * rescinds the sub-channels when the primary closes and offers new
 	 * ones with the same indexes on the next request.
 	 */
-	if (!idx || idx >= NV_MAX_QUEUES ||
-	    (nd->subs[idx] && !hvg_vmbus_chan_rescinded(nd->subs[idx])))
+	if (idx && idx < NV_MAX_QUEUES &&
+	    (!nd->subs[idx] || hvg_vmbus_chan_rescinded(nd->subs[idx]))) {
+		old = nd->subs[idx];
+		hvg_vmbus_chan_get(sub);	/* @subs' reference */
+		nd->subs[idx] = sub;
+		used = true;
+	}
+	spin_unlock(&nd->sub_lock);
+	if (old)
+		hvg_vmbus_chan_put(old);
+	if (!used)
 		dev_warn(&hdev->dev, "sub-channel index %u (relid %u) not used\n",
 			 idx, hvg_vmbus_chan_relid(sub));
-	else
-		WRITE_ONCE(nd->subs[idx], sub);
-	mutex_unlock(&nd->sub_lock);
 	wake_up(&nd->sub_wq);
 }
 
-/*
- * Sub-channels 1..@n offered and not rescinded? Lockless: a pointer is set
- * only while empty or rescinded, and each stays valid while the device
- * lives (the core keeps every sub-channel it handed over until then);
- * wake_up() after the store orders it against the waiter.
- */
+/* Sub-channels 1..@n offered and not rescinded? A wait_event() condition. */
 static bool nv_have_subs(struct nv_dev *nd, unsigned int n)
 {
 	struct hvg_vmbus_channel *sub;
+	bool have = true;
 	unsigned int i;
 
-	for (i = 1; i <= n; i++) {
-		sub = READ_ONCE(nd->subs[i]);
-		if (!sub || hvg_vmbus_chan_rescinded(sub))
-			return false;
+	spin_lock(&nd->sub_lock);
+	for (i = 1; i <= n && have; i++) {
+		sub = nd->subs[i];
+		have = sub && !hvg_vmbus_chan_rescinded(sub);
 	}
-	return true;
+	spin_unlock(&nd->sub_lock);
+	return have;
+}
+
+/*
+ * Forget the sub-channels kept in @subs (the rescinded ones only, unless
+ * @all), dropping their references. Process context.
+ */
+static void nv_forget_subs(struct nv_dev *nd, bool all)
+{
+	struct hvg_vmbus_channel *gone[NV_MAX_QUEUES] = {};
+	unsigned int i;
+
+	spin_lock(&nd->sub_lock);
+	for (i = 1; i < NV_MAX_QUEUES; i++) {
+		if (nd->subs[i] &&
+		    (all || hvg_vmbus_chan_rescinded(nd->subs[i]))) {
+			gone[i] = nd->subs[i];
+			nd->subs[i] = NULL;
+		}
+	}
+	spin_unlock(&nd->sub_lock);
+	for (i = 1; i < NV_MAX_QUEUES; i++)
+		if (gone[i])
+			hvg_vmbus_chan_put(gone[i]);
 }
 
 static int nv_rxc_alloc(struct nv_dev *nd, struct nv_chan *nc)
@@ -1677,19 +1709,26 @@ static void nv_open_subchans(struct nv_dev *nd, unsigned int want)
 		struct hvg_vmbus_channel *sub;
 		struct nv_chan *nc;
 
-		mutex_lock(&nd->sub_lock);
+		/* Ours while we open it, even if the handler replaces it. */
+		spin_lock(&nd->sub_lock);
 		sub = nd->subs[i];
-		mutex_unlock(&nd->sub_lock);
-		if (!sub || hvg_vmbus_chan_rescinded(sub))
+		if (sub)
+			hvg_vmbus_chan_get(sub);
+		spin_unlock(&nd->sub_lock);
+		if (!sub)
 			break;
-		nc = nd->chans[i];
-		if (!nc) {
-			nc = nv_chan_alloc(nd, i);
-			if (!nc)
-				break;
-			nd->chans[i] = nc;
+		nc = NULL;
+		if (!hvg_vmbus_chan_rescinded(sub)) {
+			nc = nd->chans[i];
+			if (!nc) {
+				nc = nv_chan_alloc(nd, i);
+				nd->chans[i] = nc;
+			}
 		}
-		if (nv_rxc_alloc(nd, nc) || nv_chan_open(nd, nc, sub))
+		if (nc && (nv_rxc_alloc(nd, nc) || nv_chan_open(nd, nc, sub)))
+			nc = NULL;
+		hvg_vmbus_chan_put(sub);
+		if (!nc)
 			break;
 		nd->num_chans = i + 1;
 	}
@@ -1800,14 +1839,11 @@ static void nv_detach(struct nv_dev *nd)
 	/*
 	 * Closing the primary made the host rescind the sub-channels (their
 	 * rescinds came before the ring's GPADL_TORNDOWN); a rescinded one
-	 * is forgotten, so that the next attach's offer takes its index. One
-	 * whose rescind is still to come is replaced by nv_subchan().
+	 * is forgotten (and its reference dropped, so that the core can free
+	 * it), so that the next attach's offer takes its index. One whose
+	 * rescind is still to come is replaced by nv_subchan().
 	 */
-	mutex_lock(&nd->sub_lock);
-	for (i = 1; i < NV_MAX_QUEUES; i++)
-		if (nd->subs[i] && hvg_vmbus_chan_rescinded(nd->subs[i]))
-			nd->subs[i] = NULL;
-	mutex_unlock(&nd->sub_lock);
+	nv_forget_subs(nd, false);
 }
 
 static int nv_attach(struct nv_dev *nd, unsigned int want, bool first)
@@ -2214,7 +2250,7 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 	nd->hdev = hdev;
 	nd->chan = hdev->channel;
 	mutex_init(&nd->ctl_mutex);
-	mutex_init(&nd->sub_lock);
+	spin_lock_init(&nd->sub_lock);
 	spin_lock_init(&nd->ctl_lock);
 	init_waitqueue_head(&nd->ctl_wq);
 	init_waitqueue_head(&nd->sync_wq);
@@ -2280,12 +2316,12 @@ err_detach:
 	nv_detach(nd);
 err_handler:
 	hvg_vmbus_set_subchan_handler(nd->chan, NULL);
+	nv_forget_subs(nd, true);
 	hvg_vmbus_set_drvdata(hdev, NULL);
 err_free:
 	free_page((unsigned long)nd->ctl_buf);
 	kfree(nd->ctl_resp);
 	mutex_destroy(&nd->ctl_mutex);
-	mutex_destroy(&nd->sub_lock);
 	free_netdev(ndev);
 	return ret;
 }
@@ -2307,6 +2343,7 @@ static void nv_remove(struct hvg_vmbus_device *hdev)
 	rtnl_lock();
 	nv_detach(nd);
 	rtnl_unlock();
+	nv_forget_subs(nd, true);
 	if (atomic_long_read(&nd->bad_packets) ||
 	    atomic_long_read(&nd->dropped_ids) ||
 	    atomic_long_read(&nd->bad_ranges))
@@ -2319,7 +2356,6 @@ static void nv_remove(struct hvg_vmbus_device *hdev)
 	free_page((unsigned long)nd->ctl_buf);
 	kfree(nd->ctl_resp);
 	mutex_destroy(&nd->ctl_mutex);
-	mutex_destroy(&nd->sub_lock);
 	free_netdev(ndev);
 }
 

@@ -202,7 +202,11 @@ struct stor_dev {
 	 */
 	struct stor_chan chans[STOR_MAX_CHANNELS];
 	unsigned int nr_chans;
-	/* Sub-channels handed over by the core, by index; @sub_lock. */
+	/*
+	 * Sub-channels handed over by the core, by index; @sub_lock. Each
+	 * holds a reference (hvg_vmbus_chan_get()) until stor_put_subs():
+	 * the core drops a sub-channel once rescinded, closed and released.
+	 */
 	struct hvg_vmbus_channel *subs[STOR_MAX_CHANNELS];
 	struct mutex sub_lock;	/* serialises the handler's writes of @subs */
 	wait_queue_head_t subwq;
@@ -878,13 +882,27 @@ static void stor_subchan(struct hvg_vmbus_channel *sub)
 	if (!dev)
 		return;
 	mutex_lock(&dev->sub_lock);
-	if (!idx || idx >= STOR_MAX_CHANNELS || dev->subs[idx])
+	if (!idx || idx >= STOR_MAX_CHANNELS || dev->subs[idx]) {
 		dev_warn(&hdev->dev, "sub-channel index %u (relid %u) not used\n",
 			 idx, hvg_vmbus_chan_relid(sub));
-	else
+	} else {
+		hvg_vmbus_chan_get(sub);	/* @subs' reference */
 		WRITE_ONCE(dev->subs[idx], sub);
+	}
 	mutex_unlock(&dev->sub_lock);
 	wake_up(&dev->subwq);
+}
+
+/* After the handler is gone and the channels are closed. */
+static void stor_put_subs(struct stor_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 1; i < STOR_MAX_CHANNELS; i++) {
+		if (dev->subs[i])
+			hvg_vmbus_chan_put(dev->subs[i]);
+		dev->subs[i] = NULL;
+	}
 }
 
 /*
@@ -1098,6 +1116,7 @@ err_close:
 	stor_close_chans(dev);
 err_rqids:
 	hvg_vmbus_set_subchan_handler(dev->chan, NULL);
+	stor_put_subs(dev);
 	hvg_vmbus_set_drvdata(hdev, NULL);
 	hvg_vmbus_rqid_destroy(dev->rqids);
 err_free:
@@ -1141,6 +1160,7 @@ static void stor_remove(struct hvg_vmbus_device *hdev)
 	stor_stop(dev);
 	hvg_vmbus_set_subchan_handler(dev->chan, NULL);
 	stor_close_chans(dev);
+	stor_put_subs(dev);
 	if (atomic_long_read(&dev->dropped_ids) ||
 	    atomic_long_read(&dev->bad_packets) ||
 	    atomic_long_read(&dev->aborts))

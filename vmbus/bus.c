@@ -14,10 +14,19 @@
  * and a probe that waits for a host reply never blocks the message work
  * that delivers the reply.
  *
+ * Sub-channels have their own ordered workqueue, hvg_bus_sub_wq, for the
+ * slow parts of their offers and rescinds (in arrival order among
+ * themselves): a driver's probe, which runs on hvg_bus_wq when a device
+ * comes while its driver is loaded, waits there for the sub-channels it
+ * asked for, and their offers must not queue behind it.
+ *
  * The relid of a rescinded channel is given back (RELID_RELEASED) only
  * when the channel is closed and its rescind processed: for a primary
  * after its device's driver was removed, for a sub-channel when its driver
- * closed it (or the primary's device went). At module exit every device
+ * closed it (or the primary's device went). A sub-channel is then dropped
+ * from its primary (the list, the count, the device's reference): a
+ * primary closed and opened again many times keeps only its live
+ * sub-channels (include/hvguest/vmbus.h, "Lifetime"). At module exit every device
  * is removed first, then UNLOAD is sent (connection.c), then the channels
  * are freed without RELID_RELEASED: after UNLOAD the host has dropped
  * every relid and GPADL (hyperv-abi-behaviour.md M10).
@@ -46,8 +55,9 @@
 
 /*
  * A device as the bus keeps it. @driver_override is replaced under the
- * device lock; @channels is set once at device add and dropped at removal
- * (both on the bus workqueue, or at module exit after it was flushed).
+ * device lock; @channels is set once, under hvg_bus_lock, at device add or
+ * by a sub-channel offered during probe (hvg_bus_channels_dir()), and
+ * dropped at removal, once DEV_GONE keeps sub-channel offers away.
  * Whether the device was removed is the primary channel's DEV_GONE bit,
  * set under hvg_bus_lock, so that it can be tested without touching a
  * device that may already be freed.
@@ -71,7 +81,21 @@ static DEFINE_MUTEX(hvg_bus_lock);
 static LIST_HEAD(hvg_bus_chans);
 static bool hvg_bus_stopping;
 
-static struct workqueue_struct *hvg_bus_wq;
+static struct workqueue_struct *hvg_bus_wq;	/* primaries: devices */
+static struct workqueue_struct *hvg_bus_sub_wq;	/* sub-channels */
+
+/* Where the slow parts of @chan's offer, rescind and release run. */
+static struct workqueue_struct *hvg_bus_wq_of(struct hvg_vmbus_channel *chan)
+{
+	return chan->primary ? hvg_bus_sub_wq : hvg_bus_wq;
+}
+
+static void hvg_bus_flush(void)
+{
+	flush_workqueue(hvg_bus_wq);
+	flush_workqueue(hvg_bus_sub_wq);
+}
+
 static struct device *hvg_bus_root;
 static struct dentry *hvg_bus_debugfs;
 static bool hvg_bus_registered;
@@ -139,25 +163,47 @@ static int hvg_bus_probe(struct device *dev)
 	return drv->probe ? drv->probe(&bd->pub, id) : 0;
 }
 
+/*
+ * The first sub-channel of @primary that @pick takes, with a reference, or
+ * NULL. @primary's sub_lock held (so one may leave the list meanwhile only
+ * between calls: callers start from the head each time).
+ */
+static struct hvg_vmbus_channel *
+hvg_bus_next_sub(struct hvg_vmbus_channel *primary,
+		 bool (*pick)(struct hvg_vmbus_channel *s))
+{
+	struct hvg_vmbus_channel *s;
+
+	lockdep_assert_held(&primary->sub_lock);
+	list_for_each_entry(s, &primary->subs, sub_node) {
+		if (pick(s)) {
+			hvg_chan_get(s);
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Not handed any more (the driver is gone); still open? */
+static bool hvg_bus_sub_open(struct hvg_vmbus_channel *s)
+{
+	clear_bit(HVG_CHAN_F_HANDED, &s->flags);
+	return READ_ONCE(s->state) != HVG_CHAN_CLOSED;
+}
+
 /* After a driver is gone: no channel of the device may stay open. */
 static void hvg_bus_close_all(struct hvg_vmbus_channel *primary)
 {
-	struct hvg_vmbus_channel *s;
-	LIST_HEAD(subs);
+	struct hvg_vmbus_channel *next;
 
-	/* A snapshot: sub-channels stay on the list until the device goes. */
+	/*
+	 * One at a time from the head, as sub-channels may leave the list
+	 * meanwhile (dropped once released) and the close must not hold
+	 * @sub_lock.
+	 */
 	for (;;) {
-		struct hvg_vmbus_channel *next = NULL;
-
 		spin_lock(&primary->sub_lock);
-		list_for_each_entry(s, &primary->subs, sub_node) {
-			clear_bit(HVG_CHAN_F_HANDED, &s->flags);
-			if (READ_ONCE(s->state) != HVG_CHAN_CLOSED) {
-				next = s;
-				hvg_chan_get(s);
-				break;
-			}
-		}
+		next = hvg_bus_next_sub(primary, hvg_bus_sub_open);
 		primary->subchan_fn = NULL;
 		spin_unlock(&primary->sub_lock);
 		if (!next)
@@ -495,27 +541,24 @@ EXPORT_SYMBOL_GPL(hvg_vmbus_driver_unregister);
  * Hand every sub-channel not handed yet to the handler. Process context;
  * holds the primary's subchan_mutex across the handler's calls.
  */
+static bool hvg_bus_sub_to_hand(struct hvg_vmbus_channel *s)
+{
+	return !hvg_vmbus_chan_rescinded(s) &&
+	       !test_and_set_bit(HVG_CHAN_F_HANDED, &s->flags);
+}
+
 static void hvg_bus_hand_subs(struct hvg_vmbus_channel *primary)
 {
 	void (*fn)(struct hvg_vmbus_channel *sub);
-	struct hvg_vmbus_channel *s, *next;
+	struct hvg_vmbus_channel *next;
 
 	mutex_lock(&primary->subchan_mutex);
 	for (;;) {
 		next = NULL;
 		spin_lock(&primary->sub_lock);
 		fn = primary->subchan_fn;
-		if (fn) {
-			list_for_each_entry(s, &primary->subs, sub_node) {
-				if (test_bit(HVG_CHAN_F_RELEASED, &s->flags) ||
-				    test_and_set_bit(HVG_CHAN_F_HANDED,
-						     &s->flags))
-					continue;
-				next = s;
-				hvg_chan_get(s);
-				break;
-			}
-		}
+		if (fn)
+			next = hvg_bus_next_sub(primary, hvg_bus_sub_to_hand);
 		spin_unlock(&primary->sub_lock);
 		if (!next)
 			break;
@@ -544,6 +587,7 @@ int hvg_vmbus_wait_subchans(struct hvg_vmbus_channel *primary,
 {
 	long left;
 
+	/* @nsubs: written under @sub_lock, read once per check. */
 	left = wait_event_timeout(primary->subs_wq,
 				  READ_ONCE(primary->nsubs) >= count ||
 				  hvg_vmbus_chan_rescinded(primary),
@@ -571,8 +615,33 @@ static void hvg_bus_post_relid_released(u32 relid)
 }
 
 /*
+ * A released sub-channel leaves its primary: off the list (and out of the
+ * count if its rescind did not count it out), and the device's reference
+ * dropped. Whoever unlinks it under @sub_lock (this, or the device's
+ * release) drops that reference. The caller holds a reference.
+ */
+static void hvg_bus_drop_sub(struct hvg_vmbus_channel *sub)
+{
+	struct hvg_vmbus_channel *primary = sub->primary;
+	bool linked;
+
+	spin_lock(&primary->sub_lock);
+	linked = !list_empty(&sub->sub_node);
+	if (linked)
+		list_del_init(&sub->sub_node);
+	if (test_and_clear_bit(HVG_CHAN_F_COUNTED, &sub->flags))
+		WRITE_ONCE(primary->nsubs, primary->nsubs - 1);
+	spin_unlock(&primary->sub_lock);
+	if (linked)
+		hvg_chan_put(sub);	/* the device's reference */
+}
+
+/*
  * Give the relid back: out of sysfs, debugfs and the relid table, then
- * RELID_RELEASED (@send) and the offer's reference. Once per channel.
+ * RELID_RELEASED (@send), the sub-channel's place on its primary and the
+ * offer's reference. Once per channel; the caller holds a reference. The
+ * channel struct is no memory the host maps (the rings went at close,
+ * after GPADL_TORNDOWN), so it may go once the relid is given back.
  */
 static void hvg_bus_release(struct hvg_vmbus_channel *chan, bool send)
 {
@@ -586,6 +655,8 @@ static void hvg_bus_release(struct hvg_vmbus_channel *chan, bool send)
 	mutex_lock(&hvg_bus_lock);
 	list_del_init(&chan->all_node);
 	mutex_unlock(&hvg_bus_lock);
+	if (chan->primary)
+		hvg_bus_drop_sub(chan);
 	hvg_chan_put(chan);
 }
 
@@ -624,21 +695,25 @@ void hvg_bus_chan_closed(struct hvg_vmbus_channel *chan)
 	    test_bit(HVG_CHAN_F_RELEASED, &chan->flags))
 		return;
 	hvg_chan_get(chan);
-	if (!queue_work(hvg_bus_wq, &chan->release_work))
+	if (!queue_work(hvg_bus_wq_of(chan), &chan->release_work))
 		hvg_chan_put(chan);
 }
 
 static void hvg_bus_dev_release(struct device *dev)
 {
 	struct hvg_bus_dev *bd = to_hvg_bus_dev(dev);
-	struct hvg_vmbus_channel *primary = bd->pub.channel, *s, *tmp;
-	LIST_HEAD(subs);
+	struct hvg_vmbus_channel *primary = bd->pub.channel, *s;
 
-	spin_lock(&primary->sub_lock);
-	list_splice_init(&primary->subs, &subs);
-	spin_unlock(&primary->sub_lock);
-	list_for_each_entry_safe(s, tmp, &subs, sub_node) {
-		list_del_init(&s->sub_node);
+	/* One at a time: hvg_bus_drop_sub() may unlink one meanwhile. */
+	for (;;) {
+		spin_lock(&primary->sub_lock);
+		s = list_first_entry_or_null(&primary->subs,
+					     struct hvg_vmbus_channel, sub_node);
+		if (s)
+			list_del_init(&s->sub_node);
+		spin_unlock(&primary->sub_lock);
+		if (!s)
+			break;
 		WRITE_ONCE(s->dev, NULL);
 		hvg_chan_put(s);	/* the device's reference */
 	}
@@ -646,6 +721,18 @@ static void hvg_bus_dev_release(struct device *dev)
 	hvg_chan_put(primary);		/* the device's reference */
 	kfree(bd->driver_override);
 	kfree(bd);
+}
+
+/*
+ * The device's "channels" directory, made by whichever comes first: the
+ * device add once device_add() returned, or a sub-channel offered while the
+ * driver's probe (inside device_add()) waits for it. hvg_bus_lock held.
+ */
+static void hvg_bus_channels_dir(struct hvg_bus_dev *bd)
+{
+	if (!bd->channels && device_is_registered(&bd->pub.dev))
+		bd->channels = kobject_create_and_add("channels",
+						      &bd->pub.dev.kobj);
 }
 
 /* Add the device of a primary channel. Bus work. */
@@ -681,11 +768,19 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 		hvg_bus_release(chan, true);
 		return;
 	}
-	bd->channels = kobject_create_and_add("channels", &bd->pub.dev.kobj);
+	mutex_lock(&hvg_bus_lock);
+	hvg_bus_channels_dir(bd);
 	if (bd->channels && hvg_chan_sysfs_add(chan, bd->channels))
 		dev_warn(&bd->pub.dev, "no sysfs directory channels/%u\n",
 			 chan->offer.child_relid);
+	mutex_unlock(&hvg_bus_lock);
 	hvg_chan_debugfs_add(chan, hvg_bus_debugfs);
+}
+
+/* Has a channels/<relid> directory or a debugfs entry left? */
+static bool hvg_bus_sub_in_sysfs(struct hvg_vmbus_channel *s)
+{
+	return READ_ONCE(s->kobj) || READ_ONCE(s->debugfs);
 }
 
 /*
@@ -696,7 +791,7 @@ static void hvg_bus_add_device(struct hvg_vmbus_channel *chan)
 static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 {
 	struct hvg_vmbus_device *hd = primary->dev;
-	struct hvg_vmbus_channel *s;
+	struct hvg_vmbus_channel *next;
 	struct hvg_bus_dev *bd;
 
 	if (!hd)
@@ -714,13 +809,20 @@ static void hvg_bus_remove_device(struct hvg_vmbus_channel *primary)
 	hvg_bus_close_all(primary);	/* also when no driver was bound */
 
 	/*
-	 * Sub-channel directories go with the device's "channels". The list
-	 * is stable here: hvg_bus_add_sub() adds nothing once DEV_GONE is
-	 * set, and entries leave it only when the device is released.
+	 * Sub-channel directories go with the device's "channels".
+	 * hvg_bus_add_sub() adds nothing once DEV_GONE is set; a sub-channel
+	 * released meanwhile removes its own (each at most once, channel.c)
+	 * and may leave the list: one at a time, with a reference.
 	 */
-	list_for_each_entry(s, &primary->subs, sub_node) {
-		hvg_chan_sysfs_del(s);
-		hvg_chan_debugfs_del(s);
+	for (;;) {
+		spin_lock(&primary->sub_lock);
+		next = hvg_bus_next_sub(primary, hvg_bus_sub_in_sysfs);
+		spin_unlock(&primary->sub_lock);
+		if (!next)
+			break;
+		hvg_chan_sysfs_del(next);
+		hvg_chan_debugfs_del(next);
+		hvg_chan_put(next);
 	}
 	hvg_chan_sysfs_del(primary);
 	hvg_chan_debugfs_del(primary);
@@ -735,23 +837,44 @@ static void hvg_bus_add_sub(struct hvg_vmbus_channel *sub)
 {
 	struct hvg_vmbus_channel *primary = sub->primary;
 	struct hvg_bus_dev *bd = NULL;
-	bool ok;
+	bool ok, live = false;
 
+	/*
+	 * Its primary's device is added on the other workqueue: a host that
+	 * offers a sub-channel right after its primary finds it added.
+	 */
+	if (!READ_ONCE(primary->dev))
+		flush_work(&primary->offer_work);
 	mutex_lock(&hvg_bus_lock);
 	ok = primary->dev && !test_bit(HVG_CHAN_F_RELEASED, &primary->flags) &&
 	     !test_bit(HVG_CHAN_F_DEV_GONE, &primary->flags);
 	if (ok) {
 		bd = container_of(primary->dev, struct hvg_bus_dev, pub);
 		sub->dev = primary->dev;
-		hvg_chan_get(sub);	/* the device's reference */
+		/*
+		 * Rescinded meanwhile: not added (its rescind work, queued
+		 * behind us, releases it). The test under @sub_lock pairs
+		 * with hvg_bus_on_rescind(), which sets the bit before it
+		 * takes @sub_lock to count the sub-channel out of @nsubs
+		 * (COUNTED: in once, out once).
+		 */
 		spin_lock(&primary->sub_lock);
-		list_add_tail(&sub->sub_node, &primary->subs);
-		WRITE_ONCE(primary->nsubs, primary->nsubs + 1);
+		if (!hvg_vmbus_chan_rescinded(sub)) {
+			hvg_chan_get(sub);	/* the device's reference */
+			list_add_tail(&sub->sub_node, &primary->subs);
+			set_bit(HVG_CHAN_F_COUNTED, &sub->flags);
+			WRITE_ONCE(primary->nsubs, primary->nsubs + 1);
+			live = true;
+		}
 		spin_unlock(&primary->sub_lock);
-		if (bd->channels && hvg_chan_sysfs_add(sub, bd->channels))
+		if (live)
+			hvg_bus_channels_dir(bd);
+		if (live && bd->channels &&
+		    hvg_chan_sysfs_add(sub, bd->channels))
 			dev_warn(&bd->pub.dev, "no sysfs directory channels/%u\n",
 				 sub->offer.child_relid);
-		hvg_chan_debugfs_add(sub, hvg_bus_debugfs);
+		if (live)
+			hvg_chan_debugfs_add(sub, hvg_bus_debugfs);
 	}
 	mutex_unlock(&hvg_bus_lock);
 	if (!ok) {
@@ -872,7 +995,7 @@ static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
 	mutex_unlock(&hvg_bus_lock);
 
 	hvg_chan_get(chan);	/* the work's reference */
-	queue_work(hvg_bus_wq, &chan->offer_work);
+	queue_work(hvg_bus_wq_of(chan), &chan->offer_work);
 }
 
 static void hvg_bus_on_rescind(u32 relid)
@@ -896,8 +1019,21 @@ static void hvg_bus_on_rescind(u32 relid)
 		return;
 	}
 	hvg_chan_rescind(chan);
+	if (chan->primary) {
+		struct hvg_vmbus_channel *primary = chan->primary;
+
+		/*
+		 * Out of the live count at once, so that a wait for the
+		 * sub-channels of the primary's next open counts only new
+		 * offers. @sub_lock: see hvg_bus_add_sub().
+		 */
+		spin_lock(&primary->sub_lock);
+		if (test_and_clear_bit(HVG_CHAN_F_COUNTED, &chan->flags))
+			WRITE_ONCE(primary->nsubs, primary->nsubs - 1);
+		spin_unlock(&primary->sub_lock);
+	}
 	/* The reference goes to the work. */
-	queue_work(hvg_bus_wq, &chan->rescind_work);
+	queue_work(hvg_bus_wq_of(chan), &chan->rescind_work);
 }
 
 void hvg_bus_on_message(const struct hvg_chmsg *msg)
@@ -933,16 +1069,23 @@ int hvg_bus_init(void)
 		goto err_bus;
 	}
 	hvg_bus_wq = alloc_ordered_workqueue("hvg_vmbus_bus", 0);
-	if (!hvg_bus_wq) {
+	hvg_bus_sub_wq = alloc_ordered_workqueue("hvg_vmbus_subs", 0);
+	if (!hvg_bus_wq || !hvg_bus_sub_wq) {
 		err = -ENOMEM;
-		goto err_root;
+		goto err_wq;
 	}
 	hvg_bus_debugfs = debugfs_create_dir("channels", hvg_vmbus_debugfs_root());
 
 	WRITE_ONCE(hvg_bus_registered, true);
 	return 0;
 
-err_root:
+err_wq:
+	if (hvg_bus_wq)
+		destroy_workqueue(hvg_bus_wq);
+	if (hvg_bus_sub_wq)
+		destroy_workqueue(hvg_bus_sub_wq);
+	hvg_bus_wq = NULL;
+	hvg_bus_sub_wq = NULL;
 	root_device_unregister(hvg_bus_root);
 	hvg_bus_root = NULL;
 err_bus:
@@ -959,7 +1102,7 @@ err_bus:
  */
 void hvg_bus_settle(void)
 {
-	flush_workqueue(hvg_bus_wq);
+	hvg_bus_flush();
 }
 
 void hvg_bus_remove_all(void)
@@ -970,7 +1113,7 @@ void hvg_bus_remove_all(void)
 	hvg_bus_stopping = true;
 	mutex_unlock(&hvg_bus_lock);
 	/* Offers already queued become devices first, then all go. */
-	flush_workqueue(hvg_bus_wq);
+	hvg_bus_flush();
 	for (;;) {
 		next = NULL;
 		mutex_lock(&hvg_bus_lock);
@@ -988,7 +1131,7 @@ void hvg_bus_remove_all(void)
 		hvg_bus_remove_device(next);
 		hvg_chan_put(next);
 	}
-	flush_workqueue(hvg_bus_wq);
+	hvg_bus_flush();
 }
 
 void hvg_bus_exit(void)
@@ -997,7 +1140,7 @@ void hvg_bus_exit(void)
 
 	WRITE_ONCE(hvg_bus_registered, false);
 	/* After UNLOAD: the host forgot every relid; free without telling. */
-	flush_workqueue(hvg_bus_wq);
+	hvg_bus_flush();
 	for (;;) {
 		mutex_lock(&hvg_bus_lock);
 		c = list_first_entry_or_null(&hvg_bus_chans,
@@ -1013,7 +1156,9 @@ void hvg_bus_exit(void)
 		hvg_chan_put(c);
 	}
 	destroy_workqueue(hvg_bus_wq);
+	destroy_workqueue(hvg_bus_sub_wq);
 	hvg_bus_wq = NULL;
+	hvg_bus_sub_wq = NULL;
 	debugfs_remove_recursive(hvg_bus_debugfs);
 	hvg_bus_debugfs = NULL;
 	root_device_unregister(hvg_bus_root);

@@ -304,6 +304,19 @@ void hvg_chan_put(struct hvg_vmbus_channel *chan)
 	kref_put(&chan->ref, hvg_chan_release);
 }
 
+void hvg_vmbus_chan_get(struct hvg_vmbus_channel *chan)
+{
+	hvg_chan_get(chan);
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_chan_get);
+
+void hvg_vmbus_chan_put(struct hvg_vmbus_channel *chan)
+{
+	might_sleep();
+	hvg_chan_put(chan);
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_chan_put);
+
 int hvg_chan_publish(struct hvg_vmbus_channel *chan)
 {
 	u32 relid = chan->offer.child_relid;
@@ -1474,11 +1487,15 @@ err_put:
 
 void hvg_chan_sysfs_del(struct hvg_vmbus_channel *chan)
 {
-	struct hvg_chan_kobj *k = chan->kobj;
+	/*
+	 * Once: a sub-channel's directory goes with its relid (bus.c's
+	 * release) or with its device, whichever comes first, and the two
+	 * may run at once (module exit).
+	 */
+	struct hvg_chan_kobj *k = xchg(&chan->kobj, NULL);
 
 	if (!k)
 		return;
-	chan->kobj = NULL;
 	/* On return no show() or store() of these files runs any more. */
 	sysfs_remove_group(&k->kobj, &hvg_chan_group);
 	kobject_del(&k->kobj);
@@ -1548,6 +1565,19 @@ static int hvg_chan_debugfs_show(struct seq_file *m, void *unused)
 		seq_printf(m, "in: %s", line);
 	}
 	mutex_unlock(&c->lock);
+	if (!c->primary) {
+		struct hvg_vmbus_channel *s;
+		unsigned int live, listed = 0;
+
+		/* @sub_lock: the list and the count of live ones agree. */
+		spin_lock(&c->sub_lock);
+		live = c->nsubs;
+		list_for_each_entry(s, &c->subs, sub_node)
+			listed++;
+		spin_unlock(&c->sub_lock);
+		seq_printf(m, "subchannels: %u\nsubchannels_listed: %u\n",
+			   live, listed);
+	}
 	for (i = 0; i < HVG_CHAN_ST_NR; i++)
 		seq_printf(m, "%s: %llu\n", hvg_chan_stat_names[i],
 			   (u64)atomic64_read(&c->stats[i]));
@@ -1569,8 +1599,8 @@ void hvg_chan_debugfs_add(struct hvg_vmbus_channel *chan, struct dentry *root)
 
 void hvg_chan_debugfs_del(struct hvg_vmbus_channel *chan)
 {
-	debugfs_remove_recursive(chan->debugfs);
-	chan->debugfs = NULL;
+	/* Once, as hvg_chan_sysfs_del(). */
+	debugfs_remove_recursive(xchg(&chan->debugfs, NULL));
 }
 
 int hvg_chan_init(void)

@@ -62,6 +62,7 @@ enum hvg_chan_state {
 #define HVG_CHAN_F_BROKEN	5	/* inbound ring malformed: stopped */
 #define HVG_CHAN_F_MISSED	6	/* an event came while the driver polled */
 #define HVG_CHAN_F_DEV_GONE	7	/* primary: its device was removed */
+#define HVG_CHAN_F_COUNTED	8	/* sub: counted in its primary's @nsubs */
 
 /* Per-channel counters (debugfs, and sysfs where upstream has them). */
 enum hvg_chan_stat {
@@ -83,7 +84,9 @@ enum hvg_chan_stat {
  *
  * Lifetime: a kref. The offer holds one reference until the relid is given
  * back (RELID_RELEASED, or UNLOAD at module exit); a device holds one on
- * each of its channels until the device is released. Event dispatch finds
+ * each of its channels until the device is released, or, for a
+ * sub-channel, until it is dropped once its relid is given back (bus.c); a
+ * driver holds one on each sub-channel it keeps (hvg_vmbus_chan_get()). Event dispatch finds
  * a channel only through the RCU relid table, and the channel is freed
  * after a grace period (kfree_rcu) with its tasklet killed.
  *
@@ -95,7 +98,8 @@ enum hvg_chan_stat {
  * READ_ONCE and rely on the ordering documented in channel.c instead.
  * @flags: atomic bitops, any context.
  * @sub_lock (spinlock, any context but hard irq) guards @subs, @sub_node
- * of the sub-channels, @subchan_fn and @nsubs of a primary.
+ * of the sub-channels, @subchan_fn and @nsubs of a primary, and the
+ * setting and clearing of a sub-channel's COUNTED bit.
  * @subchan_mutex (primary, process context) is held while @subchan_fn
  * runs and while it is changed, so that hvg_vmbus_set_subchan_handler(NULL)
  * returns only once no call of the old handler is running. Lock order:
@@ -121,7 +125,7 @@ struct hvg_vmbus_channel {
 	struct list_head sub_node;	/* sub: entry in primary->subs */
 	void (*subchan_fn)(struct hvg_vmbus_channel *sub);
 	struct mutex subchan_mutex;	/* held across @subchan_fn calls */
-	unsigned int nsubs;		/* primary: sub-channels offered */
+	unsigned int nsubs;		/* primary: live (COUNTED) sub-channels */
 	wait_queue_head_t subs_wq;	/* hvg_vmbus_wait_subchans() */
 
 	struct mutex lock;		/* guards @state .. @no_defer */

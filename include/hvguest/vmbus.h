@@ -397,7 +397,35 @@ int hvg_vmbus_chan_set_target_cpu(struct hvg_vmbus_channel *chan,
  * CREATE_SUB_CHANNELS; netvsc: NVSP subchannel request; echo: its own
  * request); the host then offers them, and the core hands each to the
  * primary's driver.
+ *
+ * Lifetime. The core keeps a sub-channel (on its primary, counted, in
+ * sysfs as channels/<relid>) until the host rescinds it, it is closed (or
+ * was never opened) and its relid is given back; then it drops it, while
+ * the device stays. A host rescinds the sub-channels of a primary when the
+ * primary closes, so every close and reopen of a primary brings new ones,
+ * which may have the old relids. The pointer the handler gets is valid
+ * during the call; a driver that keeps it takes a reference there with
+ * hvg_vmbus_chan_get() and drops it with hvg_vmbus_chan_put() when it
+ * forgets the pointer, at the latest in its remove(). A referenced
+ * sub-channel that the core dropped stays readable (rescinded; its relid,
+ * index and drvdata as they were) and refuses an open with -ENODEV.
  */
+
+/**
+ * hvg_vmbus_chan_get() - keep a channel's memory past the core's drop
+ * @chan: a channel of the caller's device, valid at the call
+ *
+ * Any context. Pairs with hvg_vmbus_chan_put().
+ */
+void hvg_vmbus_chan_get(struct hvg_vmbus_channel *chan);
+
+/**
+ * hvg_vmbus_chan_put() - drop a reference of hvg_vmbus_chan_get()
+ * @chan: the channel; not used by the caller afterwards
+ *
+ * Process context (the last reference waits for an RCU grace period).
+ */
+void hvg_vmbus_chan_put(struct hvg_vmbus_channel *chan);
 
 /**
  * hvg_vmbus_set_subchan_handler() - where new sub-channels go
@@ -414,11 +442,14 @@ void hvg_vmbus_set_subchan_handler(struct hvg_vmbus_channel *primary,
 				   void (*fn)(struct hvg_vmbus_channel *sub));
 
 /**
- * hvg_vmbus_wait_subchans() - wait until @count sub-channels were offered
+ * hvg_vmbus_wait_subchans() - wait until @count sub-channels are offered
  * @primary: the primary channel
  * @count: sub-channels expected
  *
- * Process context. Return: 0; -ENODEV; -ETIMEDOUT.
+ * Counts the live sub-channels of @primary: offered and not rescinded
+ * (a rescind counts once its message was processed, so after a reopen
+ * only the new offers count). Process context. Return: 0; -ENODEV;
+ * -ETIMEDOUT.
  */
 int hvg_vmbus_wait_subchans(struct hvg_vmbus_channel *primary,
 			    unsigned int count);

@@ -50,7 +50,9 @@ check_works()
 }
 
 itest_begin
-modprobe hvg_loophost || fail "modprobe hvg_loophost failed"
+# Round robin: part 5 tells each cycle's new device by its fresh relid.
+modprobe hvg_loophost relid_policy=round_robin ||
+	fail "modprobe hvg_loophost failed"
 modprobe hvg_vmbus || fail "modprobe hvg_vmbus failed"
 modprobe hvg_echo || fail "modprobe hvg_echo failed"
 for f in offer rescind devices fault; do
