@@ -105,6 +105,7 @@ enum netvsp_stat {
 	NETVSP_BAD_COMPLETIONS,	/* receive completions with a bad id */
 	NETVSP_COMPLETIONS,	/* receive completions accepted */
 	NETVSP_TX_UNCOMPLETED,	/* send completions withheld (fault) */
+	NETVSP_INIT_REFUSED,	/* INITs answered with a failure status */
 	NETVSP_NR_STATS
 };
 
