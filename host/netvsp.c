@@ -75,21 +75,26 @@ static const char * const netvsp_version_names[] = {
 /* Read once per INIT; 0: every version refused. */
 static u32 netvsp_max_version = HVG_NVSP_VERSION_61;
 
-static int netvsp_version_set(const char *val, const struct kernel_param *kp)
+int hvg_lh_netvsp_set_version(const char *name)
 {
 	unsigned int i;
 
-	if (sysfs_streq(val, "none")) {
+	if (sysfs_streq(name, "none")) {
 		WRITE_ONCE(netvsp_max_version, 0);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(netvsp_versions); i++) {
-		if (sysfs_streq(val, netvsp_version_names[i])) {
+		if (sysfs_streq(name, netvsp_version_names[i])) {
 			WRITE_ONCE(netvsp_max_version, netvsp_versions[i]);
 			return 0;
 		}
 	}
 	return -EINVAL;
+}
+
+static int netvsp_version_set(const char *val, const struct kernel_param *kp)
+{
+	return hvg_lh_netvsp_set_version(val);
 }
 
 static int netvsp_version_get(char *buf, const struct kernel_param *kp)
