@@ -97,15 +97,21 @@ static int netvsp_version_set(const char *val, const struct kernel_param *kp)
 	return hvg_lh_netvsp_set_version(val);
 }
 
-static int netvsp_version_get(char *buf, const struct kernel_param *kp)
+/* The name net_version takes for @v: "6.1" ... "1", or "none". */
+static const char *netvsp_version_name(u32 v)
 {
-	u32 v = READ_ONCE(netvsp_max_version);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(netvsp_versions); i++)
 		if (netvsp_versions[i] == v)
-			return sysfs_emit(buf, "%s\n", netvsp_version_names[i]);
-	return sysfs_emit(buf, "none\n");
+			return netvsp_version_names[i];
+	return "none";
+}
+
+static int netvsp_version_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  netvsp_version_name(READ_ONCE(netvsp_max_version)));
 }
 
 static const struct kernel_param_ops netvsp_version_ops = {
@@ -1554,10 +1560,9 @@ int hvg_lh_netvsp_init(struct hvg_lh_server *srv)
 			return PTR_ERR(ch);
 	}
 	if (netvsp_devices)
-		pr_info("%u synthetic NIC(s) on the virtual switch, NVSP up to %#x%s, MTU up to %u, %u queue(s) each\n",
-			netvsp_devices, netvsp_offered_version(),
-			netvsp_offered_version() ? "" :
-			" (none: every version refused)",
+		pr_info("%u synthetic NIC(s) on the virtual switch, NVSP up to %s, MTU up to %u, %u queue(s) each\n",
+			netvsp_devices,
+			netvsp_version_name(netvsp_offered_version()),
 			netvsp_mtu(), netvsp_num_queues());
 	return 0;
 }

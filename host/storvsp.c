@@ -1220,10 +1220,14 @@ int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 			    &storvsp_lun_fops);
 	debugfs_create_file("fault", 0600, storvsp_debugfs, NULL,
 			    &storvsp_fault_fops);
-	pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, %u IDE disk(s), protocol up to %#06x%s\n",
-		storvsp_devices, storvsp_luns, storvsp_lun_mb,
-		storvsp_ide_devices, storvsp_version,
-		storvsp_version ? "" : " (none: every version refused)");
+	if (storvsp_version)
+		pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, %u IDE disk(s), protocol up to %#06x\n",
+			storvsp_devices, storvsp_luns, storvsp_lun_mb,
+			storvsp_ide_devices, storvsp_version);
+	else
+		pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, %u IDE disk(s), every protocol version refused (scsi_version=none)\n",
+			storvsp_devices, storvsp_luns, storvsp_lun_mb,
+			storvsp_ide_devices);
 	return 0;
 }
 
