@@ -10,9 +10,9 @@
 # unmount; driver unload/reload cycles with the files still there; the
 # stack unloaded; a host that refuses VMBus 5.3 and storvsc 6.2 (the
 # stack negotiates 5.2 and 6.0, the disk reads); a host that refuses every
-# VMBus version (the bus's load fails cleanly; then the disk is back), and
-# one that refuses every storvsc version (the probe fails cleanly, the
-# device stays unbound; restored, a driver reload finds the disk).
+# storvsc version (the probe fails cleanly, the device stays unbound;
+# restored, a driver reload finds the disk), and one that refuses every
+# VMBus version (the bus's load fails cleanly; then the disk is back).
 # Sourced after /hvg/itest.sh and /hvg/suite-lib.sh. dash.
 
 scsi_class='{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}'
@@ -192,9 +192,9 @@ suite_disk()
 	step reload disk_reload
 	step unload disk_unload
 	step ver-5.2 disk_versions 5.2 0x0600
-	step refuse-vmbus step_refuse_vmbus storvsc disk_back \
-		echo_devices=0 net_devices=0
 	step refuse-scsi step_refuse_drv storvsc "$scsi_class" scsi \
 		scsi_version 0x0602 disk_back echo_devices=0 net_devices=0
+	step refuse-vmbus step_refuse_vmbus storvsc disk_back \
+		echo_devices=0 net_devices=0
 	suite_end storvsc
 }

@@ -180,13 +180,15 @@ step_refuse_vmbus()
 	stack_unload "$stack" "$rv_kind" || return 1
 	r="$rv_no contacts refused, bus load fails; back: $rv_r"
 	echo "    $(stack_log | grep "$(refused_line vmbus)" | tail -n 1 | sed 's/^\[[^]]*\] //')"
+	echo "    $(tail -n 1 /tmp/suite-bus.err)"
 }
 
 # step_refuse_drv KIND CLASS SERVICE PARAM DEFAULT BACK [HOST PARAMETERS...]:
 # a host whose SERVICE (scsi, net) refuses every protocol version
 # (PARAM=none). For each device of CLASS the driver's probe fails and the
 # stack logs it; the device stays unbound, with no SCSI host and no
-# interface under it; the host's channel is closed again. Then PARAM is
+# interface under it; the guest sent the host nothing after the refusal
+# (no bad request counted); the host's channel is closed again. Then PARAM is
 # DEFAULT again (it is writable) and the driver is reloaded: the function
 # BACK finds the suite's devices (in $r). The detail: the versions the
 # host refused per device (its counters versions_refused, init_refused:
@@ -210,6 +212,12 @@ step_refuse_drv()
 		{ r="a $rd_svc channel still open after the refusal"; return 1; }
 	rd_cnt=$(sed -n "s/^relid=.* class=$rd_svc .* sub=0 .*_refused=\([0-9]*\).*/\1/p" \
 		$ctl/devices | sort -u | tr '\n' ' ' | sed 's/ $//')
+	# Nothing but the handshake: after a refusal a guest has no protocol
+	# to speak (the host counts anything else as a bad request).
+	rd_bad=$(sed -n "s/^relid=.* class=$rd_svc .* sub=0 .* bad_requests=\([0-9]*\).*/\1/p" \
+		$ctl/devices | awk '{ n += $1 } END { print n + 0 }')
+	[ "$rd_bad" = 0 ] ||
+		{ r="the host counted $rd_bad bad requests after the refusal"; return 1; }
 	echo "$rd_param" > /sys/module/hvg_loophost/parameters/"$rd_param" 2> /dev/null &&
 		{ r="$rd_param took a version name of its own"; return 1; }
 	echo "$rd_def" > /sys/module/hvg_loophost/parameters/"$rd_param" ||
@@ -223,7 +231,8 @@ step_refuse_drv()
 	rd_r=$r
 	stack_unload "$stack" "$rd_kind" || return 1
 	r="$rd_n unbound, ${rd_cnt:-no} versions refused each; back: $rd_r"
-	echo "    $(stack_log | grep "$(refused_line "$rd_kind")" | tail -n 1 | sed 's/^\[[^]]*\] //')"
+	stack_log | grep -e "$(refused_line "$rd_kind")" -e "probe of .* failed" |
+		tail -n 3 | sed 's/^\[[^]]*\] /    /'
 }
 
 # suite_begin SUITE STACK: a fresh result file and a mark in the log.
