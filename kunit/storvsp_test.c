@@ -245,9 +245,12 @@ static void storvsp_refuses_every_version(struct kunit *test)
 		HVG_STOR_VERSION_WIN8,
 	};
 	struct sps *s = sps_setup(test, 0, 0);
+	/* sysfs_emit() wants a page of its own. */
+	char *buf = (char *)get_zeroed_page(GFP_KERNEL);
 	struct hvg_vstor_packet a;
-	char buf[16];
 	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
 
 	sps_op(test, s, HVG_VSTOR_OP_BEGIN_INITIALIZATION, 0, HVG_NT_SUCCESS,
 	       &a);
@@ -277,6 +280,7 @@ static void storvsp_refuses_every_version(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, storvsp_version_set("none", NULL), 0);
 	KUNIT_EXPECT_EQ(test, storvsp_version, 0);
 	KUNIT_EXPECT_EQ(test, storvsp_version_set("0", NULL), 0);
+	free_page((unsigned long)buf);
 	sps_teardown(s);
 }
 
