@@ -133,11 +133,15 @@ refused_line()
 
 # refused KIND N: the stack's line of refused_line KIND, N times (one per
 # device), came since the stack's start; 1 (with $r) if not within 30 s.
+# Once a second: reading the whole log is slow under TCG.
 refused()
 {
-	rf_line=$(refused_line "$1") rf_n=$2
-	wait_for 30 '[ "$(stack_log | grep -c "$rf_line")" -ge "$rf_n" ]' ||
-		{ r="not $rf_n \"$rf_line\" after 30 s"; return 1; }
+	rf_line=$(refused_line "$1") rf_n=$2 rf_end=$(($(now_ms) + 30000))
+	until [ "$(stack_log | grep -c "$rf_line")" -ge "$rf_n" ]; do
+		[ "$(now_ms)" -lt "$rf_end" ] ||
+			{ r="not $rf_n \"$rf_line\" after 30 s"; return 1; }
+		sleep 1
+	done
 }
 
 # The host's counter $1 (loophost debugfs).
