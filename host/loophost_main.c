@@ -36,7 +36,7 @@ static char hvg_lh_version_param[8] = "5.3";
 module_param_string(version, hvg_lh_version_param,
 		    sizeof(hvg_lh_version_param), 0444);
 MODULE_PARM_DESC(version,
-		 "VMBus version the host answers as: 5.3 (default), 5.2, 5.1, 5.0, 4.1, 4.0, 3.0 or 2.4");
+		 "VMBus version the host answers as: 5.3 (default), 5.2, 5.1, 5.0, 4.1, 4.0, 3.0 or 2.4; none: refuse every version (each INITIATE_CONTACT answered version_supported = 0)");
 
 static unsigned int hvg_lh_echo_devices = 1;
 module_param_named(echo_devices, hvg_lh_echo_devices, uint, 0444);
@@ -206,18 +206,26 @@ static int hvg_lh_debugfs_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hvg_lh_debugfs);
 
-/* "5.3" -> 0x00050003; 0 if it is not one of the eight versions. */
-static u32 hvg_lh_parse_version(const char *s)
+/*
+ * "5.3" -> 0x00050003, "none" -> 0 (refuse every version).
+ * Return: 0 and *@version, or -EINVAL if it is none of the eight versions.
+ */
+static int hvg_lh_parse_version(const char *s, u32 *version)
 {
 	unsigned int major, minor;
 	char end;
 
+	if (sysfs_streq(s, "none")) {
+		*version = 0;
+		return 0;
+	}
 	if (sscanf(s, "%u.%u%c", &major, &minor, &end) != 2 ||
 	    major > 0xffff || minor > 0xffff)
-		return 0;
+		return -EINVAL;
 	if (!hvg_lh_server_version_known(major << 16 | minor))
-		return 0;
-	return major << 16 | minor;
+		return -EINVAL;
+	*version = major << 16 | minor;
+	return 0;
 }
 
 static int __init hvg_loophost_init(void)
@@ -231,11 +239,11 @@ static int __init hvg_loophost_init(void)
 		.echo_devices = hvg_lh_echo_devices,
 		.monitor_allocated = hvg_lh_monitor_allocated,
 	};
-	u32 version = hvg_lh_parse_version(hvg_lh_version_param);
+	u32 version;
 	int err;
 
-	if (!version) {
-		pr_err("version=%s is not one of 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0, 2.4\n",
+	if (hvg_lh_parse_version(hvg_lh_version_param, &version)) {
+		pr_err("version=%s is not one of 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0, 2.4, none\n",
 		       hvg_lh_version_param);
 		return -EINVAL;
 	}
@@ -299,9 +307,13 @@ static int __init hvg_loophost_init(void)
 					     &hvg_lh_debugfs_fops);
 	hvg_lh_ctl_create(hvg_lh_srv, hvg_debugfs_root());
 	hvg_lh_netvsp_debugfs(hvg_debugfs_root());
-	pr_info("serving VMBus %u.%u on %u VPs, %u echo device(s), front end %s\n",
-		version >> 16, version & 0xffff, cfg.nr_vps,
-		hvg_lh_echo_devices, hvg_lh_soft ? "hv_soft" : "hvg");
+	if (version)
+		pr_info("serving VMBus %u.%u on %u VPs, %u echo device(s), front end %s\n",
+			version >> 16, version & 0xffff, cfg.nr_vps,
+			hvg_lh_echo_devices, hvg_lh_soft ? "hv_soft" : "hvg");
+	else
+		pr_info("refusing every VMBus version (version=none) on %u VPs, front end %s\n",
+			cfg.nr_vps, hvg_lh_soft ? "hv_soft" : "hvg");
 	return 0;
 
 err_server:

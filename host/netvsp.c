@@ -6,9 +6,10 @@
  *
  * NVSP as Hyper-V speaks it (hyperv-abi-behaviour.md M24-M39): INIT is
  * accepted for a version the host knows, not newer than net_version, and
- * answered with status NONE otherwise (as OpenVMM does); NDIS_CONFIG (from
- * NVSP 2) and NDIS_VER must come before the receive buffer, the receive
- * buffer before the send buffer, and RNDIS traffic only after both.
+ * answered with status NONE otherwise (as OpenVMM does; always with
+ * net_version=none); NDIS_CONFIG (from NVSP 2) and NDIS_VER must come
+ * before the receive buffer, the receive buffer before the send buffer,
+ * and RNDIS traffic only after both.
  * Requests are completed (VM_PKT_COMP, the request's transaction id) only
  * when the guest asked for a completion; SEND_RNDIS_PKT always is.
  *
@@ -62,10 +63,65 @@ module_param_named(net_devices, netvsp_devices, uint, 0444);
 MODULE_PARM_DESC(net_devices,
 		 "Synthetic NICs offered at load, all on one virtual switch, 0 to 8 (default 2)");
 
-static char *netvsp_version_param = "6.1";
-module_param_named(net_version, netvsp_version_param, charp, 0444);
+static const u32 netvsp_versions[] = {
+	HVG_NVSP_VERSION_61, HVG_NVSP_VERSION_6, HVG_NVSP_VERSION_5,
+	HVG_NVSP_VERSION_4, HVG_NVSP_VERSION_2, HVG_NVSP_VERSION_1,
+};
+
+static const char * const netvsp_version_names[] = {
+	"6.1", "6", "5", "4", "2", "1",
+};
+
+/* Read once per INIT; 0: every version refused. */
+static u32 netvsp_max_version = HVG_NVSP_VERSION_61;
+
+int hvg_lh_netvsp_set_version(const char *name)
+{
+	unsigned int i;
+
+	if (sysfs_streq(name, "none")) {
+		WRITE_ONCE(netvsp_max_version, 0);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(netvsp_versions); i++) {
+		if (sysfs_streq(name, netvsp_version_names[i])) {
+			WRITE_ONCE(netvsp_max_version, netvsp_versions[i]);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int netvsp_version_set(const char *val, const struct kernel_param *kp)
+{
+	return hvg_lh_netvsp_set_version(val);
+}
+
+/* The name net_version takes for @v: "6.1" ... "1", or "none". */
+static const char *netvsp_version_name(u32 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(netvsp_versions); i++)
+		if (netvsp_versions[i] == v)
+			return netvsp_version_names[i];
+	return "none";
+}
+
+static int netvsp_version_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  netvsp_version_name(READ_ONCE(netvsp_max_version)));
+}
+
+static const struct kernel_param_ops netvsp_version_ops = {
+	.set = netvsp_version_set,
+	.get = netvsp_version_get,
+};
+
+module_param_cb(net_version, &netvsp_version_ops, NULL, 0644);
 MODULE_PARM_DESC(net_version,
-		 "Newest NVSP version the NICs accept: 6.1 (default), 6, 5, 4, 2 or 1");
+		 "Newest NVSP version the NICs accept: 6.1 (default), 6, 5, 4, 2 or 1; none: refuse every version (each INIT answered with status NONE); writable, read at each INIT");
 
 static unsigned int netvsp_mtu_max = 9000;
 module_param_named(net_mtu_max, netvsp_mtu_max, uint, 0444);
@@ -88,15 +144,6 @@ MODULE_PARM_DESC(net_max_subchannels,
 #define NETVSP_SLOT_GEN_MASK	0x7fffffu
 #define NETVSP_SLOT_GEN_SHIFT	8
 #define NETVSP_SLOT_Q_MASK	0xffu
-
-static const u32 netvsp_versions[] = {
-	HVG_NVSP_VERSION_61, HVG_NVSP_VERSION_6, HVG_NVSP_VERSION_5,
-	HVG_NVSP_VERSION_4, HVG_NVSP_VERSION_2, HVG_NVSP_VERSION_1,
-};
-
-static const char * const netvsp_version_names[] = {
-	"6.1", "6", "5", "4", "2", "1",
-};
 
 /* Every NIC ever created, freed at module exit. */
 static DEFINE_MUTEX(netvsp_nics_lock);
@@ -159,11 +206,17 @@ void netvsp_count(struct netvsp_nic *nic, enum netvsp_stat s, u64 n)
 
 static u32 netvsp_offered_version(void)
 {
+	return READ_ONCE(netvsp_max_version);
+}
+
+/* @v if it is one of the six versions, else 0. */
+static u32 netvsp_known(u32 v)
+{
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(netvsp_versions); i++)
-		if (sysfs_streq(netvsp_version_param, netvsp_version_names[i]))
-			return netvsp_versions[i];
+		if (netvsp_versions[i] == v)
+			return v;
 	return 0;
 }
 
@@ -628,14 +681,27 @@ static int netvsp_init(struct hvg_lh_channel *ch, u64 tid, bool want_comp,
 		nic->ndis_config = false;
 		nic->ndis_version = false;
 		status = HVG_NVSP_STAT_SUCCESS;
+	} else if (!offered) {
+		pr_info_ratelimited("net relid %u: INIT for NVSP %#x..%#x refused: net_version=none\n",
+				    ch->relid, m->init.min_ver, m->init.max_ver);
+		status = HVG_NVSP_STAT_NONE;
 	} else {
 		pr_warn_ratelimited("net relid %u: INIT for NVSP %#x..%#x refused (host offers up to %#x)\n",
 				    ch->relid, m->init.min_ver,
 				    m->init.max_ver, offered);
 		status = HVG_NVSP_STAT_NONE;
 	}
+	if (!chosen)
+		netvsp_count(nic, NETVSP_INIT_REFUSED, 1);
 	if (!want_comp)
 		return 0;
+	/*
+	 * Sized as the version taken, else the newest offered; with none
+	 * offered, as the version asked for if the host knows it (6.1 if
+	 * not): what a host of that version would send.
+	 */
+	if (!offered)
+		offered = netvsp_known(m->init.max_ver) ?: HVG_NVSP_VERSION_61;
 	len = hvg_nvsp_host_init_complete(&r, chosen ?: offered, status);
 	return len < 0 ? 0 : netvsp_complete(ch, tid, r.data, len);
 }
@@ -1253,6 +1319,7 @@ static const char * const netvsp_stat_names[NETVSP_NR_STATS] = {
 	[NETVSP_BAD_COMPLETIONS] = "bad_completions",
 	[NETVSP_COMPLETIONS] = "rx_completions",
 	[NETVSP_TX_UNCOMPLETED] = "tx_uncompleted",
+	[NETVSP_INIT_REFUSED] = "init_refused",
 };
 
 static void netvsp_show_nic(struct netvsp_nic *nic, struct seq_file *m)
@@ -1468,12 +1535,11 @@ int hvg_lh_netvsp_init(struct hvg_lh_server *srv)
 {
 	unsigned int i;
 
-	if (!netvsp_offered_version() || netvsp_devices > NETVSP_MAX_DEVICES ||
+	if (netvsp_devices > NETVSP_MAX_DEVICES ||
 	    netvsp_mtu_max < NETVSP_MTU_MIN || netvsp_mtu_max > NETVSP_MTU_MAX ||
 	    netvsp_max_subchannels >= NETVSP_MAX_QUEUES) {
-		pr_err("net_devices=%u net_version=%s net_mtu_max=%u net_max_subchannels=%u: out of range\n",
-		       netvsp_devices, netvsp_version_param, netvsp_mtu_max,
-		       netvsp_max_subchannels);
+		pr_err("net_devices=%u net_mtu_max=%u net_max_subchannels=%u: out of range\n",
+		       netvsp_devices, netvsp_mtu_max, netvsp_max_subchannels);
 		return -EINVAL;
 	}
 	for (i = 0; i < netvsp_devices; i++) {
@@ -1495,8 +1561,9 @@ int hvg_lh_netvsp_init(struct hvg_lh_server *srv)
 	}
 	if (netvsp_devices)
 		pr_info("%u synthetic NIC(s) on the virtual switch, NVSP up to %s, MTU up to %u, %u queue(s) each\n",
-			netvsp_devices, netvsp_version_param, netvsp_mtu(),
-			netvsp_num_queues());
+			netvsp_devices,
+			netvsp_version_name(netvsp_offered_version()),
+			netvsp_mtu(), netvsp_num_queues());
 	return 0;
 }
 

@@ -105,6 +105,7 @@ enum netvsp_stat {
 	NETVSP_BAD_COMPLETIONS,	/* receive completions with a bad id */
 	NETVSP_COMPLETIONS,	/* receive completions accepted */
 	NETVSP_TX_UNCOMPLETED,	/* send completions withheld (fault) */
+	NETVSP_INIT_REFUSED,	/* INITs answered with a failure status */
 	NETVSP_NR_STATS
 };
 
@@ -161,6 +162,12 @@ int hvg_lh_netvsp_init(struct hvg_lh_server *srv);
 void hvg_lh_netvsp_debugfs(struct dentry *root);
 void hvg_lh_netvsp_exit(void);
 int hvg_lh_netvsp_set_link(struct netvsp_nic *nic, bool up);
+/*
+ * The newest NVSP version the NICs accept from the next INIT on (the
+ * parameter net_version): "6.1", "6", "5", "4", "2", "1", or "none" (every
+ * INIT refused). Return: 0, or -EINVAL for another name.
+ */
+int hvg_lh_netvsp_set_version(const char *name);
 /* A loophost_ctl/net command (modified in place): 0 or -errno. */
 int hvg_lh_netvsp_command(char *buf);
 

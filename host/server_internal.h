@@ -210,7 +210,7 @@ enum hvg_lh_srv_stat {
 
 struct hvg_lh_server {
 	struct hvg_lh_synic *synic;
-	u32 host_version;
+	u32 host_version;		/* 0: refuses every version */
 	bool has_conn_id_v5;
 	unsigned int nr_vps;
 

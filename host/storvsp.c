@@ -78,10 +78,38 @@ module_param_named(scsi_lun_mb, storvsp_lun_mb, uint, 0444);
 MODULE_PARM_DESC(scsi_lun_mb,
 		 "Size of each RAM LUN in MiB, 1 to 4096 (default 64)");
 
+/* Read once per QUERY_PROTOCOL_VERSION; 0: every version refused. */
 static ushort storvsp_version = HVG_STOR_VERSION_WIN10;
-module_param_named(scsi_version, storvsp_version, ushort, 0444);
+
+static int storvsp_version_set(const char *val, const struct kernel_param *kp)
+{
+	u16 v;
+
+	if (sysfs_streq(val, "none"))
+		v = 0;
+	else if (kstrtou16(val, 0, &v) ||
+		 (v != HVG_STOR_VERSION_WIN10 && v != HVG_STOR_VERSION_WIN8_1 &&
+		  v != HVG_STOR_VERSION_WIN8 && v))
+		return -EINVAL;
+	WRITE_ONCE(storvsp_version, v);
+	return 0;
+}
+
+static int storvsp_version_get(char *buf, const struct kernel_param *kp)
+{
+	u16 v = READ_ONCE(storvsp_version);
+
+	return v ? sysfs_emit(buf, "%#06x\n", v) : sysfs_emit(buf, "none\n");
+}
+
+static const struct kernel_param_ops storvsp_version_ops = {
+	.set = storvsp_version_set,
+	.get = storvsp_version_get,
+};
+
+module_param_cb(scsi_version, &storvsp_version_ops, NULL, 0644);
 MODULE_PARM_DESC(scsi_version,
-		 "Newest storvsc protocol version the host accepts: 0x0602 (default), 0x0600 or 0x0501");
+		 "Newest storvsc protocol version the host accepts: 0x0602 (default), 0x0600 or 0x0501; none (or 0): refuse every version (each QUERY_PROTOCOL_VERSION answered REVISION_MISMATCH); writable, read at each query");
 
 static unsigned int storvsp_max_transfer_kb = 1024;
 module_param_named(scsi_max_transfer_kb, storvsp_max_transfer_kb, uint,
@@ -197,6 +225,7 @@ struct storvsp_chan {
 	atomic64_t errors;	/* SRBs answered with an error status */
 	atomic64_t bad;		/* malformed requests */
 	atomic64_t dropped;	/* left unanswered: scsi_fault_drop_srbs */
+	atomic64_t refused;	/* QUERY_PROTOCOL_VERSION refused */
 };
 
 static struct storvsp_disk **storvsp_disks;
@@ -256,7 +285,7 @@ static u32 storvsp_max_transfer(void)
 static bool storvsp_version_ok(u16 v)
 {
 	return (v == HVG_STOR_VERSION_WIN8 || v == HVG_STOR_VERSION_WIN8_1 ||
-		v == HVG_STOR_VERSION_WIN10) && v <= storvsp_version;
+		v == HVG_STOR_VERSION_WIN10) && v <= READ_ONCE(storvsp_version);
 }
 
 /* Take one from the drop fault: -1 drops all, N > 0 the next N. */
@@ -600,6 +629,10 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 			WRITE_ONCE(sc->init, sc->init | STORVSP_INIT_VERSION);
 		} else {
 			status = HVG_NT_REVISION_MISMATCH;
+			atomic64_inc(&sc->refused);
+			if (!READ_ONCE(storvsp_version))
+				pr_info_ratelimited("scsi relid %u: QUERY_PROTOCOL_VERSION %#06x refused: scsi_version=none\n",
+						    ch->relid, v);
 		}
 		break;
 	case HVG_VSTOR_OP_QUERY_PROPERTIES:
@@ -705,14 +738,15 @@ static void storvsp_show(struct hvg_lh_channel *ch, struct seq_file *m)
 {
 	struct storvsp_chan *sc = storvsp_of(ch);
 
-	seq_printf(m, " version=%#06x luns=%u srbs=%lld bytes=%lld errors=%lld bad_requests=%lld unanswered=%lld",
+	seq_printf(m, " version=%#06x luns=%u srbs=%lld bytes=%lld errors=%lld bad_requests=%lld unanswered=%lld versions_refused=%lld",
 		   READ_ONCE(storvsp_of(ch->primary)->version),
 		   sc->disk ? (unsigned int)hweight_long(READ_ONCE(sc->disk->present)) : 0,
 		   (long long)atomic64_read(&sc->srbs),
 		   (long long)atomic64_read(&sc->bytes),
 		   (long long)atomic64_read(&sc->errors),
 		   (long long)atomic64_read(&sc->bad),
-		   (long long)atomic64_read(&sc->dropped));
+		   (long long)atomic64_read(&sc->dropped),
+		   (long long)atomic64_read(&sc->refused));
 }
 
 /*
@@ -1163,11 +1197,10 @@ int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 	    (!storvsp_luns && !hvg_lh_bdev_count()) ||
 	    storvsp_luns + !!hvg_lh_bdev_count() > STORVSP_MAX_LUNS ||
 	    !storvsp_lun_mb ||
-	    storvsp_lun_mb > STORVSP_MAX_LUN_MB ||
-	    !storvsp_version_ok(storvsp_version)) {
-		pr_err("scsi_devices=%u ide_devices=%u scsi_luns=%u scsi_lun_mb=%u scsi_version=%#x scsi_backing paths=%u: out of range\n",
+	    storvsp_lun_mb > STORVSP_MAX_LUN_MB) {
+		pr_err("scsi_devices=%u ide_devices=%u scsi_luns=%u scsi_lun_mb=%u scsi_backing paths=%u: out of range\n",
 		       storvsp_devices, storvsp_ide_devices, storvsp_luns,
-		       storvsp_lun_mb, storvsp_version, hvg_lh_bdev_count());
+		       storvsp_lun_mb, hvg_lh_bdev_count());
 		return -EINVAL;
 	}
 	storvsp_disks = kcalloc(n, sizeof(*storvsp_disks), GFP_KERNEL);
@@ -1187,9 +1220,14 @@ int hvg_lh_storvsp_init(struct hvg_lh_server *srv)
 			    &storvsp_lun_fops);
 	debugfs_create_file("fault", 0600, storvsp_debugfs, NULL,
 			    &storvsp_fault_fops);
-	pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, %u IDE disk(s), protocol up to %#06x\n",
-		storvsp_devices, storvsp_luns, storvsp_lun_mb,
-		storvsp_ide_devices, storvsp_version);
+	if (storvsp_version)
+		pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, %u IDE disk(s), protocol up to %#06x\n",
+			storvsp_devices, storvsp_luns, storvsp_lun_mb,
+			storvsp_ide_devices, storvsp_version);
+	else
+		pr_info("%u SCSI controller(s), %u LUN(s) of %u MiB each, %u IDE disk(s), every protocol version refused (scsi_version=none)\n",
+			storvsp_devices, storvsp_luns, storvsp_lun_mb,
+			storvsp_ide_devices);
 	return 0;
 }
 

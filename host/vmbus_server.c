@@ -705,6 +705,10 @@ static void hvg_lh_srv_initiate_contact(struct hvg_lh_server *srv,
 	if (!hvg_lh_server_version_known(requested) ||
 	    requested > srv->host_version) {
 		ok = false;
+		/* version=none: say why no contact ever succeeds. */
+		if (!srv->host_version)
+			pr_info_ratelimited("INITIATE_CONTACT %u.%u refused: this host refuses every version (version=none)\n",
+					    requested >> 16, requested & 0xffff);
 	} else if (vp >= srv->nr_vps || sint >= HVG_SINT_COUNT ||
 		   !ic->monitor_page1 != !ic->monitor_page2) {
 		/* Unusable: refuse, and answer where the guest can look. */
@@ -1375,7 +1379,8 @@ struct hvg_lh_server *hvg_lh_server_create(struct hvg_lh_synic *synic,
 	int err;
 
 	if (!synic || !cfg || !cfg->nr_vps || cfg->boot_vp >= cfg->nr_vps ||
-	    !hvg_lh_server_version_known(cfg->host_version) ||
+	    (cfg->host_version &&
+	     !hvg_lh_server_version_known(cfg->host_version)) ||
 	    cfg->echo_devices > HVG_LH_MAX_CHANNELS)
 		return ERR_PTR(-EINVAL);
 	srv = kvzalloc(sizeof(*srv), GFP_KERNEL);
@@ -1415,7 +1420,8 @@ struct hvg_lh_server *hvg_lh_server_create(struct hvg_lh_synic *synic,
 					  hvg_lh_srv_message, NULL, srv);
 	if (err)
 		goto err_channels;
-	if (cfg->host_version >= HVG_VMBUS_VERSION_5_0) {
+	/* A host that refuses all answers 5.0+ contacts too, on id 4. */
+	if (cfg->host_version >= HVG_VMBUS_VERSION_5_0 || !cfg->host_version) {
 		err = hvg_lh_synic_add_connection(synic,
 						  HVG_VMBUS_MSG_CONN_ID_V5,
 						  hvg_lh_srv_message, NULL,
@@ -1474,8 +1480,11 @@ void hvg_lh_server_show(struct hvg_lh_server *srv, struct seq_file *m)
 {
 	unsigned int i;
 
-	seq_printf(m, "host_version: %u.%u\n", srv->host_version >> 16,
-		   srv->host_version & 0xffff);
+	if (srv->host_version)
+		seq_printf(m, "host_version: %u.%u\n", srv->host_version >> 16,
+			   srv->host_version & 0xffff);
+	else
+		seq_puts(m, "host_version: none\n");
 	mutex_lock(&srv->lock);
 	if (srv->version)
 		seq_printf(m, "state: connected\nversion: %u.%u\ntarget_vp: %u\nmsg_sint: %u\n",

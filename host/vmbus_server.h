@@ -24,7 +24,9 @@ struct seq_file;
 /**
  * struct hvg_lh_server_config - what hvg_lh_server_create() serves
  * @host_version: the version this host answers as (major << 16 | minor),
- *	one of the eight hvg_lh_server_version_known() accepts
+ *	one of the eight hvg_lh_server_version_known() accepts; or 0, a host
+ *	that refuses every version (VERSION_RESPONSE version_supported = 0
+ *	to every INITIATE_CONTACT, on id 1 and on id 4 alike)
  * @nr_vps: VPs of the SynIC model (target VPs are checked against it)
  * @echo_devices: echo devices offered from the start
  * @monitor_allocated: offer channels with a monitor id and poll the
@@ -49,8 +51,9 @@ struct hvg_lh_server_config {
  *
  * Creates the configured devices (offered once the guest asks), then adds
  * the message connection ids: 1 always, 4 when the host version is >= 5.0
- * (an older host has no such id: HvPostMessage to it fails with
- * INVALID_CONNECTION_ID). Process context.
+ * or 0 (an older host has no such id: HvPostMessage to it fails with
+ * INVALID_CONNECTION_ID; one that refuses all answers there too). Process
+ * context.
  * Return: the server, or ERR_PTR(-EINVAL / -ENOMEM / the model's error).
  */
 struct hvg_lh_server *hvg_lh_server_create(struct hvg_lh_synic *synic,

@@ -1077,6 +1077,71 @@ static void server_rescind_open_channel(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, hvg_lh_srv_find(lhs.srv, lhs.relid));
 }
 
+/*
+ * A host that refuses every version (version=none, host_version 0): each
+ * of the eight contacts, on id 4 from 5.0 on and on id 1 below, gets a
+ * VERSION_RESPONSE of 16 bytes with version_supported 0 and the body zero
+ * (A1); nothing is connected, pinned or offered. An unknown version other
+ * than 0 still refuses the server's creation.
+ */
+static void server_refuses_every_version(struct kunit *test)
+{
+	static const u32 versions[] = {
+		HVG_VMBUS_VERSION_5_3, HVG_VMBUS_VERSION_5_2,
+		HVG_VMBUS_VERSION_5_1, HVG_VMBUS_VERSION_5_0,
+		HVG_VMBUS_VERSION_4_1, HVG_VMBUS_VERSION_4_0,
+		HVG_VMBUS_VERSION_3_0, HVG_VMBUS_VERSION_2_4,
+	};
+	struct hvg_lh_server_config cfg = {
+		.host_version = 0x00060000,
+		.nr_vps = nr_cpu_ids,
+		.echo_devices = 1,
+	};
+	struct hvg_chmsg_hdr ro = { .msgtype = HVG_CHMSG_REQUESTOFFERS };
+	int refs = module_refcount(THIS_MODULE);
+	struct hvg_chmsg_version_response *vr;
+	u8 buf[HVG_MSG_PAYLOAD_MAX];
+	unsigned int i;
+	u32 len;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(hvg_lh_server_create(lhs.s, &cfg)),
+			-EINVAL);
+	hvg_lh_server_destroy(lhs.srv);
+	cfg.host_version = 0;
+	lhs.srv = hvg_lh_server_create(lhs.s, &cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(lhs.srv));
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		struct hvg_chmsg_initiate_contact ic = {
+			.hdr.msgtype = HVG_CHMSG_INITIATE_CONTACT,
+			.version_requested = versions[i],
+		};
+
+		if (versions[i] >= HVG_VMBUS_VERSION_5_0)
+			ic.v5.msg_sint = 2;
+		lhs.version = versions[i];
+		KUNIT_ASSERT_EQ(test, lhs_post(test, &ic, sizeof(ic)), 0);
+		len = lhs_expect(test, HVG_CHMSG_VERSION_RESPONSE, buf);
+		KUNIT_ASSERT_EQ(test, len, (u32)sizeof(*vr));
+		vr = (void *)buf;
+		KUNIT_EXPECT_EQ_MSG(test, vr->version_supported, 0,
+				    "version %#x", versions[i]);
+		KUNIT_EXPECT_EQ(test, vr->connection_state, 0);
+		KUNIT_EXPECT_EQ(test, vr->msg_conn_id, 0U);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(lhs.srv->version), 0U);
+	}
+	KUNIT_EXPECT_EQ(test,
+			atomic_long_read(&lhs.srv->stats[HVG_LH_SRV_REFUSED]),
+			(long)ARRAY_SIZE(versions));
+	KUNIT_EXPECT_EQ(test,
+			atomic_long_read(&lhs.srv->stats[HVG_LH_SRV_ACCEPTED]),
+			0L);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
+	/* Not connected: REQUESTOFFERS is out of place, nothing is offered. */
+	lhs.version = HVG_VMBUS_VERSION_5_3;
+	lhs_post(test, &ro, sizeof(ro));
+	lhs_expect_quiet(test);
+}
+
 /* UNLOAD with a channel open: closed, dropped, re-offered after. */
 static void server_unload_with_open_channel(struct kunit *test)
 {
@@ -1611,6 +1676,7 @@ static struct kunit_case hvg_loophost_server_cases[] = {
 	KUNIT_CASE(server_interrupt_page),
 	KUNIT_CASE(server_panic_unload),
 	KUNIT_CASE(server_vp_index_not_cpu),
+	KUNIT_CASE(server_refuses_every_version),
 	{}
 };
 

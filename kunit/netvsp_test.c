@@ -447,6 +447,9 @@ static void nt_exit(struct kunit *test)
 	struct nt *t = nt_of(test);
 	unsigned int i, j;
 
+	/* A case may change net_version: the default again. */
+	hvg_lh_netvsp_set_version("6.1");
+
 	for (i = 0; i < ARRAY_SIZE(t->n); i++)
 		for (j = ARRAY_SIZE(t->n[i].q); j-- > 0;)
 			nt_chan_close(&t->n[i].q[j]);
@@ -600,6 +603,60 @@ static void netvsp_init_versions(struct kunit *test)
 	len = hvg_nvsp_build_subchannel(&m, HVG_NVSP_VERSION_5, 1);
 	KUNIT_ASSERT_EQ(test, nt_inband(c, 13, true, &m, len), 0);
 	nt_expect_quiet(test, c);
+}
+
+/*
+ * net_version=none: an INIT for each version a guest tries (6.1 down to
+ * 1) is answered INIT_COMPLETE with status NONE, sized as a host of that
+ * version sends it (28 or 40 bytes), and counted; nothing is negotiated. Names other than
+ * the six and none are not taken. With 5 offered again, the same
+ * channel's next INIT for 5 is accepted.
+ */
+static void netvsp_refuses_every_version(struct kunit *test)
+{
+	static const u32 versions[] = {
+		HVG_NVSP_VERSION_61, HVG_NVSP_VERSION_6, HVG_NVSP_VERSION_5,
+		HVG_NVSP_VERSION_4, HVG_NVSP_VERSION_2, HVG_NVSP_VERSION_1,
+	};
+	struct nt *t = nt_of(test);
+	struct nt_chan *c = &t->n[0].q[0];
+	struct hvg_ring_pkt pkt;
+	struct hvg_nvsp_buf m;
+	struct hvg_nvsp_msg r;
+	unsigned int i;
+	int len;
+
+	nt_chan_open(test, c, NULL, 0);
+	KUNIT_ASSERT_EQ(test, hvg_lh_netvsp_set_version("none"), 0);
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		len = hvg_nvsp_build_init(&m, versions[i]);
+		KUNIT_ASSERT_EQ(test, nt_inband(c, 20 + i, true, &m, len), 0);
+		KUNIT_ASSERT_EQ(test, nt_read(c, &pkt), 1);
+		KUNIT_ASSERT_EQ(test, pkt.desc.type, (u16)HVG_PKT_COMP);
+		KUNIT_EXPECT_EQ(test, pkt.desc.trans_id, 20ull + i);
+		/* 28 bytes below 6.1 (8-byte aligned in the ring), 40 at 6.1. */
+		KUNIT_EXPECT_EQ_MSG(test, pkt.data_len,
+				    ALIGN(hvg_nvsp_host_len(versions[i]), 8),
+				    "version %#x", versions[i]);
+		KUNIT_ASSERT_EQ(test, hvg_nvsp_parse(pkt.data, pkt.data_len,
+						     versions[i], &r), 0);
+		KUNIT_EXPECT_EQ(test, r.init_complete.status,
+				(u32)HVG_NVSP_STAT_NONE);
+		KUNIT_EXPECT_EQ(test, hvg_nvsp_check_init(&r),
+				-HVG_NVSP_E_STATUS);
+		KUNIT_EXPECT_EQ(test, nt_nic(&t->n[0])->version, 0u);
+	}
+	KUNIT_EXPECT_EQ(test, nt_stat(&t->n[0], NETVSP_INIT_REFUSED),
+			(long long)ARRAY_SIZE(versions));
+	KUNIT_EXPECT_EQ(test, hvg_lh_netvsp_set_version("7"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvg_lh_netvsp_set_version("6.2"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, hvg_lh_netvsp_set_version("5"), 0);
+	len = hvg_nvsp_build_init(&m, HVG_NVSP_VERSION_5);
+	KUNIT_ASSERT_EQ(test, nt_inband(c, 30, true, &m, len), 0);
+	nt_expect_comp(test, c, 30, 0, &r);
+	KUNIT_EXPECT_EQ(test, hvg_nvsp_check_init(&r), 0);
+	KUNIT_EXPECT_EQ(test, nt_nic(&t->n[0])->version,
+			(u32)HVG_NVSP_VERSION_5);
 }
 
 static void netvsp_buffers_refused(struct kunit *test)
@@ -1318,6 +1375,7 @@ static void netvsp_toeplitz_vector(struct kunit *test)
 static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(netvsp_handshake),
 	KUNIT_CASE(netvsp_init_versions),
+	KUNIT_CASE(netvsp_refuses_every_version),
 	KUNIT_CASE(netvsp_buffers_refused),
 	KUNIT_CASE(netvsp_switch_forwards),
 	KUNIT_CASE(netvsp_mac_and_mtu),

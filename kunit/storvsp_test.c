@@ -233,6 +233,58 @@ static void storvsp_handshake_each_version(struct kunit *test)
 }
 
 /*
+ * scsi_version=none: every version refused (REVISION_MISMATCH, the version
+ * echoed, counted), so QUERY_PROPERTIES stays out of order; the setter
+ * takes none, 0 and the three versions, nothing else; once a version is
+ * offered again the same channel's next query is accepted.
+ */
+static void storvsp_refuses_every_version(struct kunit *test)
+{
+	static const u16 versions[] = {
+		HVG_STOR_VERSION_WIN10, HVG_STOR_VERSION_WIN8_1,
+		HVG_STOR_VERSION_WIN8,
+	};
+	struct sps *s = sps_setup(test, 0, 0);
+	/* sysfs_emit() wants a page of its own. */
+	char *buf = (char *)get_zeroed_page(GFP_KERNEL);
+	struct hvg_vstor_packet a;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	sps_op(test, s, HVG_VSTOR_OP_BEGIN_INITIALIZATION, 0, HVG_NT_SUCCESS,
+	       &a);
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		sps_op(test, s, HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION,
+		       versions[i], HVG_NT_REVISION_MISMATCH, &a);
+		KUNIT_EXPECT_EQ(test, a.version.major_minor, versions[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->sc.refused),
+			(s64)ARRAY_SIZE(versions));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->sc.version), 0);
+	sps_op(test, s, HVG_VSTOR_OP_QUERY_PROPERTIES, 0,
+	       HVG_NT_INVALID_DEVICE_REQUEST, &a);
+
+	KUNIT_EXPECT_EQ(test, storvsp_version_set("0x0400", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, storvsp_version_set("6.2", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, storvsp_version_get(buf, NULL), 5);
+	KUNIT_EXPECT_STREQ(test, buf, "none\n");
+	KUNIT_EXPECT_EQ(test, storvsp_version_set("0x0600", NULL), 0);
+	KUNIT_EXPECT_EQ(test, storvsp_version, HVG_STOR_VERSION_WIN8_1);
+	storvsp_version_get(buf, NULL);
+	KUNIT_EXPECT_STREQ(test, buf, "0x0600\n");
+	sps_op(test, s, HVG_VSTOR_OP_QUERY_PROTOCOL_VERSION,
+	       HVG_STOR_VERSION_WIN8_1, HVG_NT_SUCCESS, &a);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->sc.version),
+			HVG_STOR_VERSION_WIN8_1);
+	KUNIT_EXPECT_EQ(test, storvsp_version_set("none", NULL), 0);
+	KUNIT_EXPECT_EQ(test, storvsp_version, 0);
+	KUNIT_EXPECT_EQ(test, storvsp_version_set("0", NULL), 0);
+	free_page((unsigned long)buf);
+	sps_teardown(s);
+}
+
+/*
  * The handshake of a channel without sub-channels: QUERY_PROPERTIES says
  * no MULTI_CHANNEL, and CREATE_SUB_CHANNELS is refused after it.
  */
@@ -551,6 +603,7 @@ static void storvsp_ide_disk(struct kunit *test)
 
 static struct kunit_case hvg_storvsp_cases[] = {
 	KUNIT_CASE(storvsp_handshake_each_version),
+	KUNIT_CASE(storvsp_refuses_every_version),
 	KUNIT_CASE(storvsp_no_subchannels),
 	KUNIT_CASE(storvsp_out_of_order_refused),
 	KUNIT_CASE(storvsp_bad_packets_refused),

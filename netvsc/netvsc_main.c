@@ -1752,7 +1752,12 @@ static void nv_detach(struct nv_dev *nd)
 	cancel_delayed_work_sync(&nd->stall_work);
 	/* No transmit runs from here on (NAPI checks @attached to wake). */
 	netif_tx_disable(nd->ndev);
-	if (nd->chans[0] && nd->chans[0]->open && !gone) {
+	/*
+	 * Not after a failed NVSP INIT (@nvsp_version 0): no version, so no
+	 * RNDIS and no buffers, and a host that refused every version does
+	 * not complete an RNDIS packet (the HALT waited timeout_ms for it).
+	 */
+	if (nd->chans[0] && nd->chans[0]->open && !gone && nd->nvsp_version) {
 		u32 id;
 
 		/* HALT: no answer comes; wait only for the send. */

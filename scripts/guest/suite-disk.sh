@@ -9,7 +9,10 @@
 # channels move to cpu1 and back and cpu1 goes offline and online;
 # unmount; driver unload/reload cycles with the files still there; the
 # stack unloaded; a host that refuses VMBus 5.3 and storvsc 6.2 (the
-# stack negotiates 5.2 and 6.0, the disk reads).
+# stack negotiates 5.2 and 6.0, the disk reads); a host that refuses every
+# storvsc version (the probe fails cleanly, the device stays unbound;
+# restored, a driver reload finds the disk), and one that refuses every
+# VMBus version (the bus's load fails cleanly; then the disk is back).
 # Sourced after /hvg/itest.sh and /hvg/suite-lib.sh. dash.
 
 scsi_class='{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}'
@@ -158,6 +161,15 @@ disk_versions()
 	stack_unload "$stack" storvsc
 }
 
+# After a refusal: the host's one LUN is a disk again, and it reads.
+disk_back()
+{
+	disk=$(storvsc_disk 0 20) || { r="no disk after 20 s"; return 1; }
+	dd if=/dev/"$disk" of=/dev/null bs=64k count=16 2> /tmp/suite.err ||
+		{ r="reading $disk: $(cat /tmp/suite.err)"; return 1; }
+	r="1 disk, reads"
+}
+
 suite_disk_cleanup()
 {
 	[ -n "${fio_pid:-}" ] && kill "$fio_pid" 2> /dev/null
@@ -180,5 +192,9 @@ suite_disk()
 	step reload disk_reload
 	step unload disk_unload
 	step ver-5.2 disk_versions 5.2 0x0600
+	step refuse-scsi step_refuse_drv storvsc "$scsi_class" scsi \
+		scsi_version 0x0602 disk_back echo_devices=0 net_devices=0
+	step refuse-vmbus step_refuse_vmbus storvsc disk_back \
+		echo_devices=0 net_devices=0
 	suite_end storvsc
 }

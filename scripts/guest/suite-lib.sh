@@ -58,12 +58,12 @@ stack_drv()
 	esac
 }
 
-# stack_load STACK KIND [HOST PARAMETERS...]: the whole stack, the host
-# with the given parameters. 1 (with $r set) on failure.
-stack_load()
+# stack_load_host STACK [HOST PARAMETERS...]: hvg_hypercall and the host
+# of STACK, the host with the given parameters. 1 (with $r set) on failure.
+stack_load_host()
 {
-	sl_st=$1 sl_kind=$2
-	shift 2
+	sl_st=$1
+	shift
 	if [ "$sl_st" = upstream ]; then
 		sl_be=loopback sl_fe=hv_soft
 	elif [ "$suite_backend" = hyperv ]; then
@@ -75,6 +75,15 @@ stack_load()
 		{ r="modprobe hvg_hypercall backend=$sl_be: $(cat /tmp/suite.err)"; return 1; }
 	modprobe hvg_loophost frontend=$sl_fe "$@" 2> /tmp/suite.err ||
 		{ r="modprobe hvg_loophost $*: $(cat /tmp/suite.err)"; return 1; }
+}
+
+# stack_load STACK KIND [HOST PARAMETERS...]: the whole stack, the host
+# with the given parameters. 1 (with $r set) on failure.
+stack_load()
+{
+	sl_st=$1 sl_kind=$2
+	shift 2
+	stack_load_host "$sl_st" "$@" || return 1
 	modprobe "$(stack_bus "$sl_st")" 2> /tmp/suite.err ||
 		{ r="modprobe $(stack_bus "$sl_st"): $(cat /tmp/suite.err)"; return 1; }
 	modprobe "$(stack_drv "$sl_st" "$sl_kind")" 2> /tmp/suite.err ||
@@ -100,6 +109,134 @@ host_vmbus_version()
 {
 	v=$(sed -n 's/^version: //p' $lh 2> /dev/null)
 	echo "${v:-none}"
+}
+
+# The kernel log since this stack's start.
+stack_log()
+{
+	dmesg | sed -n "/$stack_mark/,\$p"
+}
+
+# What each stack logs when the host refuses every version it offers (the
+# key of "refused", below): at VMBus level, and by the disk and NIC drivers.
+refused_line()
+{
+	case "$stack.$1" in
+	upstream.vmbus) echo 'hv_vmbus: Unable to connect to host' ;;
+	upstream.storvsc) echo 'Obsolete Hyper-V version' ;;
+	upstream.netvsc) echo 'unable to connect to NetVSP' ;;
+	*.vmbus) echo 'hvg_vmbus: the host accepted none of the VMBus versions' ;;
+	*.storvsc) echo 'the host accepts none of the protocol versions' ;;
+	*.netvsc) echo 'the host accepts none of the NVSP versions' ;;
+	esac
+}
+
+# refused KIND N: the stack's line of refused_line KIND, N times (one per
+# device), came since the stack's start; 1 (with $r) if not within 30 s.
+# Once a second: reading the whole log is slow under TCG.
+refused()
+{
+	rf_line=$(refused_line "$1") rf_n=$2 rf_end=$(($(now_ms) + 30000))
+	until [ "$(stack_log | grep -c "$rf_line")" -ge "$rf_n" ]; do
+		[ "$(now_ms)" -lt "$rf_end" ] ||
+			{ r="not $rf_n \"$rf_line\" after 30 s"; return 1; }
+		sleep 1
+	done
+}
+
+# The host's counter $1 (loophost debugfs).
+host_stat()
+{
+	sed -n "s/^$1: //p" $lh
+}
+
+# step_refuse_vmbus KIND BACK [HOST PARAMETERS...]: a host that refuses
+# every VMBus version (version=none). The bus's load ends within 60 s,
+# fails, and the stack logs it; the host refused each contact and accepted
+# none, and unloads. Then the whole stack with the host as before: the
+# function BACK finds the suite's devices (in $r). The detail: how
+# many contacts the host refused (both stacks try eight versions), and
+# what came back.
+step_refuse_vmbus()
+{
+	rv_kind=$1 rv_back=$2
+	shift 2
+	stack_load_host "$stack" version=none "$@" || return 1
+	rm -f /tmp/suite-bus.rc
+	(modprobe "$(stack_bus "$stack")" > /tmp/suite-bus.err 2>&1
+	 echo $? > /tmp/suite-bus.rc) &
+	wait_for 60 '[ -s /tmp/suite-bus.rc ]' ||
+		{ r="modprobe $(stack_bus "$stack") still runs after 60 s against a host that refuses every version"; return 1; }
+	if [ "$(cat /tmp/suite-bus.rc)" = 0 ]; then
+		rv_n=$(ls /sys/bus/vmbus/devices 2> /dev/null | wc -l)
+		r="modprobe $(stack_bus "$stack") succeeded ($rv_n devices) against a host that refuses every version"
+		return 1
+	fi
+	refused vmbus 1 || return 1
+	rv_no=$(host_stat version_refused) rv_yes=$(host_stat version_accepted)
+	[ "$rv_yes" = 0 ] || { r="the host accepted $rv_yes contacts with version=none"; return 1; }
+	[ "${rv_no:-0}" -gt 0 ] || { r="the host refused no contact"; return 1; }
+	modprobe -r hvg_loophost 2> /tmp/suite.err ||
+		{ r="the host did not unload after the refusal: $(cat /tmp/suite.err)"; return 1; }
+	stack_load "$stack" "$rv_kind" "$@" || return 1
+	"$rv_back" || return 1
+	rv_r=$r
+	stack_unload "$stack" "$rv_kind" || return 1
+	r="$rv_no contacts refused, bus load fails; back: $rv_r"
+	echo "    $(stack_log | grep "$(refused_line vmbus)" | tail -n 1 | sed 's/^\[[^]]*\] //')"
+	echo "    $(tail -n 1 /tmp/suite-bus.err)"
+}
+
+# step_refuse_drv KIND CLASS SERVICE PARAM DEFAULT BACK [HOST PARAMETERS...]:
+# a host whose SERVICE (scsi, net) refuses every protocol version
+# (PARAM=none). For each device of CLASS the driver's probe fails and the
+# stack logs it; the device stays unbound, with no SCSI host and no
+# interface under it; the guest sent the host nothing after the refusal
+# (no bad request counted); the host's channel is closed again. Then PARAM is
+# DEFAULT again (it is writable) and the driver is reloaded: the function
+# BACK finds the suite's devices (in $r). The detail: the versions the
+# host refused per device (its counters versions_refused, init_refused:
+# both stacks try each version they know once), and what came back.
+step_refuse_drv()
+{
+	rd_kind=$1 rd_class=$2 rd_svc=$3 rd_param=$4 rd_def=$5 rd_back=$6
+	shift 6
+	stack_load "$stack" "$rd_kind" "$rd_param=none" "$@" || return 1
+	rd_devs=$(class_devs "$rd_class")
+	rd_n=$(echo "$rd_devs" | grep -c .)
+	[ "$rd_n" -gt 0 ] || { r="no device of class $rd_class"; return 1; }
+	refused "$rd_kind" "$rd_n" || return 1
+	for d in $rd_devs; do
+		[ -e "$d/driver" ] &&
+			{ r="${d##*/} bound to $(basename "$(readlink "$d/driver")") after the refusal"; return 1; }
+		ls -d "$d"/host* "$d"/net > /dev/null 2>&1 &&
+			{ r="${d##*/} has a SCSI host or an interface after the refusal"; return 1; }
+	done
+	wait_for 10 '! grep -q "class=$rd_svc .* state=open" $ctl/devices' ||
+		{ r="a $rd_svc channel still open after the refusal"; return 1; }
+	rd_cnt=$(sed -n "s/^relid=.* class=$rd_svc .* sub=0 .*_refused=\([0-9]*\).*/\1/p" \
+		$ctl/devices | sort -u | tr '\n' ' ' | sed 's/ $//')
+	# Nothing but the handshake: after a refusal a guest has no protocol
+	# to speak (the host counts anything else as a bad request).
+	rd_bad=$(sed -n "s/^relid=.* class=$rd_svc .* sub=0 .* bad_requests=\([0-9]*\).*/\1/p" \
+		$ctl/devices | awk '{ n += $1 } END { print n + 0 }')
+	[ "$rd_bad" = 0 ] ||
+		{ r="the host counted $rd_bad bad requests after the refusal"; return 1; }
+	echo "$rd_param" > /sys/module/hvg_loophost/parameters/"$rd_param" 2> /dev/null &&
+		{ r="$rd_param took a version name of its own"; return 1; }
+	echo "$rd_def" > /sys/module/hvg_loophost/parameters/"$rd_param" ||
+		{ r="$rd_param=$rd_def refused"; return 1; }
+	rd_drv=$(stack_drv "$stack" "$rd_kind")
+	modprobe -r "$rd_drv" 2> /tmp/suite.err ||
+		{ r="modprobe -r $rd_drv after the refusal: $(cat /tmp/suite.err)"; return 1; }
+	modprobe "$rd_drv" 2> /tmp/suite.err ||
+		{ r="modprobe $rd_drv: $(cat /tmp/suite.err)"; return 1; }
+	"$rd_back" || return 1
+	rd_r=$r
+	stack_unload "$stack" "$rd_kind" || return 1
+	r="$rd_n unbound, ${rd_cnt:-no} versions refused each; back: $rd_r"
+	stack_log | grep -e "$(refused_line "$rd_kind")" -e "probe of .* failed" |
+		tail -n 3 | sed 's/^\[[^]]*\] /    /'
 }
 
 # suite_begin SUITE STACK: a fresh result file and a mark in the log.

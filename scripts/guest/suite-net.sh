@@ -10,7 +10,10 @@
 # fragmented); iperf3 running while the channels move to cpu1 and back and
 # cpu1 goes offline and online; driver unload/reload cycles; the stack
 # unloaded; a host whose newest versions are VMBus 3.0 and NVSP 2 (what
-# the stack negotiated, and pings). Sourced after /hvg/itest.sh,
+# the stack negotiated, and pings); a host that refuses every NVSP version
+# (each probe fails cleanly, the devices stay unbound; restored, a driver
+# reload finds both), and one that refuses every VMBus version (the bus's
+# load fails cleanly; then the NICs are back). Sourced after /hvg/itest.sh,
 # /hvg/netvsc.sh and /hvg/suite-lib.sh. dash.
 
 net_class='{f8615163-df3e-46c5-913f-f2d2f965ed0e}'
@@ -144,6 +147,13 @@ net_versions()
 	net_unload
 }
 
+# After a refusal: the host's two NICs are interfaces again.
+net_back()
+{
+	wait_for 20 nr_ifs 2 || { r="not 2 interfaces after 20 s: $(nics | tr '\n' ' ')"; return 1; }
+	r="2 interfaces"
+}
+
 suite_net_cleanup()
 {
 	net_cleanup
@@ -165,5 +175,9 @@ suite_net()
 	step reload net_reload
 	step unload net_unload
 	step ver-3.0 net_versions 3.0 2
+	step refuse-nvsp step_refuse_drv netvsc "$net_class" net \
+		net_version 6.1 net_back echo_devices=0 scsi_devices=0
+	step refuse-vmbus step_refuse_vmbus netvsc net_back \
+		echo_devices=0 scsi_devices=0
 	suite_end netvsc
 }
