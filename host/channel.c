@@ -353,39 +353,6 @@ void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals)
 	spin_unlock_bh(&srv->chan_lock);
 }
 
-/*
- * Kick the channel's work right from the guest's HvSignalEvent: no receive
- * work of the SynIC model in between, whose run cost the signalling vCPU
- * two context switches per batch of requests. Off: the old path, for
- * comparison.
- */
-static bool hvg_lh_direct_events = true;
-module_param_named(direct_events, hvg_lh_direct_events, bool, 0444);
-MODULE_PARM_DESC(direct_events,
-		 "Kick an unmonitored channel's work from inside the guest's HvSignalEvent, not from the SynIC model's receive work (default on; read when a channel is offered)");
-
-bool hvg_lh_chan_direct(const struct hvg_lh_channel *ch)
-{
-	return READ_ONCE(hvg_lh_direct_events) && !ch->monitored;
-}
-
-/*
- * The direct event callback (hvg_lh_synic_add_connection_direct()): inside
- * the guest's hypercall, the model's lock held, interrupts off. @ctx is
- * the channel, which the connection never outlives: its destruction
- * removes the connection (after which this no longer runs), then cancels
- * the work this may have queued. A close that races with this leaves at
- * most one run, which sees the state and returns.
- */
-void hvg_lh_chan_event_direct(void *ctx, u32 connection_id,
-			      unsigned int signals)
-{
-	struct hvg_lh_channel *ch = ctx;
-
-	if (READ_ONCE(ch->state) == HVG_LH_CH_OPEN)
-		hvg_lh_chan_kick(ch);
-}
-
 void hvg_lh_chan_init(struct hvg_lh_channel *ch)
 {
 	mutex_init(&ch->gpadl_lock);

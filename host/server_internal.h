@@ -270,9 +270,6 @@ u32 hvg_lh_chan_open(struct hvg_lh_channel *ch,
 void hvg_lh_chan_close(struct hvg_lh_channel *ch);
 void hvg_lh_chan_kick(struct hvg_lh_channel *ch);
 void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals);
-bool hvg_lh_chan_direct(const struct hvg_lh_channel *ch);
-void hvg_lh_chan_event_direct(void *ctx, u32 connection_id,
-			      unsigned int signals);
 /* The interrupt page's guest-to-host half: take every bit, kick channels. */
 void hvg_lh_int_page_scan(struct hvg_lh_server *srv);
 /*

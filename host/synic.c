@@ -99,7 +99,6 @@ struct hvg_lh_conn {
 	hvg_lh_event_fn event;
 	void *ctx;
 	unsigned int signals;		/* not yet handed to @event */
-	bool direct;			/* @event runs in HvSignalEvent */
 };
 
 /*
@@ -108,9 +107,7 @@ struct hvg_lh_conn {
  * @lock (spinlock, interrupts off: the hypercalls come from any context)
  * guards @conns, @rx, @rx_queued, @stopping, @handler and @handler_ctx. The
  * hypercalls, the receive work and the software sink's irq_work take it;
- * never together with a VP lock, and never across a callback but a direct
- * event callback (hvg_lh_synic_add_connection_direct()), which it keeps
- * from running once the connection is removed.
+ * never together with a VP lock, and never across a callback.
  *
  * @stopping is also read without @lock (READ_ONCE) under a VP lock by the
  * host-side entry points: destroy sets it, then takes every VP lock once.
@@ -169,7 +166,6 @@ static const char * const hvg_lh_stat_names[HVG_LH_NR_STATS] = {
 	[HVG_LH_RX_DELIVERED] = "rx_delivered",
 	[HVG_LH_RX_DROPPED] = "rx_dropped",
 	[HVG_LH_EVENT_CALLBACKS] = "event_callbacks",
-	[HVG_LH_EVENT_DIRECT] = "event_direct",
 	[HVG_LH_OFFLINE_REFUSED] = "offline_refused",
 };
 
@@ -917,9 +913,9 @@ static struct hvg_lh_conn *hvg_lh_conn_find(struct hvg_lh_synic *s, u32 id)
 	return NULL;
 }
 
-static int hvg_lh_conn_add(struct hvg_lh_synic *s, u32 connection_id,
-			   hvg_lh_message_fn message, hvg_lh_event_fn event,
-			   void *ctx, bool direct)
+int hvg_lh_synic_add_connection(struct hvg_lh_synic *s, u32 connection_id,
+				hvg_lh_message_fn message,
+				hvg_lh_event_fn event, void *ctx)
 {
 	struct hvg_lh_conn *c = NULL;
 	unsigned long flags;
@@ -948,27 +944,10 @@ static int hvg_lh_conn_add(struct hvg_lh_synic *s, u32 connection_id,
 			c->event = event;
 			c->ctx = ctx;
 			c->signals = 0;
-			c->direct = direct;
 		}
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
 	return err;
-}
-
-int hvg_lh_synic_add_connection(struct hvg_lh_synic *s, u32 connection_id,
-				hvg_lh_message_fn message,
-				hvg_lh_event_fn event, void *ctx)
-{
-	return hvg_lh_conn_add(s, connection_id, message, event, ctx, false);
-}
-
-int hvg_lh_synic_add_connection_direct(struct hvg_lh_synic *s,
-				       u32 connection_id, hvg_lh_event_fn event,
-				       void *ctx)
-{
-	if (!event)
-		return -EINVAL;
-	return hvg_lh_conn_add(s, connection_id, NULL, event, ctx, true);
 }
 
 void hvg_lh_synic_remove_connection_nowait(struct hvg_lh_synic *s,
@@ -1142,12 +1121,6 @@ u16 hvg_lh_synic_hc_signal_event(struct hvg_lh_synic *s, u32 connection_id,
 		status = HVG_STATUS_INVALID_PORT_ID;
 	} else if (flag_number != 0) {
 		status = HVG_STATUS_INVALID_PARAMETER;
-	} else if (c->direct) {
-		/* Under @lock: removal waits for this call (see above). */
-		c->event(c->ctx, connection_id, 1);
-		hvg_lh_count(s, HVG_LH_EVENT_CALLBACKS);
-		hvg_lh_count(s, HVG_LH_EVENT_DIRECT);
-		status = HVG_STATUS_SUCCESS;
 	} else {
 		if (c->signals != UINT_MAX)
 			c->signals++;

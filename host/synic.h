@@ -144,7 +144,6 @@ enum hvg_lh_stat {
 	HVG_LH_RX_DELIVERED,	/* guest messages given to a callback */
 	HVG_LH_RX_DROPPED,	/* guest messages dropped: connection gone */
 	HVG_LH_EVENT_CALLBACKS,	/* event callback calls */
-	HVG_LH_EVENT_DIRECT,	/* ... of them made inside HvSignalEvent */
 	HVG_LH_OFFLINE_REFUSED,	/* CPU offlines the guest's check refused */
 	HVG_LH_NR_STATS
 };
@@ -244,20 +243,6 @@ int hvg_lh_synic_post_panic(struct hvg_lh_synic *s, u32 vp, unsigned int sint,
 int hvg_lh_synic_add_connection(struct hvg_lh_synic *s, u32 connection_id,
 				hvg_lh_message_fn message,
 				hvg_lh_event_fn event, void *ctx);
-/*
- * An event-only connection whose @event runs inside the guest's
- * HvSignalEvent itself, with the model's lock held and interrupts off,
- * instead of later in the receive work: one work item less between the
- * guest's signal and the host. @event must be short and atomic (it may
- * queue work; it must not sleep, call into the model or take a lock that
- * is held around a hypercall), and it is called once per signal
- * (@signals is 1). Since it runs under the model's lock, once
- * hvg_lh_synic_remove_connection_nowait() returns it no longer runs:
- * @ctx need only outlive the connection. Returns as add_connection.
- */
-int hvg_lh_synic_add_connection_direct(struct hvg_lh_synic *s,
-				       u32 connection_id, hvg_lh_event_fn event,
-				       void *ctx);
 void hvg_lh_synic_remove_connection(struct hvg_lh_synic *s,
 				    u32 connection_id);
 

@@ -288,17 +288,8 @@ static int hvg_lh_chan_offer(struct hvg_lh_server *srv,
 	int err;
 
 	if (!ch->conn_added) {
-		/* A monitored channel's event also scans the monitor pages. */
-		if (hvg_lh_chan_direct(ch))
-			err = hvg_lh_synic_add_connection_direct(srv->synic,
-								 ch->conn_id,
-								 hvg_lh_chan_event_direct,
-								 ch);
-		else
-			err = hvg_lh_synic_add_connection(srv->synic,
-							  ch->conn_id, NULL,
-							  hvg_lh_chan_event,
-							  srv);
+		err = hvg_lh_synic_add_connection(srv->synic, ch->conn_id,
+						  NULL, hvg_lh_chan_event, srv);
 		if (err) {
 			pr_err_ratelimited("relid %u: no connection id %u: %d\n",
 					   ch->relid, ch->conn_id, err);
@@ -356,8 +347,6 @@ static void hvg_lh_chan_forget(struct hvg_lh_server *srv,
 		 * the server, and it finds the channel only through by_relid
 		 * (cleared before the channel is freed); the server's
 		 * destruction waits for the callbacks (hvg_lh_synic_flush()).
-		 * The direct one's context is the channel, but it runs under
-		 * the model's lock: it is over once this returns.
 		 */
 		hvg_lh_synic_remove_connection_nowait(srv->synic, ch->conn_id);
 		ch->conn_added = false;

@@ -659,49 +659,6 @@ static void hc_signal_event_status_codes(struct kunit *test)
 	KUNIT_EXPECT_GE(test, hvg_lh_synic_stat(lh.s, HVG_LH_EVENT_CALLBACKS), 1UL);
 }
 
-/* A direct event callback: counts, and checks it runs where it should. */
-static void lh_event_direct(void *ctx, u32 connection_id,
-			    unsigned int signals)
-{
-	/* Inside the hypercall: the caller's thread, interrupts off. */
-	if (current != lh.caller || !irqs_disabled() || signals != 1 ||
-	    connection_id != LH_CONN_EVENT + 1)
-		atomic_inc(&lh.rx_bad_context);
-	atomic_inc(&lh.events);
-}
-
-static void hc_signal_event_direct(struct kunit *test)
-{
-	const u32 id = LH_CONN_EVENT + 1;
-	unsigned int i;
-
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_add_connection_direct(lh.s, id,
-								 NULL, &lh),
-			-EINVAL);
-	KUNIT_ASSERT_EQ(test, hvg_lh_synic_add_connection_direct(lh.s, id,
-								 lh_event_direct,
-								 &lh), 0);
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_add_connection_direct(lh.s, id,
-								 lh_event_direct,
-								 &lh), -EEXIST);
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, id, 1),
-			(u16)HVG_STATUS_INVALID_PARAMETER);
-	/* Each signal is one call, made before the hypercall returns. */
-	for (i = 1; i <= 3; i++) {
-		KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, id, 0),
-				(u16)HVG_STATUS_SUCCESS);
-		KUNIT_EXPECT_EQ(test, atomic_read(&lh.events), (int)i);
-	}
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_stat(lh.s, HVG_LH_EVENT_DIRECT), 3UL);
-	/* Removed: no call any more, and the id is unknown. */
-	hvg_lh_synic_remove_connection_nowait(lh.s, id);
-	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, id, 0),
-			(u16)HVG_STATUS_INVALID_CONNECTION_ID);
-	msleep(20);
-	KUNIT_EXPECT_EQ(test, atomic_read(&lh.events), 3);
-	KUNIT_EXPECT_EQ(test, atomic_read(&lh.rx_bad_context), 0);
-}
-
 /* ---------------------------------------------------------------------
  * Stress and teardown
  */
@@ -941,7 +898,6 @@ static struct kunit_case hvg_loophost_synic_cases[] = {
 	KUNIT_CASE(hc_post_message_delivered_in_order),
 	KUNIT_CASE(hc_post_message_queue_full),
 	KUNIT_CASE(hc_signal_event_status_codes),
-	KUNIT_CASE(hc_signal_event_direct),
 	KUNIT_CASE(stress_posts_from_every_cpu),
 	KUNIT_CASE(teardown_with_messages_queued),
 	KUNIT_CASE(offline_check_refuses_busy_cpu),
