@@ -852,6 +852,24 @@ static void server_echo_round_trip(struct kunit *test)
 	lhs_expect_quiet(test);
 }
 
+static u8 lhs_echo_byte(u32 i)
+{
+	return (u8)(i * 7 + 1);
+}
+
+/* An echo reply of server_echo_backpressure(): request @i's 2000 bytes. */
+static void lhs_expect_echo_bytes(struct kunit *test,
+				  const struct hvg_ring_pkt *pkt, u32 i)
+{
+	const u8 *p = (const u8 *)pkt->data + sizeof(struct hvg_echo_hdr);
+
+	KUNIT_ASSERT_GE(test, pkt->data_len,
+			(u32)sizeof(struct hvg_echo_hdr) + 2000);
+	KUNIT_EXPECT_EQ(test, p[0], lhs_echo_byte(i));
+	KUNIT_EXPECT_EQ(test, p[1999], lhs_echo_byte(i));
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, lhs_echo_byte(i), 2000));
+}
+
 /* Fill the inbound ring without reading: the host parks and resumes. */
 static void server_echo_backpressure(struct kunit *test)
 {
@@ -867,12 +885,19 @@ static void server_echo_backpressure(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	((struct hvg_echo_hdr *)buf)->op = HVG_ECHO_OP_ECHO;
 	((struct hvg_echo_hdr *)buf)->len = 2000;
-	/* 60 requests of 2 KiB: over twice what the 28 KiB rings hold. */
+	/*
+	 * 60 requests of 2 KiB: over twice what the 28 KiB rings hold. Each
+	 * with bytes of its own, so that a reply the host put off (its
+	 * request's ring space given back, then written over by the next
+	 * requests) shows whether it kept its own copy.
+	 */
 	for (i = 0; i < 60; i++) {
 		unsigned long end = jiffies + msecs_to_jiffies(LHS_WAIT_MS);
 		unsigned int tries = 0;
 		int ret;
 
+		memset(buf + sizeof(struct hvg_echo_hdr), lhs_echo_byte(i),
+		       2000);
 		for (;;) {
 			ret = hvg_ring_write(&c.pair.out, HVG_PKT_DATA_INBAND,
 					     0, i, buf, 2032);
@@ -891,6 +916,7 @@ static void server_echo_backpressure(struct kunit *test)
 						  LHS_RING_BYTES, &pkt) == 1) {
 				KUNIT_EXPECT_EQ(test, pkt.desc.trans_id,
 						(u64)got);
+				lhs_expect_echo_bytes(test, &pkt, got);
 				got++;
 			}
 			if (hvg_ring_read_end(&c.pair.in))
@@ -905,6 +931,7 @@ static void server_echo_backpressure(struct kunit *test)
 	while (got < 60) {
 		KUNIT_ASSERT_EQ(test, lhs_reply(&c, &pkt), 1);
 		KUNIT_EXPECT_EQ(test, pkt.desc.trans_id, (u64)got);
+		lhs_expect_echo_bytes(test, &pkt, got);
 		got++;
 	}
 	ch = hvg_lh_srv_find(lhs.srv, lhs.relid);

@@ -408,36 +408,16 @@ static __always_inline int hvg_ring_write(struct hvg_ring *ring, u16 type,
 	return __hvg_ring_publish(ring, hdr, old_w, new_w);
 }
 
-/**
- * hvg_ring_read_next() - copy the next packet into private memory
- * @ring: the consumer endpoint
- * @buf: private buffer for the packet after its descriptor, 8-byte aligned
- * @buflen: its size: normally the largest packet this channel accepts,
- *	less 16
- * @pkt: required; filled in with the descriptor and where the payload is
- *	in @buf
- *
- * Works from a snapshot of write_index, and takes a new one (an acquire
- * load, checked) only when it has read up to the snapshot. The descriptor's
- * first word (type, offset8, len8, flags) is read from the ring once; the
- * checks and the private copy both use that value, so a host that rewrites
- * the packet while it is copied cannot make them disagree. The private read
- * index advances; read_index is published only by hvg_ring_read_end().
- *
- * Return: 1 with a packet in @pkt and @buf. -ENOBUFS if the packet is well
- * formed but needs more than @buflen bytes after its descriptor: nothing
- * is consumed, @pkt->desc is its descriptor (hvg_ring_pkt_buflen() says
- * how much buffer it needs), @pkt->data is NULL and @pkt->data_len 0; the
- * caller takes it with a larger buffer or drops it with hvg_ring_skip()
- * (the drain loop at the top of this file). Otherwise @pkt is zeroed and
- * the result is 0 when the ring is empty, or a malformed-packet error,
- * counted and sticky: -EBADMSG (len8 too short), -EPROTO (bad offset8),
- * -EOVERFLOW (packet beyond the published bytes), -ERANGE or -EILSEQ (bad
- * write_index).
+/*
+ * The checks and the bookkeeping of hvg_ring_read_next() and
+ * hvg_ring_read_peek(): on success (1) @pkt->desc and @pkt->data_len are
+ * set, the private read index is past the packet, and *@srcp is the
+ * packet's first byte in the ring (its descriptor); the caller sets
+ * @pkt->data. Anything else as hvg_ring_read_next() returns it.
  */
-static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
-					      void *buf, u32 buflen,
-					      struct hvg_ring_pkt *pkt)
+static __always_inline int __hvg_ring_take(struct hvg_ring *ring, u32 buflen,
+					   struct hvg_ring_pkt *pkt,
+					   const u8 **srcp)
 {
 	u32 r = ring->priv_read, w = ring->seen_write, avail, len, off;
 	const u8 *data = ring->data, *src;
@@ -488,7 +468,6 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 		     len - 16 > buflen))
 		return __hvg_ring_read_refused(ring, word, avail, pkt);
 
-	pkt->data = (const u8 *)buf + off - 16;
 	pkt->data_len = data_len;
 	r += len + HVG_PKT_TRAILER_SIZE;
 	if ((s32)(r - ring->size) >= 0)
@@ -497,17 +476,88 @@ static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
 	ring->stats.packets++;
 	ring->stats.bytes += len;
 	/*
-	 * The private copy: the descriptor's first word as it was checked
-	 * (not a second fetch, so a host that rewrites it meanwhile cannot
-	 * make the copy disagree with the checks), trans_id read once, and
-	 * the rest of the packet into the caller's buffer.
+	 * The descriptor's first word as it was checked (not a second fetch,
+	 * so a host that rewrites it meanwhile cannot make the copy disagree
+	 * with the checks), and trans_id read once.
 	 */
 	memcpy(&pkt->desc, &word, sizeof(word));
 	pkt->desc.trans_id = READ_ONCE(*(const u64 *)(src + 8));
-	memcpy(buf, src + 16, len - 16);
+	*srcp = src;
 	return 1;
 none:
 	memset(pkt, 0, sizeof(*pkt));
+	return ret;
+}
+
+/**
+ * hvg_ring_read_next() - copy the next packet into private memory
+ * @ring: the consumer endpoint
+ * @buf: private buffer for the packet after its descriptor, 8-byte aligned
+ * @buflen: its size: normally the largest packet this channel accepts,
+ *	less 16
+ * @pkt: required; filled in with the descriptor and where the payload is
+ *	in @buf
+ *
+ * Works from a snapshot of write_index, and takes a new one (an acquire
+ * load, checked) only when it has read up to the snapshot. The descriptor's
+ * first word (type, offset8, len8, flags) is read from the ring once; the
+ * checks and the private copy both use that value, so a host that rewrites
+ * the packet while it is copied cannot make them disagree. The private read
+ * index advances; read_index is published only by hvg_ring_read_end().
+ *
+ * Return: 1 with a packet in @pkt and @buf. -ENOBUFS if the packet is well
+ * formed but needs more than @buflen bytes after its descriptor: nothing
+ * is consumed, @pkt->desc is its descriptor (hvg_ring_pkt_buflen() says
+ * how much buffer it needs), @pkt->data is NULL and @pkt->data_len 0; the
+ * caller takes it with a larger buffer or drops it with hvg_ring_skip()
+ * (the drain loop at the top of this file). Otherwise @pkt is zeroed and
+ * the result is 0 when the ring is empty, or a malformed-packet error,
+ * counted and sticky: -EBADMSG (len8 too short), -EPROTO (bad offset8),
+ * -EOVERFLOW (packet beyond the published bytes), -ERANGE or -EILSEQ (bad
+ * write_index).
+ */
+static __always_inline int hvg_ring_read_next(struct hvg_ring *ring,
+					      void *buf, u32 buflen,
+					      struct hvg_ring_pkt *pkt)
+{
+	const u8 *src = NULL;
+	int ret;
+
+	ret = __hvg_ring_take(ring, buflen, pkt, &src);
+	if (ret != 1)
+		return ret;
+	/* The private copy of the rest of the packet. */
+	pkt->data = (const u8 *)buf + pkt->desc.offset8 * 8 - 16;
+	memcpy(buf, src + 16, pkt->desc.len8 * 8 - 16);
+	return 1;
+}
+
+/**
+ * hvg_ring_read_peek() - the next packet, its payload left in the ring
+ * @ring: the consumer endpoint
+ * @maxlen: the largest packet after its descriptor that the caller takes,
+ *	as @buflen of hvg_ring_read_next()
+ * @pkt: required; filled in with the descriptor, as checked, and where
+ *	the payload is in the ring
+ *
+ * hvg_ring_read_next() without the copy: the same checks, the same
+ * results, the descriptor copied the same way; but @pkt->data points into
+ * the shared data area (one contiguous run, thanks to the double mapping),
+ * and stays valid until hvg_ring_read_end() gives the space back. The peer
+ * can still write those bytes: this is for a consumer that moves a payload
+ * on without parsing it, or that copies what it parses first and reads
+ * each byte of it once. Everything else goes through hvg_ring_read_next().
+ */
+static __always_inline int hvg_ring_read_peek(struct hvg_ring *ring,
+					      u32 maxlen,
+					      struct hvg_ring_pkt *pkt)
+{
+	const u8 *src = NULL;
+	int ret;
+
+	ret = __hvg_ring_take(ring, maxlen, pkt, &src);
+	if (ret == 1)
+		pkt->data = src + pkt->desc.offset8 * 8;
 	return ret;
 }
 
