@@ -155,53 +155,17 @@ int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
 				 current_work() == &ch->work);
 }
 
-/*
- * A packet that hvg_ring_read_peek() left in the guest's ring, copied into
- * ch->buf as hvg_ring_read_next() would have copied it (the descriptor is
- * already private). Each byte is read from the ring once, here.
- */
-static void hvg_lh_chan_own(struct hvg_lh_channel *ch,
-			    struct hvg_ring_pkt *pkt)
-{
-	u32 ext = pkt->desc.offset8 * 8 - sizeof(pkt->desc);
-
-	memcpy(ch->buf, (const u8 *)pkt->data - ext, ext + pkt->data_len);
-	pkt->data = (const u8 *)ch->buf + ext;
-}
-
-/*
- * Hand one packet to the service; false when it must wait for room. A
- * packet put off is kept in ch->buf: the batch's end gives its ring space
- * back to the guest.
- */
+/* Hand one packet to the service; false when it must wait for room. */
 static bool hvg_lh_chan_serve(struct hvg_lh_channel *ch,
-			      struct hvg_ring_pkt *pkt, bool in_place)
+			      const struct hvg_ring_pkt *pkt)
 {
-	if (in_place && pkt->desc.type != HVG_PKT_DATA_INBAND) {
-		hvg_lh_chan_own(ch, pkt);
-		in_place = false;
-	}
 	if (ch->svc->on_packet(ch, pkt, ch->buf) == -EAGAIN) {
-		if (in_place)
-			hvg_lh_chan_own(ch, pkt);
 		ch->stalled_pkt = *pkt;
 		ch->stalled = true;
 		return false;
 	}
 	ch->stalled = false;
 	return true;
-}
-
-/*
- * The next packet from the guest: copied into ch->buf, or left in the
- * ring for a service that takes inband payloads in place.
- */
-static int hvg_lh_chan_read(struct hvg_lh_channel *ch,
-			    struct hvg_ring_pkt *pkt, bool in_place)
-{
-	if (in_place)
-		return hvg_ring_read_peek(&ch->rx, ch->buflen, pkt);
-	return hvg_ring_read_next(&ch->rx, ch->buf, ch->buflen, pkt);
 }
 
 static void hvg_lh_chan_broken(struct hvg_lh_channel *ch, int err)
@@ -294,7 +258,6 @@ static void hvg_lh_chan_work(struct work_struct *work)
 	struct hvg_lh_channel *ch = container_of(work, struct hvg_lh_channel,
 						 work);
 	unsigned int budget = HVG_LH_CHAN_BUDGET;
-	bool in_place = ch->svc->inband_in_place;
 	struct hvg_ring_pkt pkt;
 	bool more = true;
 	int ret;
@@ -304,13 +267,13 @@ static void hvg_lh_chan_work(struct work_struct *work)
 		return;
 	hvg_lh_chan_count(ch, HVG_LH_CH_RUNS);
 
-	/* The packet put off is in ch->buf: served as copied. */
-	if (ch->stalled && !hvg_lh_chan_serve(ch, &ch->stalled_pkt, false))
+	if (ch->stalled && !hvg_lh_chan_serve(ch, &ch->stalled_pkt))
 		goto out;	/* still no room: the guest signals again */
 
 	hvg_ring_mask_begin(&ch->rx);
 	while (more) {
-		while ((ret = hvg_lh_chan_read(ch, &pkt, in_place)) != 0) {
+		while ((ret = hvg_ring_read_next(&ch->rx, ch->buf, ch->buflen,
+						 &pkt)) != 0) {
 			if (ret == -HVG_RING_E_NOBUFS) {
 				hvg_lh_chan_count(ch, HVG_LH_CH_DROPPED);
 				pr_warn_ratelimited("relid %u: %u-byte packet over the host's %u-byte limit dropped\n",
@@ -326,7 +289,7 @@ static void hvg_lh_chan_work(struct work_struct *work)
 				break;
 			}
 			hvg_lh_chan_count(ch, HVG_LH_CH_PKTS_IN);
-			if (!hvg_lh_chan_serve(ch, &pkt, in_place)) {
+			if (!hvg_lh_chan_serve(ch, &pkt)) {
 				more = false;
 				break;
 			}

@@ -143,7 +143,6 @@ static int echo_on_packet(struct hvg_lh_channel *ch,
 	u32 extlen = pkt->desc.offset8 * 8 - sizeof(pkt->desc);
 	u64 tid = pkt->desc.trans_id;
 	struct hvg_echo_hdr req;
-	struct hvg_ring_buf reply[2];
 	u32 csum = 0, total = 0, st;
 	int ret;
 
@@ -175,17 +174,8 @@ static int echo_on_packet(struct hvg_lh_channel *ch,
 			ret = echo_reply_hdr(ch, tid, &req, 0, 0, 0, EINVAL);
 			break;
 		}
-		/*
-		 * The header as checked, then the guest's bytes moved on
-		 * unread from where they are (inband_in_place).
-		 */
-		reply[0].base = &req;
-		reply[0].len = sizeof(req);
-		reply[1].base = (const u8 *)pkt->data + sizeof(req);
-		reply[1].len = req.len;
-		ret = hvg_lh_chan_sendv(ch, HVG_PKT_DATA_INBAND, 0, tid, 0,
-					reply, ARRAY_SIZE(reply),
-					current_work() == &ch->work);
+		ret = hvg_lh_chan_send(ch, HVG_PKT_DATA_INBAND, tid, pkt->data,
+				       sizeof(req) + req.len);
 		total = req.len;
 		break;
 	case HVG_ECHO_OP_GPADL_SUM:
@@ -257,5 +247,4 @@ const struct hvg_lh_service hvg_lh_echo_service = {
 	.on_packet = echo_on_packet,
 	.on_subchannels = echo_on_subchannels,
 	.show = echo_show,
-	.inband_in_place = true,
 };
