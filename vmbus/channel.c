@@ -769,18 +769,18 @@ int hvg_vmbus_recv_begin(struct hvg_vmbus_channel *chan)
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_recv_begin);
 
-/* Read the next packet: into @buf, or in place when @buf is NULL. */
-static int hvg_chan_recv(struct hvg_vmbus_channel *chan, void *buf,
-			 u32 buflen, struct hvg_vmpacket_desc *desc,
+/* Read the next packet: into @buf, or left in the ring with @in_place. */
+static int hvg_chan_recv(struct hvg_vmbus_channel *chan, bool in_place,
+			 void *buf, u32 buflen, struct hvg_vmpacket_desc *desc,
 			 const void **data, u32 *data_len)
 {
 	struct hvg_ring_pkt pkt;
 	int ret;
 
-	if (buf)
-		ret = hvg_ring_read_next(&chan->rings.in, buf, buflen, &pkt);
-	else
+	if (in_place)
 		ret = hvg_ring_read_peek(&chan->rings.in, buflen, &pkt);
+	else
+		ret = hvg_ring_read_next(&chan->rings.in, buf, buflen, &pkt);
 	if (ret == 1) {
 		*desc = pkt.desc;
 		*data = pkt.data;
@@ -805,9 +805,7 @@ int hvg_vmbus_recv_next(struct hvg_vmbus_channel *chan, void *buf, u32 buflen,
 			struct hvg_vmpacket_desc *desc, const void **data,
 			u32 *data_len)
 {
-	if (WARN_ON_ONCE(!buf))
-		return -EINVAL;
-	return hvg_chan_recv(chan, buf, buflen, desc, data, data_len);
+	return hvg_chan_recv(chan, false, buf, buflen, desc, data, data_len);
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_recv_next);
 
@@ -815,7 +813,7 @@ int hvg_vmbus_recv_peek(struct hvg_vmbus_channel *chan, u32 maxlen,
 			struct hvg_vmpacket_desc *desc, const void **data,
 			u32 *data_len)
 {
-	return hvg_chan_recv(chan, NULL, maxlen, desc, data, data_len);
+	return hvg_chan_recv(chan, true, NULL, maxlen, desc, data, data_len);
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_recv_peek);
 
