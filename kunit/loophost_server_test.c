@@ -1581,7 +1581,13 @@ static void server_vp_index_not_cpu(struct kunit *test)
 		.echo_devices = 1,
 		.boot_vp = 41,
 	};
+	struct hvg_chmsg_initiate_contact ic = {
+		.hdr.msgtype = HVG_CHMSG_INITIATE_CONTACT,
+		.version_requested = HVG_VMBUS_VERSION_5_3 + 1,
+		.v5.msg_sint = 2,
+	};
 	struct hvg_chmsg_hdr ul = { .msgtype = HVG_CHMSG_UNLOAD };
+	struct hvg_chmsg_version_response *vr;
 	struct hvg_chmsg_modifychannel mc = {
 		.hdr.msgtype = HVG_CHMSG_MODIFYCHANNEL,
 	};
@@ -1611,6 +1617,22 @@ static void server_vp_index_not_cpu(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(lhs.s));
 	lhs.srv = hvg_lh_server_create(lhs.s, &scfg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(lhs.srv));
+
+	/*
+	 * A refused contact (a version this host does not know) is answered
+	 * where the guest asked, VP 36, not at the boot VP: a guest waits
+	 * for its VERSION_RESPONSE there before it tries the next version.
+	 */
+	lhs.version = HVG_VMBUS_VERSION_5_3 + 1;
+	lhs.msg_vp = 36;
+	ic.target_vcpu = 36;
+	KUNIT_ASSERT_EQ(test, lhs_post(test, &ic, sizeof(ic)), 0);
+	if (lhs_expect(test, HVG_CHMSG_VERSION_RESPONSE, buf)) {
+		vr = (void *)buf;
+		KUNIT_EXPECT_EQ(test, vr->version_supported, 0);
+	}
+	KUNIT_EXPECT_GE(test, lhs.raised[36], 1U);
+	KUNIT_EXPECT_EQ(test, lhs.raised[scfg.boot_vp], 0U);
 
 	lhs_connect_ex(test, HVG_VMBUS_VERSION_5_3, 37, 0);
 	KUNIT_EXPECT_GE(test, lhs.raised[37], 1U);
