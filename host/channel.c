@@ -155,17 +155,53 @@ int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
 				 current_work() == &ch->work);
 }
 
-/* Hand one packet to the service; false when it must wait for room. */
-static bool hvg_lh_chan_serve(struct hvg_lh_channel *ch,
-			      const struct hvg_ring_pkt *pkt)
+/*
+ * A packet that hvg_ring_read_peek() left in the guest's ring, copied into
+ * ch->buf as hvg_ring_read_next() would have copied it (the descriptor is
+ * already private). Each byte is read from the ring once, here.
+ */
+static void hvg_lh_chan_own(struct hvg_lh_channel *ch,
+			    struct hvg_ring_pkt *pkt)
 {
+	u32 ext = pkt->desc.offset8 * 8 - sizeof(pkt->desc);
+
+	memcpy(ch->buf, (const u8 *)pkt->data - ext, ext + pkt->data_len);
+	pkt->data = (const u8 *)ch->buf + ext;
+}
+
+/*
+ * Hand one packet to the service; false when it must wait for room. A
+ * packet put off is kept in ch->buf: the batch's end gives its ring space
+ * back to the guest.
+ */
+static bool hvg_lh_chan_serve(struct hvg_lh_channel *ch,
+			      struct hvg_ring_pkt *pkt, bool in_place)
+{
+	if (in_place && pkt->desc.type != HVG_PKT_DATA_INBAND) {
+		hvg_lh_chan_own(ch, pkt);
+		in_place = false;
+	}
 	if (ch->svc->on_packet(ch, pkt, ch->buf) == -EAGAIN) {
+		if (in_place)
+			hvg_lh_chan_own(ch, pkt);
 		ch->stalled_pkt = *pkt;
 		ch->stalled = true;
 		return false;
 	}
 	ch->stalled = false;
 	return true;
+}
+
+/*
+ * The next packet from the guest: copied into ch->buf, or left in the
+ * ring for a service that takes inband payloads in place.
+ */
+static int hvg_lh_chan_read(struct hvg_lh_channel *ch,
+			    struct hvg_ring_pkt *pkt, bool in_place)
+{
+	if (in_place)
+		return hvg_ring_read_peek(&ch->rx, ch->buflen, pkt);
+	return hvg_ring_read_next(&ch->rx, ch->buf, ch->buflen, pkt);
 }
 
 static void hvg_lh_chan_broken(struct hvg_lh_channel *ch, int err)
@@ -258,6 +294,8 @@ static void hvg_lh_chan_work(struct work_struct *work)
 	struct hvg_lh_channel *ch = container_of(work, struct hvg_lh_channel,
 						 work);
 	unsigned int budget = HVG_LH_CHAN_BUDGET;
+	const bool *in_place_p = ch->svc->inband_in_place;
+	bool in_place = in_place_p && READ_ONCE(*in_place_p);
 	struct hvg_ring_pkt pkt;
 	bool more = true;
 	int ret;
@@ -267,13 +305,13 @@ static void hvg_lh_chan_work(struct work_struct *work)
 		return;
 	hvg_lh_chan_count(ch, HVG_LH_CH_RUNS);
 
-	if (ch->stalled && !hvg_lh_chan_serve(ch, &ch->stalled_pkt))
+	/* The packet put off is in ch->buf: served as copied. */
+	if (ch->stalled && !hvg_lh_chan_serve(ch, &ch->stalled_pkt, false))
 		goto out;	/* still no room: the guest signals again */
 
 	hvg_ring_mask_begin(&ch->rx);
 	while (more) {
-		while ((ret = hvg_ring_read_next(&ch->rx, ch->buf, ch->buflen,
-						 &pkt)) != 0) {
+		while ((ret = hvg_lh_chan_read(ch, &pkt, in_place)) != 0) {
 			if (ret == -HVG_RING_E_NOBUFS) {
 				hvg_lh_chan_count(ch, HVG_LH_CH_DROPPED);
 				pr_warn_ratelimited("relid %u: %u-byte packet over the host's %u-byte limit dropped\n",
@@ -289,7 +327,7 @@ static void hvg_lh_chan_work(struct work_struct *work)
 				break;
 			}
 			hvg_lh_chan_count(ch, HVG_LH_CH_PKTS_IN);
-			if (!hvg_lh_chan_serve(ch, &pkt)) {
+			if (!hvg_lh_chan_serve(ch, &pkt, in_place)) {
 				more = false;
 				break;
 			}
@@ -364,8 +402,7 @@ void hvg_lh_chan_init(struct hvg_lh_channel *ch)
 /* Undo what a (partial) open mapped. srv->lock held, data path stopped. */
 static void hvg_lh_chan_unmap(struct hvg_lh_channel *ch)
 {
-	if (ch->in_va)
-		vunmap(ch->in_va);
+	/* One mapping holds both rings (hvg_ring_vmap_pair()). */
 	if (ch->out_va)
 		vunmap(ch->out_va);
 	ch->in_va = NULL;
@@ -423,8 +460,7 @@ u32 hvg_lh_chan_open(struct hvg_lh_channel *ch,
 
 	ch->ring_gpadl = g;
 	g->ring_in_use = true;
-	ch->out_va = hvg_ring_vmap(g->pages, off);
-	ch->in_va = hvg_ring_vmap(g->pages + off, g->npfns - off);
+	ch->out_va = hvg_ring_vmap_pair(g->pages, g->npfns, off, &ch->in_va);
 	ch->buflen = min_t(u32, out_bytes, HVG_RING_MAX_PKT);
 	ch->buf = kvmalloc(ch->buflen, GFP_KERNEL);
 	if (!ch->out_va || !ch->in_va || !ch->buf) {

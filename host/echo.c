@@ -31,6 +31,16 @@ module_param_named(echo_max_subchannels, hvg_lh_echo_max_subchannels, uint,
 MODULE_PARM_DESC(echo_max_subchannels,
 		 "Sub-channels one echo device offers at most, 0 to 64 (default 4)");
 
+/*
+ * Echo inband requests from where the guest wrote them (one copy, from the
+ * guest's outbound ring to its inbound ring) instead of from the channel's
+ * private buffer (two).
+ */
+static bool hvg_lh_echo_in_place = true;
+module_param_named(echo_in_place, hvg_lh_echo_in_place, bool, 0644);
+MODULE_PARM_DESC(echo_in_place,
+		 "Echo channels reply from the guest's ring, the payload copied once, not through a private buffer (default Y)");
+
 /* Per-channel echo state: counters only, written by the channel's work. */
 struct hvg_lh_echo {
 	atomic64_t requests;
@@ -143,6 +153,7 @@ static int echo_on_packet(struct hvg_lh_channel *ch,
 	u32 extlen = pkt->desc.offset8 * 8 - sizeof(pkt->desc);
 	u64 tid = pkt->desc.trans_id;
 	struct hvg_echo_hdr req;
+	struct hvg_ring_buf reply[2];
 	u32 csum = 0, total = 0, st;
 	int ret;
 
@@ -174,8 +185,17 @@ static int echo_on_packet(struct hvg_lh_channel *ch,
 			ret = echo_reply_hdr(ch, tid, &req, 0, 0, 0, EINVAL);
 			break;
 		}
-		ret = hvg_lh_chan_send(ch, HVG_PKT_DATA_INBAND, tid, pkt->data,
-				       sizeof(req) + req.len);
+		/*
+		 * The header as checked, then the guest's bytes moved on
+		 * unread from where they are (inband_in_place).
+		 */
+		reply[0].base = &req;
+		reply[0].len = sizeof(req);
+		reply[1].base = (const u8 *)pkt->data + sizeof(req);
+		reply[1].len = req.len;
+		ret = hvg_lh_chan_sendv(ch, HVG_PKT_DATA_INBAND, 0, tid, 0,
+					reply, ARRAY_SIZE(reply),
+					current_work() == &ch->work);
 		total = req.len;
 		break;
 	case HVG_ECHO_OP_GPADL_SUM:
@@ -247,4 +267,5 @@ const struct hvg_lh_service hvg_lh_echo_service = {
 	.on_packet = echo_on_packet,
 	.on_subchannels = echo_on_subchannels,
 	.show = echo_show,
+	.inband_in_place = &hvg_lh_echo_in_place,
 };

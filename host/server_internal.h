@@ -91,6 +91,17 @@ struct hvg_lh_service {
 	void (*on_rescind)(struct hvg_lh_channel *ch);
 	void (*show)(struct hvg_lh_channel *ch, struct seq_file *m);
 	const bool *poll_defer;
+	/*
+	 * inband_in_place: optional; while it points at true (read at the
+	 * start of each run of the channel's work), on_packet gets an inband
+	 * packet's payload where the guest wrote it (pkt->data points into
+	 * the guest's ring, and @buf holds nothing of it), valid for the
+	 * call only. The guest can still write those bytes: the service
+	 * copies what it parses and moves the rest on unread. Every other
+	 * packet type, and a packet the service puts off with -EAGAIN, is in
+	 * ch->buf as usual.
+	 */
+	const bool *inband_in_place;
 };
 
 /* Channel states (ch->state). */

@@ -22,6 +22,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <hvguest/echo_proto.h>
 #include <hvguest/vmbus.h>
 
@@ -938,6 +939,20 @@ static void server_echo_backpressure(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ch);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&ch->stats[HVG_LH_CH_RING_FULL]),
 			0L);
+	/*
+	 * The host maps both rings in one range (hvg_ring_vmap_pair()): the
+	 * inbound ring's header right after the outbound ring's second copy
+	 * of its data, so that the same page of the two data areas is an odd
+	 * number of pages apart; and its data mapped twice.
+	 */
+	KUNIT_EXPECT_EQ(test, (long)((u8 *)ch->in_va - (u8 *)ch->out_va),
+			(long)(2 * c.pair.out_pages - 1) * (long)PAGE_SIZE);
+	KUNIT_EXPECT_PTR_EQ(test, vmalloc_to_page(ch->in_va),
+			    c.pair.pages[c.pair.out_pages]);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    vmalloc_to_page((u8 *)ch->in_va + PAGE_SIZE +
+					    ch->tx.size),
+			    c.pair.pages[c.pair.out_pages + 1]);
 	lhs_close(test, &c);
 }
 

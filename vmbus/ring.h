@@ -214,6 +214,8 @@ void hvg_ring_pair_free(struct hvg_ring_pair *pair);
 #ifdef __KERNEL__
 struct page;
 void *hvg_ring_vmap(struct page **pages, unsigned int npages);
+void *hvg_ring_vmap_pair(struct page **pages, unsigned int npages,
+			 unsigned int in_page, void **in_va);
 #endif
 
 /*

@@ -24,6 +24,23 @@
  */
 static_assert(PAGE_SIZE == HVG_RING_HDR_SIZE);
 
+/*
+ * One ring's layout into @map: its header page, its data pages, its data
+ * pages again. Return: the entry after the last one filled in.
+ */
+static struct page **ring_map_fill(struct page **map, struct page **pages,
+				   unsigned int npages)
+{
+	unsigned int i, data = npages - 1;
+
+	*map++ = pages[0];
+	for (i = 0; i < data; i++) {
+		map[i] = pages[1 + i];
+		map[data + i] = pages[1 + i];
+	}
+	return map + 2 * data;
+}
+
 /**
  * hvg_ring_vmap() - map one ring: its header page, then its data pages twice
  * @pages: the ring's pages, header first
@@ -38,22 +55,60 @@ static_assert(PAGE_SIZE == HVG_RING_HDR_SIZE);
  */
 void *hvg_ring_vmap(struct page **pages, unsigned int npages)
 {
-	unsigned int i, data = npages - 1;
 	struct page **map;
 	void *va;
 
 	if (npages < 2)
 		return NULL;
-	map = kmalloc_array(2 * data + 1, sizeof(*map), GFP_KERNEL);
+	map = kmalloc_array(2 * npages - 1, sizeof(*map), GFP_KERNEL);
 	if (!map)
 		return NULL;
-	map[0] = pages[0];
-	for (i = 0; i < data; i++) {
-		map[1 + i] = pages[1 + i];
-		map[1 + data + i] = pages[1 + i];
-	}
-	va = vmap(map, 2 * data + 1, VM_MAP, PAGE_KERNEL);
+	ring_map_fill(map, pages, npages);
+	va = vmap(map, 2 * npages - 1, VM_MAP, PAGE_KERNEL);
 	kfree(map);
+	return va;
+}
+
+/**
+ * hvg_ring_vmap_pair() - map both rings of a page set in one range
+ * @pages: the page set, the outbound ring's header first
+ * @npages: how many
+ * @in_page: where the inbound ring starts, in pages: each ring at least 2
+ * @in_va: set to the inbound ring's mapping (its header) on success
+ *
+ * hvg_ring_vmap() of each ring, the inbound one right after the outbound
+ * one in a single mapping. The same page of the two data areas is then
+ * always an odd number of pages apart (2 * @in_page - 1). Two rings mapped
+ * on their own, each 2^k pages with its guard page, tend to sit a power of
+ * two apart, and a copy from one ring straight into the other at the same
+ * offset (an echo, whose requests and replies are the same size) then
+ * alternates between addresses that share a slot of a direct-mapped
+ * translation cache, such as QEMU TCG's software TLB, missing it on every
+ * access: measured, such a copy ran at a fifth of the speed of one from a
+ * private buffer. Process context.
+ *
+ * Return: the mapping, the outbound ring's header first (undo with one
+ * vunmap()), or NULL.
+ */
+void *hvg_ring_vmap_pair(struct page **pages, unsigned int npages,
+			 unsigned int in_page, void **in_va)
+{
+	unsigned int out_map = 2 * in_page - 1, in_map;
+	struct page **map;
+	void *va;
+
+	if (in_page < 2 || npages < in_page + 2)
+		return NULL;
+	in_map = 2 * (npages - in_page) - 1;
+	map = kmalloc_array(out_map + in_map, sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return NULL;
+	ring_map_fill(ring_map_fill(map, pages, in_page), pages + in_page,
+		      npages - in_page);
+	va = vmap(map, out_map + in_map, VM_MAP, PAGE_KERNEL);
+	kfree(map);
+	if (va)
+		*in_va = (u8 *)va + (size_t)out_map * PAGE_SIZE;
 	return va;
 }
 
