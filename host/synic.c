@@ -71,7 +71,9 @@ struct hvg_lh_msg {
  * @raised is a bitmap of SINTs raised for the software sink and not yet
  * handed to the handler; atomic bit operations, no lock. @kicks counts
  * remote kicks (IPIs) not yet finished, atomic; @csd is owned by the IPI
- * code while a kick is in flight. @own_simp,
+ * code while a kick is in flight, which bit 0 of @kicking says: the raiser
+ * that sets it sends the kick, the kick's handler clears it (atomic bit
+ * operations, no lock; see hvg_lh_sw_kick_vp()). @own_simp,
  * @own_siefp, @s and @vp are set at creation and read-only after.
  */
 struct hvg_lh_vp {
@@ -88,6 +90,7 @@ struct hvg_lh_vp {
 	struct irq_work irq_work;	/* software sink */
 	call_single_data_t csd;		/* software sink: remote kick */
 	atomic_t kicks;			/* kicks in flight */
+	unsigned long kicking;		/* bit 0: @csd is in flight */
 	unsigned long raised;
 };
 
@@ -238,6 +241,18 @@ static void hvg_lh_sw_kick(void *info)
 {
 	struct hvg_lh_vp *v = info;
 
+	/*
+	 * The IPI code unlocked @csd before it called this: it is free for
+	 * the next kick once @kicking is clear.
+	 */
+	clear_bit(0, &v->kicking);
+	/*
+	 * Orders the clear before the irq_work's read of @raised (after the
+	 * claim); pairs with the barrier in hvg_lh_sw_kick_vp(): a raiser
+	 * that still saw @kicking set has its bit in @raised seen by the
+	 * work queued here.
+	 */
+	smp_mb__after_atomic();
 	irq_work_queue(&v->irq_work);
 	/*
 	 * The last access to @v: destroy waits for @kicks to reach 0 before
@@ -261,13 +276,27 @@ static void hvg_lh_sw_kick_vp(struct hvg_lh_synic *s, struct hvg_lh_vp *v)
 	} else {
 		/*
 		 * irq_work_queue_on() is not exported: an asynchronous IPI
-		 * queues the work on the target CPU instead. -EBUSY means a
-		 * kick is still in flight; it will queue the work and the
-		 * work will find the SINT in @raised.
+		 * queues the work on the target CPU instead. Its caller must
+		 * serialise the uses of @csd (the -EBUSY test of
+		 * smp_call_function_single_async() is a plain read, and two
+		 * CPUs that both pass it add the same node twice to the
+		 * target's call queue, which then loops on itself: seen as an
+		 * RCU stall with the target spinning in the call-function IPI,
+		 * 2026-12-07). @kicking is that serialisation: only the raiser
+		 * that sets it sends the IPI. One that finds it set relies on
+		 * the kick in flight, whose handler clears it before it queues
+		 * the work; the barrier orders this raise's bit in @raised
+		 * before the test and pairs with the one in hvg_lh_sw_kick().
 		 */
-		atomic_inc(&v->kicks);
-		if (smp_call_function_single_async(v->vp, &v->csd))
-			atomic_dec(&v->kicks);
+		smp_mb__before_atomic();
+		if (!test_and_set_bit(0, &v->kicking)) {
+			atomic_inc(&v->kicks);
+			if (smp_call_function_single_async(v->vp, &v->csd)) {
+				/* Gone offline meanwhile: held in @raised. */
+				clear_bit(0, &v->kicking);
+				atomic_dec(&v->kicks);
+			}
+		}
 	}
 	put_cpu();
 }

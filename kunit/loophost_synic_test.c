@@ -11,8 +11,9 @@
  * announces them (on the target CPU, through irq_work, never inline), the
  * status codes of HvPostMessage and HvSignalEvent, delivery of guest
  * messages and signals to the host in process context, a stress run posting
- * from every CPU, teardown with messages still queued (kmemleak), and the
- * guest's CPU-offline check asked before a CPU goes offline.
+ * from every CPU and one raising each VP from every other CPU, teardown
+ * with messages still queued (kmemleak), and the guest's CPU-offline check
+ * asked before a CPU goes offline.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -60,6 +61,7 @@ static struct {
 	atomic_t inline_runs;		/* runs inside the raising call */
 	int calling_cpu;		/* CPU inside a call, interrupts off */
 	bool consume;			/* handler consumes LH_STRESS_SINTS */
+	bool clear_flags;		/* handler clears HVG_VMBUS_SINT's flags */
 
 	/* host callbacks */
 	atomic_t rx;
@@ -199,6 +201,10 @@ static void lh_handler(void *ctx)
 		atomic_inc(&lh.inline_runs);
 	if (READ_ONCE(lh.consume))
 		lh_consume(cpu);
+	/* Flags 0 to 63 (the raisers' CPU numbers): the next set raises. */
+	if (READ_ONCE(lh.clear_flags))
+		xchg((unsigned long *)hvg_lh_synic_event_page(lh.s, cpu)->
+		     sint_flags[HVG_VMBUS_SINT].flags, 0);
 	atomic_inc(&lh.irqs);
 }
 
@@ -754,6 +760,101 @@ static void stress_posts_from_every_cpu(struct kunit *test)
 		   hvg_lh_synic_stat(lh.s, HVG_LH_IRQ_RUNS));
 }
 
+/* Raises: sets of one VP's event flags from every other CPU at once. */
+#define LH_RAISE_ROUNDS	20000
+
+struct lh_raiser {
+	struct work_struct work;
+	u32 cpu;
+	unsigned int raised;
+};
+
+/* Runs bound to CPU @cpu: sets flag @cpu of every other VP, many times. */
+static void lh_raiser_fn(struct work_struct *work)
+{
+	struct lh_raiser *r = container_of(work, struct lh_raiser, work);
+	unsigned int vp, i;
+
+	for (i = 0; i < LH_RAISE_ROUNDS; i++) {
+		for_each_online_cpu(vp) {
+			if (vp != r->cpu &&
+			    hvg_lh_synic_set_event(lh.s, vp, HVG_VMBUS_SINT,
+						   r->cpu) == 1)
+				r->raised++;
+		}
+		if (!(i % 64))
+			cond_resched();
+	}
+}
+
+/*
+ * Two or more CPUs raising one VP at once: the software sink's remote kick
+ * (one call_single_data per VP) must be sent by one of them at a time, or
+ * the target's IPI queue gets the same entry twice and the target spins in
+ * it for good (an RCU stall; the guest's watch stops it). Afterwards every
+ * VP still takes a raise: no kick is left claimed and never sent.
+ */
+static void stress_raises_from_every_cpu(struct kunit *test)
+{
+	unsigned int cpu, n = 0, raised = 0;
+	struct lh_raiser *r;
+	int before;
+
+	/*
+	 * Two raisers of one VP need 3 CPUs; with 2, the one remote raiser
+	 * still finds its own kicks in flight; with 1, only the last check.
+	 */
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		n++;
+	r = kunit_kzalloc(test, nr_cpu_ids * sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		cpus_read_unlock();
+		KUNIT_FAIL(test, "no memory");
+		return;
+	}
+	WRITE_ONCE(lh.clear_flags, true);
+	if (hvg_lh_synic_set_handler(lh.s, lh_handler, NULL)) {
+		cpus_read_unlock();
+		KUNIT_FAIL(test, "set_handler failed");
+		return;
+	}
+	for_each_online_cpu(cpu) {
+		r[cpu].cpu = cpu;
+		INIT_WORK(&r[cpu].work, lh_raiser_fn);
+		queue_work_on(cpu, system_wq, &r[cpu].work);
+	}
+	for_each_online_cpu(cpu) {
+		flush_work(&r[cpu].work);
+		raised += r[cpu].raised;
+	}
+	/* The storm's last interrupts land; then nothing is in flight. */
+	msleep(100);
+	/* Each VP once more, with its flags clear: each is delivered there. */
+	for_each_online_cpu(cpu) {
+		u32 other = cpu == cpumask_first(cpu_online_mask) ?
+			    cpumask_next(cpu, cpu_online_mask) :
+			    cpumask_first(cpu_online_mask);
+
+		before = atomic_read(&lh.irqs);
+		xchg((unsigned long *)hvg_lh_synic_event_page(lh.s, cpu)->
+		     sint_flags[HVG_VMBUS_SINT].flags, 0);
+		KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_event(lh.s, cpu,
+							     HVG_VMBUS_SINT,
+							     other), 1);
+		KUNIT_EXPECT_TRUE_MSG(test, lh_wait(&lh.irqs, before + 1),
+				      "a raise of VP %u after the storm was not delivered",
+				      cpu);
+		KUNIT_EXPECT_EQ(test, atomic_read(&lh.irq_cpu), (int)cpu);
+	}
+	cpus_read_unlock();
+	if (n > 1)
+		KUNIT_EXPECT_GT(test, raised, n);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.irqs_on), 0);
+	kunit_info(test, "%u raises from %u CPUs, %lu interrupts", raised, n,
+		   hvg_lh_synic_stat(lh.s, HVG_LH_IRQ_RUNS));
+}
+
 static void teardown_with_messages_queued(struct kunit *test)
 {
 	unsigned int cpu, sint, i, posted = 0;
@@ -899,6 +1000,7 @@ static struct kunit_case hvg_loophost_synic_cases[] = {
 	KUNIT_CASE(hc_post_message_queue_full),
 	KUNIT_CASE(hc_signal_event_status_codes),
 	KUNIT_CASE(stress_posts_from_every_cpu),
+	KUNIT_CASE(stress_raises_from_every_cpu),
 	KUNIT_CASE(teardown_with_messages_queued),
 	KUNIT_CASE(offline_check_refuses_busy_cpu),
 	{}
