@@ -190,6 +190,13 @@ static void lh_consume(u32 vp)
 	}
 }
 
+/* Clear flags 0 to 63 of @vp's VMBus SINT: the next set of one raises. */
+static void lh_clear_vmbus_flags(u32 vp)
+{
+	xchg((unsigned long *)hvg_lh_synic_event_page(lh.s, vp)->
+	     sint_flags[HVG_VMBUS_SINT].flags, 0);
+}
+
 static void lh_handler(void *ctx)
 {
 	int cpu = smp_processor_id();
@@ -201,10 +208,9 @@ static void lh_handler(void *ctx)
 		atomic_inc(&lh.inline_runs);
 	if (READ_ONCE(lh.consume))
 		lh_consume(cpu);
-	/* Flags 0 to 63 (the raisers' CPU numbers): the next set raises. */
+	/* The raisers' flags (their CPU numbers). */
 	if (READ_ONCE(lh.clear_flags))
-		xchg((unsigned long *)hvg_lh_synic_event_page(lh.s, cpu)->
-		     sint_flags[HVG_VMBUS_SINT].flags, 0);
+		lh_clear_vmbus_flags(cpu);
 	atomic_inc(&lh.irqs);
 }
 
@@ -800,26 +806,18 @@ static void stress_raises_from_every_cpu(struct kunit *test)
 	struct lh_raiser *r;
 	int before;
 
+	r = kunit_kzalloc(test, nr_cpu_ids * sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	WRITE_ONCE(lh.clear_flags, true);
+	KUNIT_ASSERT_EQ(test, hvg_lh_synic_set_handler(lh.s, lh_handler, NULL), 0);
 	/*
-	 * Two raisers of one VP need 3 CPUs; with 2, the one remote raiser
-	 * still finds its own kicks in flight; with 1, only the last check.
+	 * The same CPUs raise and receive throughout. Two raisers of one VP
+	 * need 3 CPUs; with 2, the one remote raiser still finds its own
+	 * kicks in flight; with 1, only the last check runs.
 	 */
 	cpus_read_lock();
-	for_each_online_cpu(cpu)
-		n++;
-	r = kunit_kzalloc(test, nr_cpu_ids * sizeof(*r), GFP_KERNEL);
-	if (!r) {
-		cpus_read_unlock();
-		KUNIT_FAIL(test, "no memory");
-		return;
-	}
-	WRITE_ONCE(lh.clear_flags, true);
-	if (hvg_lh_synic_set_handler(lh.s, lh_handler, NULL)) {
-		cpus_read_unlock();
-		KUNIT_FAIL(test, "set_handler failed");
-		return;
-	}
 	for_each_online_cpu(cpu) {
+		n++;
 		r[cpu].cpu = cpu;
 		INIT_WORK(&r[cpu].work, lh_raiser_fn);
 		queue_work_on(cpu, system_wq, &r[cpu].work);
@@ -837,8 +835,7 @@ static void stress_raises_from_every_cpu(struct kunit *test)
 			    cpumask_first(cpu_online_mask);
 
 		before = atomic_read(&lh.irqs);
-		xchg((unsigned long *)hvg_lh_synic_event_page(lh.s, cpu)->
-		     sint_flags[HVG_VMBUS_SINT].flags, 0);
+		lh_clear_vmbus_flags(cpu);
 		KUNIT_EXPECT_EQ(test, hvg_lh_synic_set_event(lh.s, cpu,
 							     HVG_VMBUS_SINT,
 							     other), 1);
