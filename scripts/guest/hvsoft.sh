@@ -6,9 +6,11 @@
 # HVG_HVSOFT_ITESTS=all): KUnit, then every integration test, hvguest's own stack on
 # hvg_hypercall's real backend (backend=hyperv) with hvg_loophost as
 # hv_soft's host (frontend=hv_soft), set once for every modprobe here.
+# With hvg.itests=own: the same, but only hvguest's own tests (not those
+# written for hv_soft: upstream's drivers and the side-by-side suites).
 . /hvg/lib.sh
 case " $(cat /proc/cmdline) " in
-*" hvg.itests=all "*)
+*" hvg.itests=all "* | *" hvg.itests=own "*)
 	mkdir -p /etc/modprobe.d
 	{
 		echo "options hvg_hypercall backend=hyperv"
@@ -22,7 +24,10 @@ case " $(cat /proc/cmdline) " in
 		echo "blacklist hv_netvsc"
 	} > /etc/modprobe.d/hvg-hvsoft.conf
 	hvg_run_kunit
-	hvg_run_itests
+	case " $(cat /proc/cmdline) " in
+	*" hvg.itests=own "*) hvg_run_itests own ;;
+	*) hvg_run_itests ;;
+	esac
 	;;
 *) hvg_run_itests hvsoft ;;
 esac

@@ -14,6 +14,7 @@ hvg_emit()
 # named NN-name.sh, and refuses any other), in order, as TAP. With the
 # argument "hvsoft" (the hv_soft guest), only the tests that declare a line
 # "# hvg-hvsoft: yes" run; the others assume a machine without Hyper-V.
+# With "own", only the others: hvguest's own tests.
 # Each test is a script that exits 0 on success, or HVG_SKIP (77) after
 # printing why it does not apply here (a TAP skip); its output is kept as
 # TAP diagnostics. A test that runs longer than $HVG_ITEST_TIMEOUT seconds
@@ -25,12 +26,20 @@ hvg_run_itests()
 	only=${1:-}
 	set -- /itest/*.sh
 	[ -e "$1" ] || set --
-	if [ "$only" = hvsoft ]; then
+	case $only in
+	hvsoft)
 		for t in "$@"; do
 			shift
 			grep -q '^# hvg-hvsoft: yes$' "$t" && set -- "$@" "$t"
 		done
-	fi
+		;;
+	own)
+		for t in "$@"; do
+			shift
+			grep -q '^# hvg-hvsoft: yes$' "$t" || set -- "$@" "$t"
+		done
+		;;
+	esac
 	{
 		echo "TAP version 13"
 		echo "1..$#"
