@@ -6,7 +6,7 @@
 #   make install         install into /lib/modules/<kver>/updates, run depmod
 #   make check           every test (what CI runs), within 30 minutes
 #   make check-all       make check plus the debug-kernel guests at the other
-#                        vCPU counts and backends (about 55 minutes)
+#                        vCPU counts and backends (about 75 minutes)
 #   make demo            boot a guest on the stock kernel and show the stack
 #   make checkpatch      checkpatch.pl --strict over every source file
 #   make dkms-check      DKMS add/build/install/uninstall/remove
