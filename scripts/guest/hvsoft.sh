@@ -9,8 +9,14 @@
 # With hvg.itests=own: the same, but only hvguest's own tests (not those
 # written for hv_soft: upstream's drivers and the side-by-side suites).
 . /hvg/lib.sh
-case " $(cat /proc/cmdline) " in
-*" hvg.itests=all "* | *" hvg.itests=own "*)
+sel=hvsoft
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	hvg.itests=all) sel= ;;
+	hvg.itests=own) sel=own ;;
+	esac
+done
+if [ "$sel" != hvsoft ]; then
 	mkdir -p /etc/modprobe.d
 	{
 		echo "options hvg_hypercall backend=hyperv"
@@ -24,11 +30,8 @@ case " $(cat /proc/cmdline) " in
 		echo "blacklist hv_netvsc"
 	} > /etc/modprobe.d/hvg-hvsoft.conf
 	hvg_run_kunit
-	case " $(cat /proc/cmdline) " in
-	*" hvg.itests=own "*) hvg_run_itests own ;;
-	*) hvg_run_itests ;;
-	esac
-	;;
-*) hvg_run_itests hvsoft ;;
-esac
+fi
+# hvsoft: only the tests written for hv_soft; own: only the others; empty
+# (hvg.itests=all): every test.
+hvg_run_itests $sel
 hvg_kmemleak_scan

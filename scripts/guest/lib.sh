@@ -26,20 +26,14 @@ hvg_run_itests()
 	only=${1:-}
 	set -- /itest/*.sh
 	[ -e "$1" ] || set --
-	case $only in
-	hvsoft)
+	if [ -n "$only" ]; then
 		for t in "$@"; do
 			shift
-			grep -q '^# hvg-hvsoft: yes$' "$t" && set -- "$@" "$t"
+			kind=own
+			grep -q '^# hvg-hvsoft: yes$' "$t" && kind=hvsoft
+			[ "$kind" = "$only" ] && set -- "$@" "$t"
 		done
-		;;
-	own)
-		for t in "$@"; do
-			shift
-			grep -q '^# hvg-hvsoft: yes$' "$t" || set -- "$@" "$t"
-		done
-		;;
-	esac
+	fi
 	{
 		echo "TAP version 13"
 		echo "1..$#"
