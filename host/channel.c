@@ -7,6 +7,9 @@
  * guest's outbound ring NAPI-style: kicked by the guest's signal, it masks
  * the ring's interrupt, reads packets in batches, hands each to the
  * service, publishes read_index once per batch, unmasks and looks again.
+ * A service whose packets never sleep (ch->serve_now) has its channel
+ * drained the same way in the guest's HvSignalEvent call itself, on the
+ * guest's CPU, with no hand-off: one drainer at a time (ch->run).
  *
  * Host to guest: replies go into the guest's inbound ring under tx_lock;
  * when the ring says so, the host sets the channel's event flag (relid) in
@@ -32,6 +35,12 @@
 
 /* Packets one run of the work handles before it yields the CPU. */
 #define HVG_LH_CHAN_BUDGET	256
+/* ... and one drain in the guest's signal before it hands on to the work. */
+#define HVG_LH_CHAN_BUDGET_NOW	64
+
+/* ch->run */
+#define HVG_LH_RUN_BUSY		0	/* a drain is running */
+#define HVG_LH_RUN_AGAIN	1	/* a kick came meanwhile: drain again */
 
 static const char * const hvg_lh_chan_stat_names[HVG_LH_CH_NR_STATS] = {
 	[HVG_LH_CH_SIGNALS_IN] = "signals_in",
@@ -42,6 +51,7 @@ static const char * const hvg_lh_chan_stat_names[HVG_LH_CH_NR_STATS] = {
 	[HVG_LH_CH_RING_FULL] = "ring_full",
 	[HVG_LH_CH_MALFORMED] = "malformed",
 	[HVG_LH_CH_DROPPED] = "dropped",
+	[HVG_LH_CH_RUNS_NOW] = "runs_now",
 };
 
 void hvg_lh_chan_count(struct hvg_lh_channel *ch, enum hvg_lh_chan_stat stat)
@@ -137,8 +147,8 @@ int hvg_lh_chan_sendv(struct hvg_lh_channel *ch, u16 type, u16 flags,
 	}
 	hvg_lh_chan_count(ch, HVG_LH_CH_PKTS_OUT);
 	if (ret == HVG_RING_SIGNAL) {
-		/* From the channel's work: one event at the batch's end. */
-		if (current_work() == &ch->work)
+		/* From the channel's drain: one event at the batch's end. */
+		if (hvg_lh_chan_serving(ch))
 			ch->signal_deferred = true;
 		else
 			hvg_lh_chan_signal(ch);
@@ -152,7 +162,7 @@ int hvg_lh_chan_send(struct hvg_lh_channel *ch, u16 type, u64 trans_id,
 	struct hvg_ring_buf b = { data, len };
 
 	return hvg_lh_chan_sendv(ch, type, 0, trans_id, 0, &b, len ? 1 : 0,
-				 current_work() == &ch->work);
+				 hvg_lh_chan_serving(ch));
 }
 
 /*
@@ -170,22 +180,31 @@ static void hvg_lh_chan_own(struct hvg_lh_channel *ch,
 }
 
 /*
- * Hand one packet to the service; false when it must wait for room. A
- * packet put off is kept in ch->buf: the batch's end gives its ring space
- * back to the guest.
+ * Hand one packet to the service; false when it must wait for room, or
+ * for the work (HVG_LH_PKT_LATER). A packet put off is kept in ch->buf:
+ * the batch's end gives its ring space back to the guest.
  */
 static bool hvg_lh_chan_serve(struct hvg_lh_channel *ch,
 			      struct hvg_ring_pkt *pkt, bool in_place)
 {
+	int ret;
+
 	if (in_place && pkt->desc.type != HVG_PKT_DATA_INBAND) {
 		hvg_lh_chan_own(ch, pkt);
 		in_place = false;
 	}
-	if (ch->svc->on_packet(ch, pkt, ch->buf) == -EAGAIN) {
+	ret = ch->svc->on_packet(ch, pkt, ch->buf);
+	/* Only a drain in the guest's signal may put a packet off. */
+	if (WARN_ON_ONCE(ret == HVG_LH_PKT_LATER && !ch->runner_now))
+		ret = 0;
+	if (ret == -EAGAIN || ret == HVG_LH_PKT_LATER) {
 		if (in_place)
 			hvg_lh_chan_own(ch, pkt);
 		ch->stalled_pkt = *pkt;
 		ch->stalled = true;
+		/* Put off to process context: the work serves it first. */
+		if (ret == HVG_LH_PKT_LATER)
+			queue_work(ch->srv->wq, &ch->work);
 		return false;
 	}
 	ch->stalled = false;
@@ -289,13 +308,17 @@ static void hvg_lh_chan_flush_signal(struct hvg_lh_channel *ch)
 	}
 }
 
-static void hvg_lh_chan_work(struct work_struct *work)
+/*
+ * Drain the guest's outbound ring (the caller holds HVG_LH_RUN_BUSY). In
+ * the guest's signal (@now) with a smaller budget and without lingering:
+ * what is left goes to the work.
+ */
+static void hvg_lh_chan_drain(struct hvg_lh_channel *ch, bool now)
 {
-	struct hvg_lh_channel *ch = container_of(work, struct hvg_lh_channel,
-						 work);
-	unsigned int budget = HVG_LH_CHAN_BUDGET;
+	unsigned int full = now ? HVG_LH_CHAN_BUDGET_NOW : HVG_LH_CHAN_BUDGET;
 	const bool *in_place_p = ch->svc->inband_in_place;
 	bool in_place = in_place_p && READ_ONCE(*in_place_p);
+	unsigned int budget = full;
 	struct hvg_ring_pkt pkt;
 	bool more = true;
 	int ret;
@@ -304,6 +327,8 @@ static void hvg_lh_chan_work(struct work_struct *work)
 	if (READ_ONCE(ch->state) != HVG_LH_CH_OPEN || ch->broken)
 		return;
 	hvg_lh_chan_count(ch, HVG_LH_CH_RUNS);
+	if (now)
+		hvg_lh_chan_count(ch, HVG_LH_CH_RUNS_NOW);
 
 	/* The packet put off is in ch->buf: served as copied. */
 	if (ch->stalled && !hvg_lh_chan_serve(ch, &ch->stalled_pkt, false))
@@ -342,11 +367,11 @@ static void hvg_lh_chan_work(struct work_struct *work)
 		if (!more)
 			break;
 		if (!budget) {
-			/* Still masked: the next run drains on. */
+			/* Still masked: the work drains on. */
 			queue_work(ch->srv->wq, &ch->work);
 			return;
 		}
-		if (budget < HVG_LH_CHAN_BUDGET && hvg_lh_chan_linger(ch))
+		if (!now && budget < full && hvg_lh_chan_linger(ch))
 			continue;
 		/* Unmask, and drain again what came in meanwhile. */
 		ret = hvg_ring_mask_end(&ch->rx);
@@ -359,10 +384,90 @@ static void hvg_lh_chan_work(struct work_struct *work)
 	}
 	/*
 	 * Stalled (the inbound ring is full): stay masked, the guest's signal
-	 * for pending_send_sz brings us back. Broken: nothing more to do.
+	 * for pending_send_sz brings us back; a packet put off to the work:
+	 * the work does. Broken: nothing more to do.
 	 */
 out:
 	hvg_lh_chan_flush_signal(ch);
+}
+
+/* The context level: task, serving a softirq, hard interrupt or NMI. */
+static unsigned int hvg_lh_ctx(void)
+{
+	return preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET);
+}
+
+bool hvg_lh_chan_serving(const struct hvg_lh_channel *ch)
+{
+	/*
+	 * Only the drainer writes these, and no other context can be that
+	 * task at that level meanwhile: an interrupt of the drainer, or the
+	 * drainer's task after it stopped, reads another value.
+	 */
+	return READ_ONCE(ch->runner) == current &&
+	       READ_ONCE(ch->runner_ctx) == hvg_lh_ctx();
+}
+
+bool hvg_lh_chan_in_signal(const struct hvg_lh_channel *ch)
+{
+	return hvg_lh_chan_serving(ch) && ch->runner_now;
+}
+
+/*
+ * Take the right to drain @ch; false when a drain runs, which then runs
+ * once more for this kick (HVG_LH_RUN_AGAIN).
+ */
+static bool hvg_lh_chan_claim(struct hvg_lh_channel *ch)
+{
+	if (!test_and_set_bit_lock(HVG_LH_RUN_BUSY, &ch->run))
+		return true;
+	/* The guest's packet, written before its signal, before AGAIN. */
+	smp_mb__before_atomic();
+	set_bit(HVG_LH_RUN_AGAIN, &ch->run);
+	/*
+	 * AGAIN before BUSY is tested again; the drainer clears BUSY before
+	 * it tests AGAIN (hvg_lh_chan_release()). So either it sees AGAIN,
+	 * or this test finds BUSY clear and this caller drains.
+	 */
+	smp_mb__after_atomic();
+	return !test_and_set_bit_lock(HVG_LH_RUN_BUSY, &ch->run);
+}
+
+/* Give the drain up; true if the caller took it again to drain once more. */
+static bool hvg_lh_chan_release(struct hvg_lh_channel *ch)
+{
+	clear_bit_unlock(HVG_LH_RUN_BUSY, &ch->run);
+	/* Pairs with the barrier after AGAIN in hvg_lh_chan_claim(). */
+	smp_mb__after_atomic();
+	if (!test_bit(HVG_LH_RUN_AGAIN, &ch->run))
+		return false;
+	return !test_and_set_bit_lock(HVG_LH_RUN_BUSY, &ch->run);
+}
+
+/* Drain @ch (BUSY taken) until no kick came meanwhile, then let go. */
+static void hvg_lh_chan_run(struct hvg_lh_channel *ch, bool now)
+{
+	do {
+		/*
+		 * A full barrier: a kick that set AGAIN before this clear
+		 * has its packet seen by the drain below.
+		 */
+		test_and_clear_bit(HVG_LH_RUN_AGAIN, &ch->run);
+		ch->runner_now = now;
+		WRITE_ONCE(ch->runner, current);
+		WRITE_ONCE(ch->runner_ctx, hvg_lh_ctx());
+		hvg_lh_chan_drain(ch, now);
+		WRITE_ONCE(ch->runner, NULL);
+	} while (hvg_lh_chan_release(ch));
+}
+
+static void hvg_lh_chan_work(struct work_struct *work)
+{
+	struct hvg_lh_channel *ch = container_of(work, struct hvg_lh_channel,
+						 work);
+
+	if (hvg_lh_chan_claim(ch))
+		hvg_lh_chan_run(ch, false);
 }
 
 void hvg_lh_chan_kick(struct hvg_lh_channel *ch)
@@ -391,6 +496,35 @@ void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals)
 	spin_unlock_bh(&srv->chan_lock);
 }
 
+bool hvg_lh_chan_event_now(void *ctx, u32 connection_id)
+{
+	struct hvg_lh_server *srv = ctx;
+	u32 relid = connection_id & (HVG_VMBUS_MAX_RELIDS - 1);
+	struct hvg_lh_channel *ch;
+	bool open, run;
+
+	spin_lock_bh(&srv->chan_lock);
+	ch = srv->by_relid[relid];
+	/* Pairs with the release that made the channel OPEN. */
+	open = ch && smp_load_acquire(&ch->state) == HVG_LH_CH_OPEN;
+	/* The interrupt page (< 5.0) is read by the work's path only. */
+	if (srv->int_page || !open || ch->conn_id != connection_id ||
+	    !ch->serve_now) {
+		spin_unlock_bh(&srv->chan_lock);
+		return false;
+	}
+	hvg_lh_chan_count(ch, HVG_LH_CH_SIGNALS_IN);
+	run = hvg_lh_chan_claim(ch);
+	spin_unlock_bh(&srv->chan_lock);
+	/*
+	 * The channel stays while we drain: closing it moves the state from
+	 * OPEN, then waits for this RCU read section (hvg_lh_chan_close()).
+	 */
+	if (run)
+		hvg_lh_chan_run(ch, true);
+	return true;
+}
+
 void hvg_lh_chan_init(struct hvg_lh_channel *ch)
 {
 	mutex_init(&ch->gpadl_lock);
@@ -414,6 +548,7 @@ static void hvg_lh_chan_unmap(struct hvg_lh_channel *ch)
 	ch->ring_gpadl = NULL;
 	ch->stalled = false;
 	ch->signal_deferred = false;
+	ch->serve_now = false;
 	ch->broken = false;
 	ch->tx_pending = false;
 }
@@ -480,6 +615,7 @@ u32 hvg_lh_chan_open(struct hvg_lh_channel *ch,
 		   READ_ONCE(hvg_ring_hdr(&ch->rx)->feature_bits) |
 		   HVG_RING_FEAT_PENDING_SEND_SZ);
 	WRITE_ONCE(ch->target_vp, open->target_vp);
+	ch->serve_now = ch->svc->serve_now && READ_ONCE(*ch->svc->serve_now);
 	status = ch->svc->on_open ? ch->svc->on_open(ch, open->user_data) : 0;
 	if (status) {
 		*why = "refused by the service";
@@ -497,6 +633,13 @@ err:
  */
 void hvg_lh_chan_close(struct hvg_lh_channel *ch)
 {
+	/*
+	 * A drain in a guest's signal that saw the channel OPEN runs in an
+	 * RCU read section (hvg_lh_synic_hc_signal_event()); it may queue
+	 * the work, which then returns as soon as it runs.
+	 */
+	if (ch->serve_now)
+		synchronize_rcu();
 	cancel_work_sync(&ch->work);
 	if (ch->svc->on_close)
 		ch->svc->on_close(ch);

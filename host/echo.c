@@ -195,7 +195,7 @@ static int echo_on_packet(struct hvg_lh_channel *ch,
 		reply[1].len = req.len;
 		ret = hvg_lh_chan_sendv(ch, HVG_PKT_DATA_INBAND, 0, tid, 0,
 					reply, ARRAY_SIZE(reply),
-					current_work() == &ch->work);
+					hvg_lh_chan_serving(ch));
 		total = req.len;
 		break;
 	case HVG_ECHO_OP_GPADL_SUM:

@@ -133,6 +133,15 @@ module_param_named(net_max_subchannels, netvsp_max_subchannels, uint, 0644);
 MODULE_PARM_DESC(net_max_subchannels,
 		 "Sub-channels (extra queues) a NIC grants at most, 0 to 63 (default 7)");
 
+/*
+ * A send forwarded in the sender's own signal reaches the receiver's ring
+ * with no hand-off to another CPU's work, as a veth pair's does.
+ */
+static bool netvsp_serve_now = true;
+module_param_named(net_serve_now, netvsp_serve_now, bool, 0644);
+MODULE_PARM_DESC(net_serve_now,
+		 "Serve a NIC channel's sends in the guest's HvSignalEvent call when it comes with interrupts on, and in the channel's work otherwise (default Y; NVSP control messages always in the work; read at each channel open)");
+
 #define NETVSP_MAX_DEVICES	8
 #define NETVSP_MTU_MIN		576
 #define NETVSP_MTU_MAX		9202
@@ -636,10 +645,15 @@ static void netvsp_rxbuf_free(struct netvsp_buf *rb, u32 *fs, u32 *st)
 
 static void netvsp_txbuf_drop(struct netvsp_nic *nic)
 {
-	down_write(&nic->txbuf_sem);
-	netvsp_buf_release(&nic->txbuf);
+	struct netvsp_buf b;
+
+	/* Unmapped outside the lock: vunmap() may sleep. */
+	write_lock_bh(&nic->txbuf_lock);
+	b = nic->txbuf;
+	memset(&nic->txbuf, 0, sizeof(nic->txbuf));
 	nic->tx_sections = 0;
-	up_write(&nic->txbuf_sem);
+	write_unlock_bh(&nic->txbuf_lock);
+	netvsp_buf_release(&b);
 }
 
 /* ---------------------------------------------------------------------
@@ -781,10 +795,10 @@ static int netvsp_send_buf(struct hvg_lh_channel *ch, u64 tid, bool want_comp,
 			why = "send GPADL smaller than one section";
 			netvsp_buf_release(&b);
 		} else {
-			down_write(&nic->txbuf_sem);
+			write_lock_bh(&nic->txbuf_lock);
 			nic->txbuf = b;
 			nic->tx_sections = b.size / NETVSP_SECTION_SIZE;
-			up_write(&nic->txbuf_sem);
+			write_unlock_bh(&nic->txbuf_lock);
 			status = HVG_NVSP_STAT_SUCCESS;
 			size = NETVSP_SECTION_SIZE;
 		}
@@ -889,7 +903,7 @@ static int netvsp_gather(struct hvg_lh_channel *ch,
 	int ret;
 
 	if (idx != HVG_NVSP_NO_SECTION) {
-		down_read(&nic->txbuf_sem);
+		read_lock_bh(&nic->txbuf_lock);
 		ret = hvg_nvsp_check_section(m, nic->tx_sections,
 					     NETVSP_SECTION_SIZE);
 		if (!ret)
@@ -897,7 +911,7 @@ static int netvsp_gather(struct hvg_lh_channel *ch,
 			       (u8 *)nic->txbuf.va +
 			       (size_t)idx * NETVSP_SECTION_SIZE,
 			       m->rndis_pkt.section_size);
-		up_read(&nic->txbuf_sem);
+		read_unlock_bh(&nic->txbuf_lock);
 		if (ret)
 			return -ERANGE;
 		total = m->rndis_pkt.section_size;
@@ -1113,6 +1127,9 @@ static int netvsp_on_packet(struct hvg_lh_channel *ch,
 			   m.type);
 		return 0;
 	}
+	/* Buffers are mapped and freed in process context: in the work. */
+	if (hvg_lh_chan_in_signal(ch))
+		return HVG_LH_PKT_LATER;
 	switch (m.type) {
 	case HVG_NVSP_MSG_INIT:
 		return netvsp_init(ch, tid, want, &m);
@@ -1201,7 +1218,7 @@ static struct netvsp_nic *netvsp_nic_new(void)
 	if (!nic)
 		return NULL;
 	INIT_LIST_HEAD(&nic->port);
-	init_rwsem(&nic->txbuf_sem);
+	rwlock_init(&nic->txbuf_lock);
 	spin_lock_init(&nic->rx_lock);
 	nic->link_up = true;
 	nic->gen = 1;
@@ -1375,6 +1392,7 @@ const struct hvg_lh_service hvg_lh_netvsp_service = {
 	.on_packet = netvsp_on_packet,
 	.on_subchannels = netvsp_on_subchannels,
 	.show = netvsp_show,
+	.serve_now = &netvsp_serve_now,
 };
 
 /* ---------------------------------------------------------------------

@@ -17,9 +17,10 @@
  *
  *   netvsp_nics_lock (mutex, netvsp.c): the list of NICs, their creation,
  *	and the debugfs controls.
- *   nic->txbuf_sem (rw_semaphore): the send buffer mapping. Read by every
- *	queue's work while it copies a section; written when the buffer is
- *	set up or revoked and at close.
+ *   nic->txbuf_lock (rwlock, softirqs off): the send buffer mapping. Read
+ *	by every queue's drain while it copies a section (a drain may run in
+ *	a guest's signal, in softirq context); written when the buffer is
+ *	set up or revoked and at close (unmapped after the unlock).
  *   vswitch lock (rwlock, vswitch.c): the port list. Read while a frame is
  *	forwarded, written when a NIC joins or leaves.
  *   nic->rx_lock (spinlock): everything another NIC's work touches when it
@@ -36,7 +37,6 @@
 #define _HVG_LOOPHOST_NETVSP_H
 
 #include <linux/list.h>
-#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
@@ -124,7 +124,7 @@ struct netvsp_nic {
 	u32 mtu;			/* NDIS_CONFIG's, clamped; rx_lock */
 	u32 sub_requested;
 
-	struct rw_semaphore txbuf_sem;	/* guards @txbuf, @tx_sections */
+	rwlock_t txbuf_lock;		/* guards @txbuf, @tx_sections */
 	struct netvsp_buf txbuf;
 	u32 tx_sections;
 

@@ -84,6 +84,12 @@ struct hvg_lh_service {
 	void (*offer)(struct hvg_lh_channel *ch, struct hvg_chmsg_offer *msg);
 	u32 (*on_open)(struct hvg_lh_channel *ch, const u8 *user_data);
 	void (*on_close)(struct hvg_lh_channel *ch);
+	/*
+	 * on_packet: 0 (served), -EAGAIN (no room for the reply now: served
+	 * again once the guest made room) or, only while
+	 * hvg_lh_chan_in_signal(), HVG_LH_PKT_LATER (this packet may sleep:
+	 * served again in the channel's work).
+	 */
 	int (*on_packet)(struct hvg_lh_channel *ch,
 			 const struct hvg_ring_pkt *pkt, void *buf);
 	void (*on_subchannels)(struct hvg_lh_channel *ch, unsigned int total,
@@ -102,7 +108,19 @@ struct hvg_lh_service {
 	 * ch->buf as usual.
 	 */
 	const bool *inband_in_place;
+	/*
+	 * serve_now: optional; while it points at true (read at each open),
+	 * a channel is drained in the guest's own HvSignalEvent call when it
+	 * comes with interrupts on (hvg_lh_chan_event_now()), as well as in
+	 * its work: on_packet must not sleep there, and puts off a packet
+	 * that may with HVG_LH_PKT_LATER. on_open may clear ch->serve_now
+	 * for a channel whose packets may all sleep.
+	 */
+	const bool *serve_now;
 };
+
+/* on_packet: serve this packet in the channel's work (struct hvg_lh_service). */
+#define HVG_LH_PKT_LATER	1
 
 /* Channel states (ch->state). */
 enum hvg_lh_chan_state {
@@ -116,12 +134,13 @@ enum hvg_lh_chan_state {
 enum hvg_lh_chan_stat {
 	HVG_LH_CH_SIGNALS_IN,	/* guest signals (HvSignalEvent or monitor) */
 	HVG_LH_CH_SIGNALS_OUT,	/* events the host set for the guest */
-	HVG_LH_CH_RUNS,		/* runs of the channel's work */
+	HVG_LH_CH_RUNS,		/* drains of the outbound ring */
 	HVG_LH_CH_PKTS_IN,	/* packets read from the guest */
 	HVG_LH_CH_PKTS_OUT,	/* packets written to the guest */
 	HVG_LH_CH_RING_FULL,	/* writes that found the inbound ring full */
 	HVG_LH_CH_MALFORMED,	/* malformed packets or ring indices */
 	HVG_LH_CH_DROPPED,	/* packets dropped: too long, or bad request */
+	HVG_LH_CH_RUNS_NOW,	/* ... of them in the guest's signal */
 	HVG_LH_CH_NR_STATS
 };
 
@@ -160,10 +179,21 @@ struct hvg_lh_channel {
 	bool tx_pending;		/* pending_send_sz is set */
 	u32 target_vp;			/* WRITE_ONCE under srv->lock */
 	struct work_struct work;
+	/*
+	 * One drain of the outbound ring at a time, by the work or (with
+	 * @serve_now) in the guest's signal: @run's HVG_LH_RUN_* bits. The
+	 * fields below @run up to @stalled_pkt are the drainer's; @runner
+	 * and @runner_ctx say who it is (hvg_lh_chan_serving()).
+	 */
+	unsigned long run;
+	struct task_struct *runner;
+	unsigned int runner_ctx;
+	bool runner_now;		/* the drain runs in a guest's signal */
+	bool serve_now;			/* set by on_open, see the service */
 	void *buf;			/* private copy of one packet */
 	u32 buflen;
-	bool stalled;			/* the work's: @stalled_pkt waits */
-	bool signal_deferred;		/* the work's: an event to send */
+	bool stalled;			/* @stalled_pkt waits for room */
+	bool signal_deferred;		/* an event to send at the batch end */
 	struct hvg_ring_pkt stalled_pkt;
 
 	atomic_long_t stats[HVG_LH_CH_NR_STATS];
@@ -281,6 +311,15 @@ u32 hvg_lh_chan_open(struct hvg_lh_channel *ch,
 void hvg_lh_chan_close(struct hvg_lh_channel *ch);
 void hvg_lh_chan_kick(struct hvg_lh_channel *ch);
 void hvg_lh_chan_event(void *ctx, u32 connection_id, unsigned int signals);
+/*
+ * The SynIC model's event_now receiver: drains a @serve_now channel in the
+ * guest's signal (false, left to the work, for any other channel).
+ */
+bool hvg_lh_chan_event_now(void *ctx, u32 connection_id);
+/* True in the context that drains @ch now (its replies go at the end). */
+bool hvg_lh_chan_serving(const struct hvg_lh_channel *ch);
+/* ... and that drain runs in the guest's signal: nothing may sleep. */
+bool hvg_lh_chan_in_signal(const struct hvg_lh_channel *ch);
 /* The interrupt page's guest-to-host half: take every bit, kick channels. */
 void hvg_lh_int_page_scan(struct hvg_lh_server *srv);
 /*

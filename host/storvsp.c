@@ -127,6 +127,22 @@ module_param_named(scsi_poll_defer, storvsp_poll_defer, bool, 0644);
 MODULE_PARM_DESC(scsi_poll_defer,
 		 "SCSI channels sleep and poll an emptied ring as poll_defer_us says before unmasking (default N: unmask at once)");
 
+/*
+ * Serving a request in the guest's own signal, on its CPU, completes it
+ * before the guest's call returns, as a RAM disk in the guest would: no
+ * hand-off to another CPU's work and back (Documentation/benchmarks.rst).
+ */
+static bool storvsp_serve_now = true;
+module_param_named(scsi_serve_now, storvsp_serve_now, bool, 0644);
+MODULE_PARM_DESC(scsi_serve_now,
+		 "Serve a storage channel's requests in the guest's HvSignalEvent call when it comes with interrupts on, and in the channel's work otherwise (default Y; never for a controller with a scsi_backing LUN; read at each channel open)");
+
+static unsigned int storvsp_serve_now_max_kb = 16;
+module_param_named(scsi_serve_now_max_kb, storvsp_serve_now_max_kb, uint,
+		   0644);
+MODULE_PARM_DESC(scsi_serve_now_max_kb,
+		 "Largest transfer, in KiB, served in the guest's signal (scsi_serve_now); a larger one goes to the channel's work (default 16; writable)");
+
 static unsigned int storvsp_max_subchannels;
 module_param_named(scsi_max_subchannels, storvsp_max_subchannels, uint,
 		   0644);
@@ -183,6 +199,7 @@ struct storvsp_disk {
 	unsigned int index;
 	u32 relid;
 	bool ide;
+	bool sleeps;			/* a scsi_backing LUN: I/O may sleep */
 	u8 target_id;
 	unsigned long present;		/* bit n: LUN n exists */
 	struct hvg_scsi_lun luns[STORVSP_MAX_LUNS];
@@ -202,9 +219,9 @@ DEFINE_STATIC_SRCU(storvsp_srcu);
 
 /*
  * Per-channel state. @disk is set when the device is created and never
- * changes. @version and @init are written by the primary channel's work
+ * changes. @version and @init are written by the primary channel's drain
  * only (WRITE_ONCE); sub-channels and the debugfs controls read them with
- * READ_ONCE(). @segs is the work's own scratch (allocated at open, freed
+ * READ_ONCE(). @segs is the drain's own scratch (allocated at open, freed
  * at close). @delay holds the one completion the "delay" fault holds back
  * (@delay_busy, set by the channel's work, cleared by the delayed work; the
  * delayed work is cancelled at close, before the rings go).
@@ -662,6 +679,14 @@ static int storvsp_on_packet(struct hvg_lh_channel *ch,
 		hvg_lh_request_subchannels(ch, p.sub_channel_count, tid, 0);
 		return 0;
 	case HVG_VSTOR_OP_EXECUTE_SRB:
+		/*
+		 * A large transfer goes to the work, on another CPU, while
+		 * the guest goes on: its copy costs more than the hand-off.
+		 */
+		if (p.vm_srb.data_transfer_length >
+		    READ_ONCE(storvsp_serve_now_max_kb) * 1024ULL &&
+		    hvg_lh_chan_in_signal(ch))
+			return HVG_LH_PKT_LATER;
 		if (storvsp_drop()) {
 			atomic64_inc(&sc->dropped);
 			return 0;
@@ -717,6 +742,9 @@ static u32 storvsp_on_open(struct hvg_lh_channel *ch, const u8 *user_data)
 		WRITE_ONCE(sc->init, 0);
 		WRITE_ONCE(sc->version, 0);
 	}
+	/* kernel_read()/kernel_write() sleep: served in the work only. */
+	if (sc->disk->sleeps)
+		ch->serve_now = false;
 	sc->ch = ch;
 	sc->delay_busy = false;
 	INIT_DELAYED_WORK(&sc->delay, storvsp_delay_work);
@@ -787,6 +815,7 @@ static const struct hvg_lh_service hvg_lh_storvsp_ide_service = {
 	.on_subchannels = storvsp_on_subchannels,
 	.show = storvsp_show,
 	.poll_defer = &storvsp_poll_defer,
+	.serve_now = &storvsp_serve_now,
 };
 
 static const struct hvg_lh_service hvg_lh_storvsp_service = {
@@ -800,6 +829,7 @@ static const struct hvg_lh_service hvg_lh_storvsp_service = {
 	.on_subchannels = storvsp_on_subchannels,
 	.show = storvsp_show,
 	.poll_defer = &storvsp_poll_defer,
+	.serve_now = &storvsp_serve_now,
 };
 
 /* @ch is the primary channel of a controller or an IDE disk. */
@@ -904,8 +934,10 @@ static struct storvsp_disk *storvsp_disk_alloc(unsigned int index, bool ide)
 					  storvsp_max_transfer() >>
 					  HVG_SCSI_BLOCK_SHIFT);
 		first = err > 0;
-		if (first)
+		if (first) {
 			set_bit(0, &d->present);
+			d->sleeps = true;
+		}
 		err = min(err, 0);
 	}
 	for (i = 0; i < luns && !err; i++)

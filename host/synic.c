@@ -30,7 +30,9 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -100,6 +102,7 @@ struct hvg_lh_conn {
 	u32 id;
 	hvg_lh_message_fn message;
 	hvg_lh_event_fn event;
+	hvg_lh_event_now_fn now;	/* optional, see synic.h */
 	void *ctx;
 	unsigned int signals;		/* not yet handed to @event */
 };
@@ -169,6 +172,7 @@ static const char * const hvg_lh_stat_names[HVG_LH_NR_STATS] = {
 	[HVG_LH_RX_DELIVERED] = "rx_delivered",
 	[HVG_LH_RX_DROPPED] = "rx_dropped",
 	[HVG_LH_EVENT_CALLBACKS] = "event_callbacks",
+	[HVG_LH_EVENT_NOW] = "event_now",
 	[HVG_LH_OFFLINE_REFUSED] = "offline_refused",
 };
 
@@ -992,8 +996,27 @@ void hvg_lh_synic_remove_connection_nowait(struct hvg_lh_synic *s,
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
+int hvg_lh_synic_set_event_now(struct hvg_lh_synic *s, u32 connection_id,
+			       hvg_lh_event_now_fn now)
+{
+	struct hvg_lh_conn *c;
+	unsigned long flags;
+	int err = -ENOENT;
+
+	spin_lock_irqsave(&s->lock, flags);
+	c = hvg_lh_conn_find(s, connection_id);
+	if (c && c->event) {
+		c->now = now;
+		err = 0;
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+	return err;
+}
+
 void hvg_lh_synic_flush(struct hvg_lh_synic *s)
 {
+	/* An event_now call that found a connection before its removal. */
+	synchronize_rcu();
 	/*
 	 * From inside a callback (the receive work itself) no other callback
 	 * runs, and flushing would wait for ourselves.
@@ -1134,11 +1157,22 @@ out:
 	return status;
 }
 
+/* Count a signal of @c for the receive work. Model lock held. */
+static void hvg_lh_signal_queue(struct hvg_lh_synic *s, struct hvg_lh_conn *c)
+{
+	if (c->signals != UINT_MAX)
+		c->signals++;
+	queue_work(system_wq, &s->rx_work);
+}
+
 u16 hvg_lh_synic_hc_signal_event(struct hvg_lh_synic *s, u32 connection_id,
 				 u16 flag_number)
 {
+	hvg_lh_event_now_fn now = NULL;
 	struct hvg_lh_conn *c;
 	unsigned long flags;
+	void *ctx = NULL;
+	bool taken;
 	u16 status;
 
 	hvg_lh_count(s, HVG_LH_HC_SIGNAL);
@@ -1151,14 +1185,40 @@ u16 hvg_lh_synic_hc_signal_event(struct hvg_lh_synic *s, u32 connection_id,
 	} else if (flag_number != 0) {
 		status = HVG_STATUS_INVALID_PARAMETER;
 	} else {
-		if (c->signals != UINT_MAX)
-			c->signals++;
-		queue_work(system_wq, &s->rx_work);
 		status = HVG_STATUS_SUCCESS;
+		/*
+		 * The receiver takes _bh locks and runs the service: only
+		 * with interrupts on, and never in a hard interrupt.
+		 */
+		if (c->now && !irqs_disabled_flags(flags) && !hardirq_count()) {
+			now = c->now;
+			ctx = c->ctx;
+		} else {
+			hvg_lh_signal_queue(s, c);
+		}
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
-	if (status != HVG_STATUS_SUCCESS)
+	if (status != HVG_STATUS_SUCCESS) {
 		hvg_lh_count(s, HVG_LH_HC_SIGNAL_FAILED);
+		return status;
+	}
+	if (!now)
+		return status;
+
+	/* The removal's flush waits for this call (synchronize_rcu()). */
+	rcu_read_lock();
+	taken = now(ctx, connection_id);
+	rcu_read_unlock();
+	if (taken) {
+		hvg_lh_count(s, HVG_LH_EVENT_NOW);
+		return status;
+	}
+	/* Left to the work, if the connection is still there. */
+	spin_lock_irqsave(&s->lock, flags);
+	c = hvg_lh_conn_find(s, connection_id);
+	if (c && c->event && !s->stopping)
+		hvg_lh_signal_queue(s, c);
+	spin_unlock_irqrestore(&s->lock, flags);
 	return status;
 }
 

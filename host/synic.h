@@ -80,6 +80,16 @@ typedef void (*hvg_lh_message_fn)(void *ctx, u32 connection_id,
 typedef void (*hvg_lh_event_fn)(void *ctx, u32 connection_id,
 				unsigned int signals);
 
+/*
+ * An optional second receiver of a connection's events, run in the
+ * guest's own HvSignalEvent call, on its CPU, instead of the work: only
+ * when that call comes with interrupts on and not in hard interrupt
+ * context, under rcu_read_lock(), so it must not sleep; calls from many
+ * CPUs may run at once. It returns true if it took the event, false to
+ * leave it to @event in the work (as if it were not set).
+ */
+typedef bool (*hvg_lh_event_now_fn)(void *ctx, u32 connection_id);
+
 /**
  * struct hvg_lh_synic_config - what hvg_lh_synic_create() builds
  * @nr_vps: number of virtual processors: VP indexes are 0 .. @nr_vps - 1.
@@ -144,6 +154,7 @@ enum hvg_lh_stat {
 	HVG_LH_RX_DELIVERED,	/* guest messages given to a callback */
 	HVG_LH_RX_DROPPED,	/* guest messages dropped: connection gone */
 	HVG_LH_EVENT_CALLBACKS,	/* event callback calls */
+	HVG_LH_EVENT_NOW,	/* events taken in the guest's call */
 	HVG_LH_OFFLINE_REFUSED,	/* CPU offlines the guest's check refused */
 	HVG_LH_NR_STATS
 };
@@ -247,6 +258,15 @@ void hvg_lh_synic_remove_connection(struct hvg_lh_synic *s,
 				    u32 connection_id);
 
 /*
+ * Set (or clear, with NULL) the event_now receiver of connection
+ * @connection_id, which has an event callback and the same context.
+ * Any context; -ENOENT if there is no such connection. A removal's wait
+ * (hvg_lh_synic_flush()) also waits for the event_now calls in progress.
+ */
+int hvg_lh_synic_set_event_now(struct hvg_lh_synic *s, u32 connection_id,
+			       hvg_lh_event_now_fn now);
+
+/*
  * The two halves of a removal, for a caller that holds a lock a callback
  * may take: _nowait() removes at once (a callback that found the
  * connection before may still be running, so whatever its context points
@@ -259,8 +279,8 @@ void hvg_lh_synic_flush(struct hvg_lh_synic *s);
 
 /*
  * Guest side: the hypercalls, returning a TLFS status (HVG_STATUS_*). Any
- * context, never sleep, never call a host callback or the guest's handler
- * inline.
+ * context, never sleep, never call the guest's handler inline, nor a host
+ * callback but a connection's event_now (hvg_lh_synic_set_event_now()).
  *
  * HvPostMessage: SUCCESS; INVALID_PARAMETER (type 0 or with bit 31 set,
  * payload over 240 bytes, NULL payload with a size); INVALID_CONNECTION_ID

@@ -332,6 +332,10 @@ static int hvg_lh_chan_offer(struct hvg_lh_server *srv,
 			return err;
 		}
 		ch->conn_added = true;
+		/* Just added, with an event callback: cannot fail. */
+		if (ch->svc->serve_now)
+			hvg_lh_synic_set_event_now(srv->synic, ch->conn_id,
+						   hvg_lh_chan_event_now);
 	}
 	hvg_lh_srv_build_offer(ch, &msg);
 	WRITE_ONCE(ch->state, HVG_LH_CH_OFFERED);
@@ -1030,8 +1034,12 @@ reply:
 	}
 	hvg_lh_srv_send_reply(srv, &res, sizeof(res), "OPENCHANNEL_RESULT");
 	if (!res.status) {
-		/* The host writes and signals only after the result (M8). */
-		WRITE_ONCE(ch->state, HVG_LH_CH_OPEN);
+		/*
+		 * The host writes and signals only after the result (M8).
+		 * Release: the rings and serve_now are set up before a
+		 * guest's signal sees OPEN (hvg_lh_chan_event_now()).
+		 */
+		smp_store_release(&ch->state, HVG_LH_CH_OPEN);
 		queue_work(srv->wq, &ch->work);
 	}
 }

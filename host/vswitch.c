@@ -39,7 +39,9 @@
 
 /*
  * The ports. Written (join, leave) under the write lock from a primary
- * channel's open and close; read by every forwarding work. A leaving NIC
+ * channel's open and close; read by every forwarding drain, which may run
+ * in a guest's signal in softirq context: everyone keeps softirqs off.
+ * A leaving NIC
  * is gone from the list once netvsp_switch_leave() returns, so no delivery
  * to it is in progress or starts later.
  */
@@ -48,16 +50,16 @@ static LIST_HEAD(netvsp_ports);
 
 void netvsp_switch_join(struct netvsp_nic *nic)
 {
-	write_lock(&netvsp_switch_lock);
+	write_lock_bh(&netvsp_switch_lock);
 	list_add_tail(&nic->port, &netvsp_ports);
-	write_unlock(&netvsp_switch_lock);
+	write_unlock_bh(&netvsp_switch_lock);
 }
 
 void netvsp_switch_leave(struct netvsp_nic *nic)
 {
-	write_lock(&netvsp_switch_lock);
+	write_lock_bh(&netvsp_switch_lock);
 	list_del_init(&nic->port);
-	write_unlock(&netvsp_switch_lock);
+	write_unlock_bh(&netvsp_switch_lock);
 }
 
 /* Does @to's filter take a frame for @dst? rx_lock held. */
@@ -84,7 +86,7 @@ unsigned int netvsp_switch_forward(struct netvsp_nic *from,
 
 	if (f->len < ETH_HLEN)
 		return 0;
-	read_lock(&netvsp_switch_lock);
+	read_lock_bh(&netvsp_switch_lock);
 	list_for_each_entry(to, &netvsp_ports, port) {
 		bool take;
 
@@ -98,7 +100,7 @@ unsigned int netvsp_switch_forward(struct netvsp_nic *from,
 		}
 		spin_unlock_bh(&to->rx_lock);
 	}
-	read_unlock(&netvsp_switch_lock);
+	read_unlock_bh(&netvsp_switch_lock);
 	return taken;
 }
 

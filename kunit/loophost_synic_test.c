@@ -17,6 +17,7 @@
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/bottom_half.h>
 #include <linux/bitops.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
@@ -25,6 +26,7 @@
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -67,6 +69,9 @@ static struct {
 	atomic_t rx;
 	atomic_t rx_bad_context;
 	atomic_t events;
+	atomic_t now_calls;
+	atomic_t now_bad_context;
+	bool now_take;			/* event_now's answer */
 	struct task_struct *caller;
 	u32 rx_conn, rx_type, rx_size;
 	u8 rx_payload[HVG_MESSAGE_PAYLOAD_BYTES];
@@ -252,6 +257,20 @@ static void lh_event(void *ctx, u32 connection_id, unsigned int signals)
 	    connection_id != LH_CONN_BOTH)
 		atomic_inc(&lh.rx_bad_context);
 	atomic_add(signals, &lh.events);
+}
+
+/*
+ * event_now: in the caller's own HvSignalEvent, with interrupts on, not in
+ * a hard interrupt, in an RCU read section.
+ */
+static bool lh_event_now(void *ctx, u32 connection_id)
+{
+	if (current != lh.caller || ctx != &lh || irqs_disabled() ||
+	    hardirq_count() || !rcu_read_lock_held() ||
+	    connection_id != LH_CONN_BOTH)
+		atomic_inc(&lh.now_bad_context);
+	atomic_inc(&lh.now_calls);
+	return READ_ONCE(lh.now_take);
 }
 
 static int lh_init(struct kunit *test)
@@ -671,6 +690,68 @@ static void hc_signal_event_status_codes(struct kunit *test)
 	KUNIT_EXPECT_GE(test, hvg_lh_synic_stat(lh.s, HVG_LH_EVENT_CALLBACKS), 1UL);
 }
 
+/*
+ * A connection's event_now receiver runs in the signalling call when it
+ * comes with interrupts on, and the work's callback does not run for what
+ * it took; one that declines, or a call with interrupts off, leaves the
+ * signal to the work as before.
+ */
+static void hc_signal_event_now(struct kunit *test)
+{
+	unsigned long flags;
+
+	KUNIT_ASSERT_EQ(test, hvg_lh_synic_set_event_now(lh.s, 99,
+							 lh_event_now),
+			-ENOENT);
+	KUNIT_ASSERT_EQ(test, hvg_lh_synic_set_event_now(lh.s, LH_CONN_MSG,
+							 lh_event_now),
+			-ENOENT);
+	KUNIT_ASSERT_EQ(test, hvg_lh_synic_set_event_now(lh.s, LH_CONN_BOTH,
+							 lh_event_now), 0);
+
+	/* Taken: in the call, three times, nothing for the work. */
+	WRITE_ONCE(lh.now_take, true);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, LH_CONN_BOTH, 0),
+			(u16)HVG_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, LH_CONN_BOTH, 0),
+			(u16)HVG_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.now_calls), 2);
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, LH_CONN_BOTH, 0),
+			(u16)HVG_STATUS_SUCCESS);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.now_calls), 3);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_stat(lh.s, HVG_LH_EVENT_NOW), 3UL);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.events), 0);
+
+	/* Interrupts off: never in the call; the work has it. */
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, LH_CONN_BOTH, 0),
+			(u16)HVG_STATUS_SUCCESS);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.now_calls), 3);
+	KUNIT_EXPECT_TRUE(test, lh_wait(&lh.events, 1));
+
+	/* Declined: the work has it too. */
+	WRITE_ONCE(lh.now_take, false);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, LH_CONN_BOTH, 0),
+			(u16)HVG_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.now_calls), 4);
+	KUNIT_EXPECT_TRUE(test, lh_wait(&lh.events, 2));
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_stat(lh.s, HVG_LH_EVENT_NOW), 3UL);
+
+	/* Cleared: the work only. */
+	KUNIT_ASSERT_EQ(test, hvg_lh_synic_set_event_now(lh.s, LH_CONN_BOTH,
+							 NULL), 0);
+	KUNIT_EXPECT_EQ(test, hvg_lh_synic_hc_signal_event(lh.s, LH_CONN_BOTH, 0),
+			(u16)HVG_STATUS_SUCCESS);
+	KUNIT_EXPECT_TRUE(test, lh_wait(&lh.events, 3));
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.now_calls), 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.now_bad_context), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lh.rx_bad_context), 0);
+}
+
 /* ---------------------------------------------------------------------
  * Stress and teardown
  */
@@ -996,6 +1077,7 @@ static struct kunit_case hvg_loophost_synic_cases[] = {
 	KUNIT_CASE(hc_post_message_delivered_in_order),
 	KUNIT_CASE(hc_post_message_queue_full),
 	KUNIT_CASE(hc_signal_event_status_codes),
+	KUNIT_CASE(hc_signal_event_now),
 	KUNIT_CASE(stress_posts_from_every_cpu),
 	KUNIT_CASE(stress_raises_from_every_cpu),
 	KUNIT_CASE(teardown_with_messages_queued),

@@ -165,7 +165,10 @@ struct stor_dev;
  * One open channel: a hardware queue. @lock serialises the channel's
  * writers (queuecommand on any CPU) and orders them against remove():
  * once remove() has set dev->removing under every channel's lock, no
- * send starts.
+ * send starts. Taken with softirqs off, not interrupts: the signal to the
+ * host is sent under it, and a host that serves the request in that call
+ * (the loopback host does) completes it by interrupt at once; the
+ * channel's tasklet, which never takes @lock, runs after the unlock.
  */
 struct stor_chan {
 	struct stor_dev *dev;
@@ -408,7 +411,7 @@ static int stor_sync(struct stor_dev *dev, struct stor_chan *ch,
 		     const struct hvg_stor_buf *buf, u32 op, u16 version)
 {
 	struct stor_sync *s = &dev->sync;
-	unsigned long deadline, flags;
+	unsigned long deadline;
 	u64 id;
 	int ret;
 
@@ -418,13 +421,13 @@ static int stor_sync(struct stor_dev *dev, struct stor_chan *ch,
 	if (!id)
 		return -EBUSY;
 	/* ch->lock: one writer on the channel, and no send after remove. */
-	spin_lock_irqsave(&ch->lock, flags);
+	spin_lock_bh(&ch->lock);
 	if (READ_ONCE(dev->removing))
 		ret = -ENODEV;
 	else
 		ret = hvg_vmbus_chan_send(ch->chan, buf->data, buf->len, id,
 					  HVG_PKT_FLAG_COMPLETION_REQUESTED);
-	spin_unlock_irqrestore(&ch->lock, flags);
+	spin_unlock_bh(&ch->lock);
 	if (ret) {
 		hvg_vmbus_rqid_put(dev->rqids, id);
 		return ret;
@@ -577,7 +580,6 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 		.tagged = scmd->device->tagged_supported,
 	};
 	struct hvg_vmbus_page_range range;
-	unsigned long flags;
 	u32 offset = 0;
 	int npfns = 0, ret;
 
@@ -614,7 +616,7 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 		return SCSI_MLQUEUE_HOST_BUSY;
 
 	/* ch->lock: one writer on the channel, and no send after remove. */
-	spin_lock_irqsave(&ch->lock, flags);
+	spin_lock_bh(&ch->lock);
 	if (READ_ONCE(dev->removing)) {
 		ret = -ENODEV;
 	} else if (npfns) {
@@ -630,7 +632,7 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 					  sc->rqid,
 					  HVG_PKT_FLAG_COMPLETION_REQUESTED);
 	}
-	spin_unlock_irqrestore(&ch->lock, flags);
+	spin_unlock_bh(&ch->lock);
 	if (!ret)
 		return 0;
 
@@ -1135,8 +1137,8 @@ static void stor_stop(struct stor_dev *dev)
 	spin_unlock_irqrestore(&dev->lock, flags);
 	/* A sender in progress finishes; later ones see @removing. */
 	for (i = 0; i < dev->nr_chans; i++) {
-		spin_lock_irqsave(&dev->chans[i].lock, flags);
-		spin_unlock_irqrestore(&dev->chans[i].lock, flags);
+		spin_lock_bh(&dev->chans[i].lock);
+		spin_unlock_bh(&dev->chans[i].lock);
 	}
 	cancel_work_sync(&dev->scan_work);
 	scsi_host_busy_iter(dev->shost, stor_fail_one, dev);

@@ -8,7 +8,9 @@
 # dropped; ext4 on the disk (when the guest has mkfs.ext4): a file written,
 # unmounted, mounted again and compared. Then hvg_storvsc is unloaded (the
 # disk goes), reloaded (the disk and its data come back), and everything
-# unloads cleanly with no splat in the kernel log. A host that leaves
+# unloads cleanly with no splat in the kernel log. The host serves in the
+# guest's signal (scsi_serve_now=Y) and, once set to N and reopened, in the
+# channels' work only, the data the same either way. A host that leaves
 # every request unanswered (scsi_fault_drop_srbs=-1): a read ends in an
 # I/O error after the abort and reset handlers, not in a hang, and the disk
 # works again once the host answers. Last, the host rescinds the
@@ -24,6 +26,12 @@ itest_cleanup()
 }
 scsi_class='{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}'
 lun_mb=32
+
+# hvg_hypercall's Hyper-V backend is the one in use (an hv_soft guest).
+hyperv_backend()
+{
+	grep -q '^selected: hyperv' /sys/kernel/debug/hvguest/hypercall/backends 2>/dev/null
+}
 
 strip()
 {
@@ -144,6 +152,47 @@ queues=$(ls "/sys/block/$sd/mq" | wc -l)
 [ "$queues" = $((want + 1)) ] ||
 	fail "after reloading: $queues hardware queues, not $((want + 1))"
 echo "reload: /dev/$sd back, pattern equal"
+
+# Both ways of serving: the host answered in the guest's own signal so far
+# (scsi_serve_now=Y, the default; runs_now counts those drains); with N,
+# a reopened controller is served in the channels' work only, and the data
+# is the same either way.
+hostsum()
+{
+	grep 'class=scsi ' /sys/kernel/debug/hvguest/loophost_ctl/devices |
+		sed -n "s/.* $1=\([0-9]*\).*/\1/p" |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+now=/sys/module/hvg_loophost/parameters/scsi_serve_now
+now1=$(hostsum runs_now)
+if hyperv_backend; then
+	# The Hyper-V backend (hv_soft) signals with interrupts off.
+	[ "$now1" = 0 ] ||
+		fail "$now1 drains in a signal sent with interrupts off"
+else
+	[ "$now1" -gt 0 ] ||
+		fail "no drain in the guest's signal with scsi_serve_now=$(cat "$now")"
+fi
+echo N > "$now" || fail "cannot set scsi_serve_now"
+rmmod hvg_storvsc || fail "rmmod hvg_storvsc (scsi_serve_now=N) failed"
+modprobe hvg_storvsc || fail "reloading hvg_storvsc (scsi_serve_now=N) failed"
+sd=$(storvsc_disk) || fail "no disk after reloading with scsi_serve_now=N"
+# The reload rescinds the sub-channels: their counters start again.
+nowN=$(hostsum runs_now)
+runs1=$(hostsum runs)
+dd if="/dev/$sd" of=/tmp/back bs=4096 skip=257 count=1280 iflag=direct \
+	2>/tmp/dd.err || fail "read with scsi_serve_now=N failed: $(cat /tmp/dd.err)"
+cmp /tmp/pat /tmp/back || fail "the pattern differs with scsi_serve_now=N"
+now2=$(hostsum runs_now)
+runs2=$(hostsum runs)
+[ "$now2" = "$nowN" ] ||
+	fail "scsi_serve_now=N: $((now2 - nowN)) drains in the guest's signal"
+[ "$runs2" -gt "$runs1" ] || fail "scsi_serve_now=N: no drain in the work"
+echo Y > "$now"
+rmmod hvg_storvsc || fail "rmmod hvg_storvsc (scsi_serve_now=Y) failed"
+modprobe hvg_storvsc || fail "reloading hvg_storvsc (scsi_serve_now=Y) failed"
+sd=$(storvsc_disk) || fail "no disk after reloading with scsi_serve_now=Y"
+echo "served in the signal: $now1 drains; with scsi_serve_now=N $((runs2 - runs1)) in the work and none in the signal; the pattern equal"
 
 # A host that never answers: the read ends in an error, not a hang, and
 # the disk works again once the host answers.
