@@ -108,6 +108,16 @@ module_param(defer_irqs, bool, 0444);
 MODULE_PARM_DESC(defer_irqs,
 		 "Poll a channel that ran dry on hvg_vmbus's irq_defer_us timer before unmasking its interrupt (default N: unmask at once)");
 
+/*
+ * Send each command with the channel's inbound interrupt masked, and look
+ * for its answer right after (hvg_vmbus_chan_quiet_begin()): a host that
+ * answers inside the signal (the loopback host) needs no interrupt.
+ */
+static bool quiet_send = true;
+module_param(quiet_send, bool, 0644);
+MODULE_PARM_DESC(quiet_send,
+		 "Mask a channel's interrupt while a command is sent, and look for its answer right after (default Y)");
+
 static unsigned int queue_depth = 128;
 module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth,
@@ -580,6 +590,7 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 		.tagged = scmd->device->tagged_supported,
 	};
 	struct hvg_vmbus_page_range range;
+	bool quiet;
 	u32 offset = 0;
 	int npfns = 0, ret;
 
@@ -617,6 +628,9 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 
 	/* ch->lock: one writer on the channel, and no send after remove. */
 	spin_lock_bh(&ch->lock);
+	quiet = READ_ONCE(quiet_send) && !READ_ONCE(dev->removing);
+	if (quiet)
+		hvg_vmbus_chan_quiet_begin(ch->chan);
 	if (READ_ONCE(dev->removing)) {
 		ret = -ENODEV;
 	} else if (npfns) {
@@ -632,6 +646,8 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 					  sc->rqid,
 					  HVG_PKT_FLAG_COMPLETION_REQUESTED);
 	}
+	if (quiet)
+		hvg_vmbus_chan_quiet_end(ch->chan);
 	spin_unlock_bh(&ch->lock);
 	if (!ret)
 		return 0;

@@ -67,6 +67,7 @@ static const char * const hvg_chan_stat_names[HVG_CHAN_ST_NR] = {
 	[HVG_CHAN_ST_OVERSIZED] = "oversized",
 	[HVG_CHAN_ST_POLLS] = "polls",
 	[HVG_CHAN_ST_DEFERRED] = "deferred_polls",
+	[HVG_CHAN_ST_QUIET_RECV] = "quiet_receives",
 };
 
 /*
@@ -555,6 +556,36 @@ bool hvg_vmbus_chan_poll_done(struct hvg_vmbus_channel *chan)
 	return false;
 }
 EXPORT_SYMBOL_GPL(hvg_vmbus_chan_poll_done);
+
+/*
+ * The mask is the tasklet's too (NAPI style) and this writes it from
+ * another context: the last write wins. Every begin is followed by its
+ * owner's end, which re-checks the ring after it unmasks, so at worst one
+ * side's window sees an interrupt it did not need; none is lost. A driver
+ * that polls (poll_taken) owns the mask: then nothing is done.
+ */
+void hvg_vmbus_chan_quiet_begin(struct hvg_vmbus_channel *chan)
+{
+	/* Acquire: the rings are set up once OPEN is seen. */
+	if (smp_load_acquire(&chan->state) != HVG_CHAN_OPEN ||
+	    READ_ONCE(chan->poll_taken))
+		return;
+	hvg_ring_mask_begin(&chan->rings.in);
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_chan_quiet_begin);
+
+void hvg_vmbus_chan_quiet_end(struct hvg_vmbus_channel *chan)
+{
+	/* Acquire: as in quiet_begin. */
+	if (smp_load_acquire(&chan->state) != HVG_CHAN_OPEN ||
+	    READ_ONCE(chan->poll_taken))
+		return;
+	if (hvg_ring_mask_end(&chan->rings.in) > 0) {
+		hvg_chan_count(chan, HVG_CHAN_ST_QUIET_RECV);
+		tasklet_schedule(&chan->tasklet);
+	}
+}
+EXPORT_SYMBOL_GPL(hvg_vmbus_chan_quiet_end);
 
 /* ---------------------------------------------------------------------
  * Sending.

@@ -76,6 +76,7 @@ enum hvg_chan_stat {
 	HVG_CHAN_ST_OVERSIZED,		/* packets over the caller's buffer */
 	HVG_CHAN_ST_POLLS,		/* receive callback calls */
 	HVG_CHAN_ST_DEFERRED,		/* polls left to the timer, masked */
+	HVG_CHAN_ST_QUIET_RECV,		/* answers found after a quiet send */
 	HVG_CHAN_ST_NR
 };
 

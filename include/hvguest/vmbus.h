@@ -323,6 +323,28 @@ void hvg_vmbus_recv_end(struct hvg_vmbus_channel *chan);
 bool hvg_vmbus_chan_poll_done(struct hvg_vmbus_channel *chan);
 
 /**
+ * hvg_vmbus_chan_quiet_begin() - mask the inbound interrupt around a send
+ * @chan: the channel (its receive callback does not poll it itself)
+ *
+ * A host that answers during the send (the loopback host serves a request
+ * inside the guest's HvSignalEvent) then raises no interrupt for it:
+ * hvg_vmbus_chan_quiet_end() looks at the inbound ring instead. On a host
+ * that answers later nothing changes but two writes of the ring header.
+ * Call both with softirqs off, on one CPU, around the send.
+ */
+void hvg_vmbus_chan_quiet_begin(struct hvg_vmbus_channel *chan);
+
+/**
+ * hvg_vmbus_chan_quiet_end() - unmask, and receive what came meanwhile
+ * @chan: the channel
+ *
+ * Unmasks the inbound interrupt and re-checks the ring: if anything is
+ * there, the channel's receive tasklet is scheduled on this CPU (it runs
+ * when softirqs are on again), as the interrupt would have done.
+ */
+void hvg_vmbus_chan_quiet_end(struct hvg_vmbus_channel *chan);
+
+/**
  * struct hvg_vmbus_chan_stats - a channel's counters
  * @packets_in: packets read from the inbound ring (host to guest)
  * @bytes_in: their bytes as the ring counts them (len8 * 8: descriptor,
