@@ -175,7 +175,7 @@ else
 		fail "no drain in the guest's signal with scsi_serve_now=$(cat "$now")"
 	# hv_storvsc's quiet sends (quiet_send=Y) found those answers at once.
 	q=$(cat /sys/kernel/debug/hvguest/vmbus/channels/*/state 2>/dev/null |
-		tr ' ' '\n' | sed -n 's/^quiet_receives=//p' |
+		sed -n 's/^quiet_receives: *//p' |
 		awk '{ n += $1 } END { print n + 0 }')
 	[ "$q" -gt 0 ] || fail "no answer found right after a quiet send"
 	echo "answers found right after the send: $q"
