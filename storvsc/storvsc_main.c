@@ -590,7 +590,7 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 		.tagged = scmd->device->tagged_supported,
 	};
 	struct hvg_vmbus_page_range range;
-	bool quiet;
+	bool quiet, removing;
 	u32 offset = 0;
 	int npfns = 0, ret;
 
@@ -628,10 +628,11 @@ static stor_qc_ret stor_queuecommand(stor_shost *shost,
 
 	/* ch->lock: one writer on the channel, and no send after remove. */
 	spin_lock_bh(&ch->lock);
-	quiet = READ_ONCE(quiet_send) && !READ_ONCE(dev->removing);
+	removing = READ_ONCE(dev->removing);
+	quiet = READ_ONCE(quiet_send) && !removing;
 	if (quiet)
 		hvg_vmbus_chan_quiet_begin(ch->chan);
-	if (READ_ONCE(dev->removing)) {
+	if (removing) {
 		ret = -ENODEV;
 	} else if (npfns) {
 		range.len = a.length;
