@@ -142,17 +142,32 @@ module_param_named(net_serve_now, netvsp_serve_now, bool, 0644);
 MODULE_PARM_DESC(net_serve_now,
 		 "Serve a NIC channel's sends in the guest's HvSignalEvent call when it comes with interrupts on, and in the channel's work otherwise (default Y; NVSP control messages always in the work; read at each channel open)");
 
+/*
+ * RSC: an LSO send reaches a receiver that enabled it as one transfer-page
+ * packet of several ranges, which the receiver puts back together, instead
+ * of a packet, a completion and an skb per segment.
+ */
+static bool netvsp_rsc = true;
+module_param_named(net_rsc, netvsp_rsc, bool, 0644);
+MODULE_PARM_DESC(net_rsc,
+		 "Offer RSC (receive segment coalescing, NVSP 6.1) in the offload capabilities, and deliver an LSO send whole to a NIC that enabled it, in up to 64 receive ranges (default Y; read at each INIT)");
+
 #define NETVSP_MAX_DEVICES	8
 #define NETVSP_MTU_MIN		576
 #define NETVSP_MTU_MAX		9202
 /* GPA-direct ranges one send may carry. */
 #define NETVSP_MAX_RANGES	64
 
-/* Slot state: busy, generation (23 bits), queue (8 bits). */
+/*
+ * Slot state: busy, the tail of a coalesced receive (completed with its
+ * first slot's id only), generation (22 bits), queue (8 bits).
+ */
 #define NETVSP_SLOT_BUSY	BIT(31)
-#define NETVSP_SLOT_GEN_MASK	0x7fffffu
+#define NETVSP_SLOT_TAIL	BIT(30)
+#define NETVSP_SLOT_GEN_MASK	0x3fffffu
 #define NETVSP_SLOT_GEN_SHIFT	8
 #define NETVSP_SLOT_Q_MASK	0xffu
+#define NETVSP_SLOT_NONE	U32_MAX	/* the last slot of a receive */
 
 /* Every NIC ever created, freed at module exit. */
 static DEFINE_MUTEX(netvsp_nics_lock);
@@ -428,42 +443,59 @@ static void netvsp_rx_faults(u8 *msg, u32 len, u32 *offset, u32 bufsize)
 	}
 }
 
-/* Announce slot @slot (@len bytes) on queue @q; frees it on failure. */
-static int netvsp_rx_commit(struct netvsp_nic *nic, unsigned int q, u32 slot,
-			    u32 len, u32 channel_type, bool data)
+/*
+ * Announce @n slots (@lens bytes each) as one receive on queue @q: one
+ * transfer-page packet of @n ranges, completed once with the first slot's
+ * id. Frees them on failure.
+ */
+static int netvsp_rx_commit(struct netvsp_nic *nic, unsigned int q,
+			    const u32 *slots, const u32 *lens, u32 n,
+			    u32 channel_type, bool data)
 {
 	struct hvg_lh_channel *ch = nic->queues[q];
-	u8 *msg = (u8 *)nic->rxbuf.va + (size_t)slot * nic->slot_size;
-	struct netvsp_xfer x = {
-		.pageset_id = nic->rxbuf.id,
-		.range_cnt = 1,
-		.byte_count = len,
-		.byte_offset = slot * nic->slot_size,
-	};
+	struct netvsp_xfer_rsc *x = &nic->xfer;
+	u32 xlen = offsetof(struct netvsp_xfer_rsc, r[n]), gen, i;
 	struct hvg_ring_buf b[2];
 	struct hvg_nvsp_buf m;
-	u32 gen;
 	int mlen, ret;
 
+	lockdep_assert_held(&nic->rx_lock);
 	mlen = hvg_nvsp_host_rndis_pkt(&m, nic->version, channel_type);
 	if (mlen < 0) {
-		netvsp_slot_put(nic, slot);
+		for (i = 0; i < n; i++)
+			netvsp_slot_put(nic, slots[i]);
 		return mlen;
 	}
+	x->pageset_id = nic->rxbuf.id;
+	x->sender_owns_set = 0;
+	x->reserved = 0;
+	x->range_cnt = n;
+	for (i = 0; i < n; i++) {
+		x->r[i].byte_count = lens[i];
+		x->r[i].byte_offset = slots[i] * nic->slot_size;
+	}
 	if (data)
-		netvsp_rx_faults(msg, len, &x.byte_offset, nic->rxbuf.size);
+		netvsp_rx_faults((u8 *)nic->rxbuf.va +
+				 (size_t)slots[0] * nic->slot_size, lens[0],
+				 &x->r[0].byte_offset, nic->rxbuf.size);
 	gen = nic->gen++ & NETVSP_SLOT_GEN_MASK;
 	if (!gen)
 		gen = nic->gen++ & NETVSP_SLOT_GEN_MASK;
-	nic->slot_state[slot] = NETVSP_SLOT_BUSY |
-				gen << NETVSP_SLOT_GEN_SHIFT | q;
-	b[0] = (struct hvg_ring_buf){ &x, sizeof(x) };
+	for (i = 0; i < n; i++) {
+		nic->slot_state[slots[i]] = NETVSP_SLOT_BUSY |
+					    (i ? NETVSP_SLOT_TAIL : 0) |
+					    gen << NETVSP_SLOT_GEN_SHIFT | q;
+		nic->slot_next[slots[i]] = i + 1 < n ? slots[i + 1] :
+					   NETVSP_SLOT_NONE;
+	}
+	b[0] = (struct hvg_ring_buf){ x, xlen };
 	b[1] = (struct hvg_ring_buf){ m.data, mlen };
 	ret = hvg_lh_chan_sendv(ch, HVG_PKT_DATA_USING_XFER_PAGES,
 				HVG_PKT_FLAG_COMPLETION_REQUESTED,
-				(u64)gen << 32 | slot, sizeof(x), b, 2, false);
+				(u64)gen << 32 | slots[0], xlen, b, 2, false);
 	if (ret) {
-		netvsp_slot_put(nic, slot);
+		for (i = 0; i < n; i++)
+			netvsp_slot_put(nic, slots[i]);
 		netvsp_count(nic, NETVSP_RX_RING_FULL, 1);
 	}
 	return ret;
@@ -481,8 +513,8 @@ static int netvsp_rx_control(struct netvsp_nic *nic, const void *msg, u32 len)
 	if (netvsp_slot_get(nic, &slot))
 		return -ENOBUFS;
 	memcpy((u8 *)nic->rxbuf.va + (size_t)slot * nic->slot_size, msg, len);
-	return netvsp_rx_commit(nic, 0, slot, len, HVG_NVSP_CHANNEL_CONTROL,
-				false);
+	return netvsp_rx_commit(nic, 0, &slot, &len, 1,
+				HVG_NVSP_CHANNEL_CONTROL, false);
 }
 
 static unsigned int netvsp_rx_queue(struct netvsp_nic *nic, u32 hash)
@@ -496,10 +528,88 @@ static unsigned int netvsp_rx_queue(struct netvsp_nic *nic, u32 hash)
 	return q < NETVSP_MAX_QUEUES && nic->queues[q] ? q : 0;
 }
 
+/* The RNDIS PACKET header with the PPIs in @present, before a frame. */
+static u32 netvsp_rx_hdr_len(u32 present)
+{
+	return sizeof(struct hvg_rndis_packet) +
+	       hweight32(present) * (sizeof(struct hvg_rndis_ppi) + 4);
+}
+
+/*
+ * Deliver LSO frame @f whole on queue @q: one transfer-page packet whose
+ * ranges carry an RNDIS PACKET each, marked with RNDIS_PKTINFO_ID (first
+ * and last fragment), the frame's bytes cut across them in order. The
+ * first carries @ppi (checksum, hash, VLAN) and the headers, its IP length
+ * set for the whole frame; the TCP checksum is not computed, and the
+ * checksum info says so (the receiver enabled TCP receive checksum
+ * offload, hvg_rndis_dev_rsc_on()). Return: 0, -EAGAIN when @f is better
+ * cut into segments (too many ranges, headers that do not fit), or
+ * another -errno (counted).
+ */
+static int netvsp_rx_rsc(struct netvsp_nic *nic, unsigned int q,
+			 const struct netvsp_frame *f,
+			 const struct hvg_rndis_tx_ppi *ppi)
+{
+	struct hvg_rndis_tx_ppi next = { .present = HVG_RNDIS_PI_PKTINFO_ID };
+	struct hvg_rndis_tx_ppi first = *ppi, *p;
+	u32 hdr_first, hdr_next, cap_first, cap_next, n, i, pos, chunk, h;
+	u8 *dst;
+	int hl;
+
+	first.present |= HVG_RNDIS_PI_PKTINFO_ID;
+	first.csum |= HVG_RNDIS_RXCSUM_TCP_INVALID;
+	hdr_first = netvsp_rx_hdr_len(first.present);
+	hdr_next = netvsp_rx_hdr_len(next.present);
+	/* No range longer than the MTU the guest announced (see below). */
+	cap_first = min(nic->slot_size - hdr_first, nic->mtu);
+	cap_next = min(nic->slot_size - hdr_next, nic->mtu);
+	n = f->len <= cap_first ? 1 :
+	    1 + DIV_ROUND_UP(f->len - cap_first, cap_next);
+	if (n > NETVSP_RSC_MAX_RANGES)
+		return -EAGAIN;
+	if (nic->nfree < n) {
+		netvsp_count(nic, NETVSP_RX_NO_BUFFER, 1);
+		return -ENOBUFS;
+	}
+	first.pktinfo_id = nic->rsc_id;
+	next.pktinfo_id = nic->rsc_id++;
+	for (i = 0, pos = 0; i < n; i++, pos += chunk) {
+		netvsp_slot_get(nic, &nic->rsc_slots[i]);
+		dst = (u8 *)nic->rxbuf.va +
+		      (size_t)nic->rsc_slots[i] * nic->slot_size;
+		p = i ? &next : &first;
+		h = i ? hdr_next : hdr_first;
+		chunk = min(f->len - pos, i ? cap_next : cap_first);
+		p->pktinfo_flags = (i ? 0 : HVG_RNDIS_PKTINFO_1ST_FRAG) |
+				   (i == n - 1 ? HVG_RNDIS_PKTINFO_LAST_FRAG : 0);
+		if (!i) {
+			hl = netvsp_rsc_headers(f, dst + h, chunk);
+			if (hl < 0) {
+				netvsp_slot_put(nic, nic->rsc_slots[0]);
+				return -EAGAIN;
+			}
+			memcpy(dst + h + hl, f->data + hl, chunk - hl);
+		} else {
+			memcpy(dst + h, f->data + pos, chunk);
+		}
+		/* Cannot fail: @h is the header these PPIs make. */
+		hvg_rndis_build_packet(dst, h, p, chunk);
+		nic->rsc_lens[i] = h + chunk;
+	}
+	if (netvsp_rx_commit(nic, q, nic->rsc_slots, nic->rsc_lens, n,
+			     HVG_NVSP_CHANNEL_DATA, true))
+		return -ENOBUFS;
+	netvsp_count(nic, NETVSP_RX_PACKETS, 1);
+	netvsp_count(nic, NETVSP_RX_BYTES, f->len);
+	netvsp_count(nic, NETVSP_RSC_FRAMES, 1);
+	netvsp_count(nic, NETVSP_RSC_RANGES, n);
+	return 0;
+}
+
 int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f)
 {
 	struct hvg_rndis_tx_ppi ppi = {};
-	u32 nseg = 1, i, l3, l4, hash = 0, hdr_len, slot;
+	u32 nseg = 1, i, l3, l4, hash = 0, hdr_len, slot, total;
 	unsigned int q;
 	bool ipv6 = false, ip;
 	u8 proto = 0, *dst;
@@ -540,8 +650,14 @@ int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f)
 	if (!ppi.present && (atomic_read(&netvsp_fault_armed[NETVSP_FAULT_PPI_ZERO]) ||
 			     atomic_read(&netvsp_fault_armed[NETVSP_FAULT_PPI_BAD])))
 		ppi.present |= HVG_RNDIS_PI_HASH;
-	hdr_len = sizeof(struct hvg_rndis_packet) +
-		  hweight32(ppi.present) * (sizeof(struct hvg_rndis_ppi) + 4);
+	if (nseg > 1 && ip && proto == IPPROTO_TCP &&
+	    (ppi.csum & HVG_RNDIS_RXCSUM_TCP_OK) &&
+	    hvg_rndis_dev_rsc_on(&nic->dev, ipv6)) {
+		ret = netvsp_rx_rsc(nic, q, f, &ppi);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	hdr_len = netvsp_rx_hdr_len(ppi.present);
 
 	for (i = 0; i < nseg; i++) {
 		if (netvsp_slot_get(nic, &slot))
@@ -572,7 +688,8 @@ int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f)
 			netvsp_slot_put(nic, slot);
 			return -EINVAL;
 		}
-		ret = netvsp_rx_commit(nic, q, slot, hdr_len + len,
+		total = hdr_len + len;
+		ret = netvsp_rx_commit(nic, q, &slot, &total, 1,
 				       HVG_NVSP_CHANNEL_DATA, true);
 		if (ret)
 			return ret;
@@ -594,11 +711,19 @@ static void netvsp_rx_done(struct hvg_lh_channel *ch, u64 tid)
 
 	spin_lock_bh(&nic->rx_lock);
 	st = slot < nic->nslots ? nic->slot_state[slot] : 0;
-	ok = (st & NETVSP_SLOT_BUSY) && gen &&
+	/* A receive's first slot: its tail goes with it, never alone. */
+	ok = (st & NETVSP_SLOT_BUSY) && !(st & NETVSP_SLOT_TAIL) && gen &&
 	     ((st >> NETVSP_SLOT_GEN_SHIFT) & NETVSP_SLOT_GEN_MASK) == gen &&
 	     (st & NETVSP_SLOT_Q_MASK) == q;
-	if (ok)
+	while (ok) {
+		u32 next = nic->slot_next[slot];
+
 		netvsp_slot_put(nic, slot);
+		if (next >= nic->nslots ||
+		    nic->slot_state[next] != (st | NETVSP_SLOT_TAIL))
+			break;
+		slot = next;
+	}
 	spin_unlock_bh(&nic->rx_lock);
 	if (ok) {
 		netvsp_count(nic, NETVSP_COMPLETIONS, 1);
@@ -632,6 +757,7 @@ static void netvsp_rxbuf_take(struct netvsp_nic *nic, struct netvsp_buf *rb,
 	memset(&nic->rxbuf, 0, sizeof(nic->rxbuf));
 	nic->free_slots = NULL;
 	nic->slot_state = NULL;
+	nic->slot_next = NULL;
 	nic->nslots = 0;
 	nic->nfree = 0;
 }
@@ -688,6 +814,7 @@ static int netvsp_init(struct hvg_lh_channel *ch, u64 tid, bool want_comp,
 		hvg_rndis_dev_init(&nic->dev, nic->perm_mac, netvsp_mtu(),
 				   chosen, netvsp_num_queues());
 		nic->dev.link_up = nic->link_up;
+		nic->dev.rsc = netvsp_rsc && chosen >= HVG_NVSP_VERSION_61;
 		/* NVSP 1 has no NDIS_CONFIG: Ethernet's MTU. */
 		nic->mtu = ETH_DATA_LEN + ETH_HLEN;
 		spin_unlock_bh(&nic->rx_lock);
@@ -747,7 +874,8 @@ static int netvsp_recv_buf(struct hvg_lh_channel *ch, u64 tid, bool want_comp,
 		goto fail;
 	n = b.size / slot_size;
 	fs = kvmalloc_array(n, sizeof(*fs), GFP_KERNEL);
-	st = kvcalloc(n, sizeof(*st), GFP_KERNEL);
+	/* The slots' states, then their links (nic->slot_next). */
+	st = n ? kvcalloc(n, 2 * sizeof(*st), GFP_KERNEL) : NULL;
 	if (!n || !fs || !st) {
 		why = n ? "host memory" : "GPADL smaller than one sub-allocation";
 		netvsp_rxbuf_free(&b, fs, st);
@@ -762,6 +890,7 @@ static int netvsp_recv_buf(struct hvg_lh_channel *ch, u64 tid, bool want_comp,
 	nic->nfree = n;
 	nic->free_slots = fs;
 	nic->slot_state = st;
+	nic->slot_next = st + n;
 	spin_unlock_bh(&nic->rx_lock);
 	len = hvg_nvsp_host_recv_buf_complete(&r, v, HVG_NVSP_STAT_SUCCESS,
 					      slot_size, n);
@@ -1337,6 +1466,8 @@ static const char * const netvsp_stat_names[NETVSP_NR_STATS] = {
 	[NETVSP_COMPLETIONS] = "rx_completions",
 	[NETVSP_TX_UNCOMPLETED] = "tx_uncompleted",
 	[NETVSP_INIT_REFUSED] = "init_refused",
+	[NETVSP_RSC_FRAMES] = "rsc_frames",
+	[NETVSP_RSC_RANGES] = "rsc_ranges",
 };
 
 static void netvsp_show_nic(struct netvsp_nic *nic, struct seq_file *m)
@@ -1345,8 +1476,12 @@ static void netvsp_show_nic(struct netvsp_nic *nic, struct seq_file *m)
 	u32 nfree, nslots, filter, mtu, rss_n, rss_q[4];
 	u8 addr[ETH_ALEN], key[HVG_NDIS_RSS_KEY_SIZE];
 	bool link, rndis, rss;
+	const char *rsc;
 
 	spin_lock_bh(&nic->rx_lock);
+	rsc = !nic->dev.rsc ? "not-offered" :
+	      hvg_rndis_dev_rsc_on(&nic->dev, false) ||
+	      hvg_rndis_dev_rsc_on(&nic->dev, true) ? "on" : "off";
 	for (i = 0; i < NETVSP_MAX_QUEUES; i++)
 		queues += !!nic->queues[i];
 	nfree = nic->nfree;
@@ -1365,10 +1500,10 @@ static void netvsp_show_nic(struct netvsp_nic *nic, struct seq_file *m)
 	seq_printf(m, " nic=%u mac=%pM nvsp=%#x rndis=%u link=%s filter=%#x queues=%u rx_slots_free=%u/%u",
 		   nic->index, nic->perm_mac, READ_ONCE(nic->version), rndis,
 		   link ? "up" : "down", filter, queues, nfree, nslots);
-	/* The guest's settings: address, NDIS_CONFIG MTU, RSS. */
-	seq_printf(m, " addr=%pM mtu=%u rss=%s rss_entries=%u rss_table=%u,%u,%u,%u rss_key=%*phN",
+	/* The guest's settings: address, NDIS_CONFIG MTU, RSS, RSC. */
+	seq_printf(m, " addr=%pM mtu=%u rss=%s rss_entries=%u rss_table=%u,%u,%u,%u rss_key=%*phN rsc=%s",
 		   addr, mtu, rss ? "on" : "off", rss_n, rss_q[0], rss_q[1],
-		   rss_q[2], rss_q[3], (int)sizeof(key), key);
+		   rss_q[2], rss_q[3], (int)sizeof(key), key, rsc);
 	for (i = 0; i < NETVSP_NR_STATS; i++)
 		seq_printf(m, " %s=%lld", netvsp_stat_names[i],
 			   (long long)atomic64_read(&nic->stats[i]));

@@ -56,8 +56,10 @@ struct seq_file;
 /* Buffer sizes accepted: at most 31 MiB (15 MiB up to NVSP 2). */
 #define NETVSP_BUF_MAX		(31u << 20)
 #define NETVSP_BUF_MAX_V2	HVG_NVSP_RECV_BUF_MAX_V2
-/* RNDIS header and the three PPIs a host sends, before the frame. */
-#define NETVSP_RX_HDR_MAX	(44 + 3 * 16)
+/* RNDIS header and the four PPIs a host sends, before the frame. */
+#define NETVSP_RX_HDR_MAX	(44 + 4 * 16)
+/* Ranges of one coalesced (RSC) receive; a frame needing more is cut. */
+#define NETVSP_RSC_MAX_RANGES	64
 /* One stream of RNDIS messages from the guest: an LSO frame and headers. */
 #define NETVSP_TX_MAX		(HVG_RNDIS_DEV_LSO_FRAME_MAX + 4096)
 /* RNDIS messages one SEND_RNDIS_PKT may carry (INIT_C max_pkt_per_msg). */
@@ -87,6 +89,18 @@ struct netvsp_xfer {
 
 static_assert(sizeof(struct netvsp_xfer) == 16);
 
+/* The same header with the ranges of a coalesced (RSC) receive. */
+struct netvsp_xfer_rsc {
+	u16 pageset_id;
+	u8 sender_owns_set;
+	u8 reserved;
+	u32 range_cnt;
+	struct {
+		u32 byte_count;
+		u32 byte_offset;
+	} r[NETVSP_RSC_MAX_RANGES];
+};
+
 /* Counters of one NIC (atomic: several works count). */
 enum netvsp_stat {
 	NETVSP_TX_PACKETS,	/* frames the guest sent */
@@ -106,6 +120,8 @@ enum netvsp_stat {
 	NETVSP_COMPLETIONS,	/* receive completions accepted */
 	NETVSP_TX_UNCOMPLETED,	/* send completions withheld (fault) */
 	NETVSP_INIT_REFUSED,	/* INITs answered with a failure status */
+	NETVSP_RSC_FRAMES,	/* LSO sends delivered coalesced (RSC) */
+	NETVSP_RSC_RANGES,	/* receive ranges those took */
 	NETVSP_NR_STATS
 };
 
@@ -136,7 +152,13 @@ struct netvsp_nic {
 	u32 nfree;
 	u32 *free_slots;		/* stack of free slot indices */
 	u32 *slot_state;		/* NETVSP_SLOT_* */
+	u32 *slot_next;			/* a coalesced receive's next slot */
 	u32 gen;			/* next slot generation */
+	/* A coalesced receive being built (rx_lock). */
+	u16 rsc_id;
+	u32 rsc_slots[NETVSP_RSC_MAX_RANGES];
+	u32 rsc_lens[NETVSP_RSC_MAX_RANGES];
+	struct netvsp_xfer_rsc xfer;
 	struct hvg_lh_channel *queues[NETVSP_MAX_QUEUES];
 	struct hvg_rndis_dev dev;
 	bool link_up;			/* also WRITE_ONCE: read unlocked */
@@ -181,7 +203,10 @@ struct netvsp_frame {
 	u32 len;
 	u16 vlan_tci;			/* with @has_vlan */
 	bool has_vlan;
-	/* LSO: segment into @mss-byte TCP segments on delivery. */
+	/*
+	 * LSO: segment into @mss-byte TCP segments on delivery, or deliver
+	 * whole (RSC) to a NIC that takes it.
+	 */
 	u32 mss;
 	u32 l4_offset;
 	bool ipv6;
@@ -218,6 +243,14 @@ int netvsp_lso_segment(const struct netvsp_frame *f, u32 i, u8 *out,
 		       u32 cap);
 /* Segments @f makes (0: malformed). */
 u32 netvsp_lso_count(const struct netvsp_frame *f);
+/*
+ * The headers (through TCP) of @f, an LSO frame, delivered whole: its IP
+ * length set for the whole frame, the IPv4 header checksum computed, the
+ * TCP checksum left as the sender seeded it (the receiver is told it is
+ * not valid). Return: their length, -EINVAL (malformed), -ENOSPC (over
+ * @cap) or -E2BIG (the IP length does not fit in 16 bits).
+ */
+int netvsp_rsc_headers(const struct netvsp_frame *f, u8 *out, u32 cap);
 
 /* Toeplitz hash of a frame's IP addresses (and TCP ports), 0 if none. */
 u32 netvsp_rss_hash(const struct hvg_ndis_rss *rss, const u8 *frame,

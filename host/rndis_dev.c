@@ -69,7 +69,7 @@ int hvg_rndis_dev_init(struct hvg_rndis_dev *dev, const u8 *mac,
 	return 0;
 }
 
-/* The offload capabilities: checksums both ways, LSOv2, no RSC. */
+/* The offload capabilities: checksums both ways, LSOv2, RSC if offered. */
 static u32 hvg_rndis_dev_offload_caps(const struct hvg_rndis_dev *dev,
 				      u32 requested, u8 *info)
 {
@@ -106,6 +106,11 @@ static u32 hvg_rndis_dev_offload_caps(const struct hvg_rndis_dev *dev,
 	o.lsov2_ipv6.min_segment_count = HVG_RNDIS_DEV_LSO_MIN_SEGS;
 	/* IPv6 LSO: extension headers and TCP options supported. */
 	o.lsov2_ipv6_flags = 0x5;
+	/* Revision 3 has the RSC fields; Linux asks for RSC at NVSP 6.1. */
+	if (dev->rsc && size >= HVG_NDIS_OFFLOAD_SIZE_REV3) {
+		o.rsc_ipv4 = 1;
+		o.rsc_ipv6 = 1;
+	}
 	memcpy(info, &o, size);
 	return size;
 }
@@ -436,6 +441,15 @@ static bool hvg_rndis_dev_rx_on(u8 param)
 {
 	return param == HVG_NDIS_OFFLOAD_PARAM_RX_ENABLED_TX_DISABLED ||
 		param == HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED;
+}
+
+bool hvg_rndis_dev_rsc_on(const struct hvg_rndis_dev *dev, bool ipv6)
+{
+	const struct hvg_ndis_offload_params *o = &dev->offload;
+
+	return dev->rsc &&
+	       (ipv6 ? o->rsc_ipv6 : o->rsc_ipv4) == HVG_NDIS_RSC_ENABLED &&
+	       hvg_rndis_dev_rx_on(ipv6 ? o->tcp_ipv6_csum : o->tcp_ipv4_csum);
 }
 
 u32 hvg_rndis_dev_rx_csum(const struct hvg_rndis_dev *dev, bool ipv6,

@@ -41,6 +41,7 @@ struct hvg_rndis_dev {
 	u32 max_mtu;		/* the largest MTU the guest may use */
 	u32 nvsp_version;	/* picks the offload capability revision */
 	u32 num_queues;		/* RSS queues: 1 .. 64 */
+	bool rsc;		/* RSC offered (the caller sets it, NVSP >= 6.1) */
 	/* Link: changed by the host (hvg_rndis_dev_set_link()). */
 	bool link_up;
 	u32 link_speed;		/* 100 bps units */
@@ -117,6 +118,18 @@ int hvg_rndis_dev_set_link(struct hvg_rndis_dev *dev, bool up, void *buf,
  */
 int hvg_rndis_dev_indicate(struct hvg_rndis_dev *dev, u32 status, u32 speed,
 			   void *buf, u32 cap);
+
+/**
+ * hvg_rndis_dev_rsc_on() - may a TCP frame reach the guest coalesced?
+ * @dev: the device
+ * @ipv6: the frame's IP version
+ *
+ * True when the device offers RSC (@dev->rsc), the guest enabled it in the
+ * offload parameters for that IP version, and it takes TCP receive
+ * checksum offload there too: a coalesced frame's TCP checksum field is not
+ * valid, so only a guest that trusts the TCP_OK flag may see one.
+ */
+bool hvg_rndis_dev_rsc_on(const struct hvg_rndis_dev *dev, bool ipv6);
 
 /**
  * hvg_rndis_dev_rx_csum() - the receive checksum flags for a frame

@@ -315,6 +315,27 @@ int netvsp_lso_segment(const struct netvsp_frame *f, u32 i, u8 *out,
 	return hdr_len + plen;
 }
 
+int netvsp_rsc_headers(const struct netvsp_frame *f, u8 *out, u32 cap)
+{
+	u32 l3, hdr_len, payload, iplen;
+	__be16 v16;
+
+	if (!netvsp_lso_geom(f, &l3, &hdr_len, &payload))
+		return -EINVAL;
+	if (hdr_len > cap)
+		return -ENOSPC;
+	/* IPv6's payload length leaves out its fixed header only. */
+	iplen = f->len - l3 - (f->ipv6 ? sizeof(struct ipv6hdr) : 0);
+	if (iplen > U16_MAX)
+		return -E2BIG;
+	memcpy(out, f->data, hdr_len);
+	v16 = htons(iplen);
+	memcpy(out + l3 + (f->ipv6 ? 4 : 2), &v16, sizeof(v16));
+	if (!f->ipv6)
+		netvsp_ip_csum(out, l3);
+	return hdr_len;
+}
+
 /* ---------------------------------------------------------------------
  * RSS
  */

@@ -1179,6 +1179,147 @@ static void netvsp_lso_segments(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_LSO_SEGMENTS), 3LL);
 }
 
+/* @n's guest enables TCP receive checksums and, if @rsc, RSC (SET). */
+static void nt_offloads(struct kunit *test, struct nt_nic *n, bool rsc)
+{
+	struct hvg_ndis_offload_params p = {
+		.tcp_ipv4_csum = HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED,
+		.tcp_ipv6_csum = HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED,
+		.rsc_ipv4 = rsc ? HVG_NDIS_RSC_ENABLED : HVG_NDIS_RSC_DISABLED,
+		.rsc_ipv6 = rsc ? HVG_NDIS_RSC_ENABLED : HVG_NDIS_RSC_DISABLED,
+	};
+	struct hvg_rndis_msg reply;
+	u8 info[32], req[96];
+	int len;
+
+	len = hvg_ndis_build_offload_params(info, sizeof(info), NT_V61, &p);
+	KUNIT_ASSERT_GT(test, len, 0);
+	len = hvg_rndis_build_set(req, sizeof(req), ++n->req_id,
+				  HVG_OID_TCP_OFFLOAD_PARAMETERS, info, len);
+	KUNIT_ASSERT_GT(test, len, 0);
+	nt_rndis(test, n, req, len, &reply, 0);
+}
+
+/*
+ * RSC: an LSO send reaches a NIC that enabled it as one transfer-page
+ * packet, its ranges the frame in order (first and last marked), the IP
+ * length that of the whole frame, the TCP checksum flagged not valid;
+ * one completion, with the first range's id, frees every range, and the
+ * id of a later range is refused.
+ */
+static void netvsp_rsc(struct kunit *test)
+{
+	struct nt *t = nt_of(test);
+	struct nt_nic *a = &t->n[0], *b = &t->n[1];
+	const u32 payload = 3500;
+	struct hvg_rndis_tx_ppi ppi = {
+		.present = HVG_RNDIS_PI_LSO,
+		.lso = hvg_rndis_lso_v2(false, ETH_HLEN + 20, 1000),
+	};
+	const struct netvsp_xfer_rsc *x;
+	struct hvg_ring_pkt pkt;
+	struct hvg_rndis_msg pm;
+	u8 *frame, *pkt_buf, *got;
+	u32 flen, plen, i, pos = 0, tail_slot = 0;
+	const struct iphdr *ip;
+	long long done;
+	u64 tid;
+
+	frame = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	pkt_buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	got = kunit_kzalloc(test, 8192, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, frame);
+	KUNIT_ASSERT_NOT_NULL(test, pkt_buf);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	nt_two(test);
+	KUNIT_EXPECT_TRUE(test, nt_nic(b)->dev.rsc);
+	nt_offloads(test, b, true);
+	flen = nt_tcp_frame(frame, b->mac, a->mac, payload);
+	plen = nt_packet(test, pkt_buf, 4096, &ppi, frame, flen);
+	KUNIT_ASSERT_EQ(test, nt_send_pages(test, &a->q[0], 800,
+					    HVG_NVSP_CHANNEL_DATA, pkt_buf,
+					    plen), 0);
+	KUNIT_EXPECT_EQ(test, nt_rndis_status(test, &a->q[0], 800),
+			(u32)HVG_NVSP_STAT_SUCCESS);
+
+	/* 3554 bytes in ranges of at most the 1514-byte MTU: three. */
+	KUNIT_ASSERT_EQ(test, nt_read(&b->q[0], &pkt), 1);
+	KUNIT_ASSERT_EQ(test, pkt.desc.type,
+			(u16)HVG_PKT_DATA_USING_XFER_PAGES);
+	x = (const void *)b->q[0].rbuf;
+	KUNIT_ASSERT_EQ(test, x->range_cnt, 3u);
+	KUNIT_EXPECT_EQ(test, pkt.desc.offset8 * 8u, 16u + 8 + 3 * 8);
+	tid = pkt.desc.trans_id;
+	for (i = 0; i < x->range_cnt; i++) {
+		u32 off = x->r[i].byte_offset, len = x->r[i].byte_count;
+		const u8 *msg = (u8 *)b->rx->g.va + off;
+		u8 want = (i ? 0 : HVG_RNDIS_PKTINFO_1ST_FRAG) |
+			  (i == 2 ? HVG_RNDIS_PKTINFO_LAST_FRAG : 0);
+
+		KUNIT_ASSERT_LE(test, (u64)off + len,
+				(u64)b->rx->g.byte_count);
+		KUNIT_EXPECT_EQ(test, off % b->slot_size, 0u);
+		KUNIT_ASSERT_EQ(test, hvg_rndis_parse_host(msg, len, &pm), 0);
+		KUNIT_ASSERT_EQ(test, pm.type, (u32)HVG_RNDIS_MSG_PACKET);
+		KUNIT_EXPECT_TRUE(test, pm.packet.present &
+				  HVG_RNDIS_PI_PKTINFO_ID);
+		KUNIT_EXPECT_EQ(test, pm.packet.pktinfo_flags, want);
+		KUNIT_EXPECT_LE(test, pm.packet.data_len, 1514u);
+		if (!i)
+			KUNIT_EXPECT_EQ(test, pm.packet.csum,
+					(u32)(HVG_RNDIS_RXCSUM_TCP_OK |
+					      HVG_RNDIS_RXCSUM_TCP_INVALID));
+		else
+			KUNIT_EXPECT_FALSE(test, pm.packet.present &
+					   HVG_RNDIS_PI_CSUM);
+		if (i == 1)
+			tail_slot = off / b->slot_size;
+		KUNIT_ASSERT_LE(test, pos + pm.packet.data_len, 8192u);
+		memcpy(got + pos, msg + pm.packet.data_offset,
+		       pm.packet.data_len);
+		pos += pm.packet.data_len;
+	}
+	KUNIT_ASSERT_EQ(test, pos, flen);
+	ip = (const void *)(got + ETH_HLEN);
+	KUNIT_EXPECT_EQ(test, ntohs(ip->tot_len), 40 + payload);
+	KUNIT_EXPECT_EQ(test, (__force u16)ip_fast_csum(ip, 5), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got, frame, ETH_HLEN + 2), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got + ETH_HLEN + 12, frame + ETH_HLEN + 12,
+				     flen - ETH_HLEN - 12), 0);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_RSC_FRAMES), 1LL);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_RSC_RANGES), 3LL);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_LSO_SEGMENTS), 0LL);
+	KUNIT_EXPECT_EQ(test, nt_nic(b)->nfree, nt_nic(b)->nslots - 3);
+
+	/* A later range's id frees nothing; the first's frees all three. */
+	done = nt_stat(b, NETVSP_COMPLETIONS);
+	nt_rx_done(&b->q[0], (tid & ~0xffffffffull) | tail_slot);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_BAD_COMPLETIONS), 1LL);
+	KUNIT_EXPECT_EQ(test, nt_nic(b)->nfree, nt_nic(b)->nslots - 3);
+	nt_rx_done(&b->q[0], tid);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_COMPLETIONS), done + 1);
+	KUNIT_EXPECT_EQ(test, nt_nic(b)->nfree, nt_nic(b)->nslots);
+	nt_rx_done(&b->q[0], tid);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_BAD_COMPLETIONS), 2LL);
+
+	/* RSC off again: the next send arrives cut into segments. */
+	nt_offloads(test, b, false);
+	KUNIT_ASSERT_EQ(test, nt_send_pages(test, &a->q[0], 801,
+					    HVG_NVSP_CHANNEL_DATA, pkt_buf,
+					    plen), 0);
+	KUNIT_EXPECT_EQ(test, nt_rndis_status(test, &a->q[0], 801),
+			(u32)HVG_NVSP_STAT_SUCCESS);
+	for (i = 0; i < 4; i++) {
+		nt_rx_frame(test, b, &b->q[0], &pm, &tid);
+		KUNIT_EXPECT_FALSE(test, pm.packet.present &
+				   HVG_RNDIS_PI_PKTINFO_ID);
+		nt_rx_done(&b->q[0], tid);
+	}
+	nt_expect_quiet(test, &b->q[0]);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_RSC_FRAMES), 1LL);
+	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_LSO_SEGMENTS), 4LL);
+}
+
 static void netvsp_rss_subchannel(struct kunit *test)
 {
 	struct nt *t = nt_of(test);
@@ -1384,6 +1525,7 @@ static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(netvsp_faults),
 	KUNIT_CASE(netvsp_link),
 	KUNIT_CASE(netvsp_lso_segments),
+	KUNIT_CASE(netvsp_rsc),
 	KUNIT_CASE(netvsp_rss_subchannel),
 	KUNIT_CASE(netvsp_stalled_completion),
 	KUNIT_CASE(netvsp_toeplitz_vector),

@@ -216,6 +216,14 @@ static void ct_case_dev_offload_caps(struct ct *t)
 	CT_CHECK(t, o.ipv4_tx.flags & HVG_NDIS_CSUM_TCP);
 	CT_CHECK(t, o.ipv6_rx.flags & HVG_NDIS_CSUM_UDP);
 	CT_EQ(t, o.lsov2_ipv4.max_offload_size, HVG_RNDIS_DEV_LSO_MAX);
+	/* RSC only where the caller offers it, and only in revision 3. */
+	CT_EQ(t, o.rsc_ipv4, 0);
+	dev->rsc = true;
+	CT_EQ(t, ct_dev_query(dev, HVG_OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES,
+			      q, qlen, ans, &n), 0);
+	CT_EQ(t, hvg_ndis_parse_offload(ans, n, qlen, &o), 0);
+	CT_EQ(t, o.rsc_ipv4, 1);
+	CT_EQ(t, o.rsc_ipv6, 1);
 	/* A guest that asks for revision 1 gets 112 bytes. */
 	qlen = hvg_ndis_build_offload_query(q, sizeof(q), 0x00030002);
 	CT_EQ(t, ct_dev_query(dev, HVG_OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES,
@@ -329,6 +337,20 @@ static void ct_case_dev_sets(struct ct *t)
 	CT_EQ(t, dev->offload.tcp_ipv4_csum, 4);
 	CT_EQ(t, dev->offload.lsov2_ipv4, 2);
 	CT_EQ(t, dev->offload.udp_ipv4_csum, 1);
+	/* RSC: offered, enabled, and TCP receive checksums on, per version. */
+	dev->rsc = true;
+	CT_CHECK(t, !hvg_rndis_dev_rsc_on(dev, false));
+	p.rsc_ipv4 = HVG_NDIS_RSC_ENABLED;
+	p.rsc_ipv6 = HVG_NDIS_RSC_ENABLED;
+	len = hvg_ndis_build_offload_params(info, 80, 0x00060001, &p);
+	CT_EQ(t, ct_dev_set(dev, HVG_OID_TCP_OFFLOAD_PARAMETERS, info, len),
+	      0);
+	CT_CHECK(t, hvg_rndis_dev_rsc_on(dev, false));
+	CT_CHECK(t, !hvg_rndis_dev_rsc_on(dev, true));
+	dev->rsc = false;
+	CT_CHECK(t, !hvg_rndis_dev_rsc_on(dev, false));
+	p.rsc_ipv4 = HVG_NDIS_RSC_NO_CHANGE;
+	p.rsc_ipv6 = HVG_NDIS_RSC_NO_CHANGE;
 	p.udp_ipv6_csum = 5;
 	len = hvg_ndis_build_offload_params(info, 80, 0x00060001, &p);
 	CT_EQ(t, ct_dev_set(dev, HVG_OID_TCP_OFFLOAD_PARAMETERS, info, len),

@@ -438,6 +438,114 @@ static void ct_case_packet_ppi_many(struct ct *t)
 	ct_free(b);
 }
 
+/*
+ * Parse from a heap copy of exactly the first @head_len bytes of @msg, as
+ * the driver does with a coalesced fragment whose range has @len bytes.
+ */
+static int ct_rhead(const u8 *msg, u32 head_len, u32 len,
+		    struct hvg_rndis_msg *out)
+{
+	u8 *copy = ct_dup(msg, head_len);
+	int ret;
+
+	if (!copy)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	ret = hvg_rndis_parse_host_head(copy, head_len, len, out);
+	ct_free(copy);
+	return ret;
+}
+
+/*
+ * A middle RSC fragment: the packet-info id and a checksum info (32 bytes
+ * at 44), then @data bytes; the head is the 76 bytes up to the data.
+ */
+static u32 ct_rsc_frag(u8 *b, u32 data)
+{
+	u32 len = ct_packet(b, 32, data);
+
+	ct_ppi(ct_ppi(b + 44, 0x80000001, 1 | (0x10u << 16)), 0,
+	       HVG_RNDIS_RXCSUM_TCP_OK);
+	return len;
+}
+
+static void ct_case_packet_head(struct ct *t)
+{
+	struct hvg_rndis_msg m;
+	u8 b[256];
+	u32 len;
+
+	/* Header and infos exactly in the head; the data is not read. */
+	len = ct_rsc_frag(b, 100);
+	CT_EQ(t, ct_rhead(b, 76, len, &m), 0);
+	CT_EQ(t, m.type, HVG_RNDIS_MSG_PACKET);
+	CT_EQ(t, m.msg_len, len);
+	CT_EQ(t, m.packet.data_offset, 76);
+	CT_EQ(t, m.packet.data_len, 100);
+	CT_EQ(t, m.packet.present, HVG_RNDIS_PI_PKTINFO_ID | HVG_RNDIS_PI_CSUM);
+	CT_EQ(t, m.packet.pktinfo_flags, 0);
+	CT_EQ(t, m.packet.pktinfo_id, 0x10);
+	CT_EQ(t, m.packet.csum, HVG_RNDIS_RXCSUM_TCP_OK);
+	/* A head reaching into the data, or the whole range, is fine. */
+	CT_EQ(t, ct_rhead(b, 100, len, &m), 0);
+	CT_EQ(t, ct_rhead(b, len, len, &m), 0);
+	/* A range longer than msg_len (padding); no infos at all. */
+	CT_EQ(t, ct_rhead(b, 76, 256, &m), 0);
+	CT_EQ(t, m.msg_len, len);
+	len = ct_packet(b, 0, 30);
+	CT_EQ(t, ct_rhead(b, 44, len, &m), 0);
+	CT_EQ(t, m.packet.present, 0);
+	CT_EQ(t, m.packet.data_offset, 44);
+}
+
+/* What the head parser refuses; the full parser takes some of it. */
+static void ct_case_packet_head_bad(struct ct *t)
+{
+	struct hvg_rndis_msg m;
+	u8 b[256];
+	u32 len;
+
+	/* The infos end one byte past the head; the header is cut. */
+	len = ct_rsc_frag(b, 100);
+	CT_EQ(t, ct_rhead(b, 75, len, &m), -HVG_RNDIS_E_HEAD);
+	CT_EQ(t, ct_rhead(b, 43, len, &m), -HVG_RNDIS_E_HEAD);
+	CT_EQ(t, ct_rhead(b, 7, len, &m), -HVG_RNDIS_E_NOHDR);
+	CT_EQ(t, ct_rhead(b, 77, 76, &m), -EINVAL);
+	/* The data overlapping the infos (starting at the second). */
+	ct_le32(b + 8, 36 + 16);
+	CT_EQ(t, ct_rhead(b, 76, len, &m), -HVG_RNDIS_E_PPI);
+	/* The data before the infos: the full parser's, not the head's. */
+	len = ct_packet(b, 16, 20);
+	ct_le32(b + 8, 36);		/* data at 44, 20 bytes */
+	ct_le32(b + 28, 36 + 20);	/* the info at 64 */
+	ct_ppi(b + 64, 0x80000001, 1);
+	CT_EQ(t, ct_rhost(b, len, &m), 0);
+	CT_EQ(t, ct_rhead(b, len, len, &m), -HVG_RNDIS_E_PPI);
+	/* A zero-length info. */
+	len = ct_rsc_frag(b, 8);
+	ct_le32(b + 60, 0);
+	CT_EQ(t, ct_rhead(b, 76, len, &m), -HVG_RNDIS_E_PPI);
+	/* The data past msg_len; msg_len past the range. */
+	len = ct_rsc_frag(b, 8);
+	ct_le32(b + 12, 9);
+	CT_EQ(t, ct_rhead(b, 76, len, &m), -HVG_RNDIS_E_DATA);
+	ct_le32(b + 12, 8);
+	CT_EQ(t, ct_rhead(b, 76, len - 1, &m), -HVG_RNDIS_E_LEN);
+	/* Empty data; the infos past msg_len. */
+	ct_le32(b + 12, 0);
+	CT_EQ(t, ct_rhead(b, 76, len, &m), -HVG_RNDIS_E_DATA);
+	ct_le32(b + 12, 8);
+	ct_le32(b + 32, 0x100);
+	CT_EQ(t, ct_rhead(b, 76, len, &m), -HVG_RNDIS_E_PPI);
+	/* Not a packet; a packet shorter than its header. */
+	len = ct_rsc_frag(b, 8);
+	ct_le32(b, 7);
+	CT_EQ(t, ct_rhead(b, 76, len, &m), -HVG_RNDIS_E_TYPE);
+	ct_le32(b, 1);
+	ct_le32(b + 4, 43);
+	CT_EQ(t, ct_rhead(b, 43, len, &m), -HVG_RNDIS_E_SHORT);
+}
+
 static void ct_case_build_requests(struct ct *t)
 {
 	u8 buf[64], want[64] = { 0 };
@@ -540,7 +648,17 @@ static void ct_case_build_packet(struct ct *t)
 	/* Checksum and LSO together; nothing to send; no room; too big. */
 	ppi.present = HVG_RNDIS_PI_LSO | HVG_RNDIS_PI_CSUM;
 	CT_EQ(t, hvg_rndis_build_packet(buf, 256, &ppi, 60), -EINVAL);
-	ppi.present = HVG_RNDIS_PI_PKTINFO_ID;
+	/* A host's RSC fragment: the packet-info id, after the others. */
+	ppi.present = HVG_RNDIS_PI_PKTINFO_ID | HVG_RNDIS_PI_HASH;
+	ppi.pktinfo_flags = HVG_RNDIS_PKTINFO_LAST_FRAG;
+	ppi.pktinfo_id = 0x1234;
+	CT_EQ(t, hvg_rndis_build_packet(buf, 256, &ppi, 60), 76);
+	CT_EQ(t, ct_get32(buf + 60 + 4), HVG_RNDIS_PPI_PKTINFO_ID);
+	CT_EQ(t, ct_get32(buf + 72), 0x12340401u);
+	CT_EQ(t, ct_rhost(buf, 256, &m), 0);
+	CT_EQ(t, m.packet.pktinfo_flags, HVG_RNDIS_PKTINFO_LAST_FRAG);
+	CT_EQ(t, m.packet.pktinfo_id, 0x1234);
+	ppi.present = 0x100;
 	CT_EQ(t, hvg_rndis_build_packet(buf, 256, &ppi, 60), -EINVAL);
 	CT_EQ(t, hvg_rndis_build_packet(buf, 256, NULL, 0), -EINVAL);
 	CT_EQ(t, hvg_rndis_build_packet(buf, 43, NULL, 60), -ENOSPC);
@@ -734,7 +852,7 @@ static void ct_case_rndis_errnames(struct ct *t)
 		HVG_RNDIS_E_SHORT, HVG_RNDIS_E_MISMATCH, HVG_RNDIS_E_STATUS,
 		HVG_RNDIS_E_BUF, HVG_RNDIS_E_OVERFLOW, HVG_RNDIS_E_INIT,
 		HVG_RNDIS_E_DATA, HVG_RNDIS_E_PPI, HVG_RNDIS_E_PPIDUP,
-		HVG_RNDIS_E_OBJECT,
+		HVG_RNDIS_E_OBJECT, HVG_RNDIS_E_HEAD,
 	};
 	u32 i, j;
 

@@ -32,6 +32,20 @@
 /* A send the host has not completed in this time is lost: reset. */
 #define NV_TX_STALL		(5 * HZ)
 
+/*
+ * Receive segment coalescing (NVSP 6.1): a copy of at most this many bytes
+ * of each following fragment's range holds its RNDIS header and infos.
+ */
+#define NV_RX_HEAD_MAX		256
+/* The most ranges one coalesced frame may take (the fact sheet's bound). */
+#define NV_RSC_FRAGS_MAX	562
+/*
+ * The longest coalesced frame: 64 KiB of IP payload (IPv4 total length or
+ * IPv6 payload length, 65535) plus an IPv6 header and an Ethernet header
+ * with a VLAN tag; IPv4's headers are inside its 65535.
+ */
+#define NV_RSC_FRAME_MAX	(18 + 40 + 65535)
+
 /* A GPA-direct skb in flight: when it went out (skb->cb, ours in xmit). */
 struct nv_skb_cb {
 	unsigned long sent;
@@ -54,6 +68,9 @@ struct nv_qstats {
 	u64 errors;		/* host refused (completion status) or bad */
 	u64 csum_ok;		/* RX: host-verified checksums */
 	u64 vlan;		/* RX: VLAN tag from the per-packet info */
+	u64 rsc_packets;	/* RX: frames built from coalesced fragments */
+	u64 rsc_frags;		/* RX: fragments that went into them */
+	u64 rsc_drops;		/* RX: coalesced frames dropped unfinished */
 };
 
 /*
@@ -89,6 +106,10 @@ struct nv_chan {
 
 	struct nv_qstats tx, rx;
 	u8 rxpkt[NV_RXPKT_SIZE] __aligned(8);	/* NAPI's private copy */
+	u8 rx_head[NV_RX_HEAD_MAX] __aligned(8);	/* NAPI: a fragment's head */
+	/* NAPI: the page coalesced frames' fragments are copied into. */
+	struct page *rsc_page;
+	u32 rsc_used, rsc_size;		/* bytes filled, bytes in it */
 };
 
 /* A synchronous NVSP request of the handshake. */
@@ -166,6 +187,13 @@ struct nv_dev {
 
 	bool attached;		/* channels and buffers up: READ_ONCE */
 	bool csum_tx, csum_rx, tso;
+	bool rsc;		/* the host coalesces (NVSP >= 6.1, RSC caps) */
+	/*
+	 * What the offload parameters ask of the host, from the features
+	 * (ndo_set_features; kept for the next attach while detached).
+	 * Under rtnl, or in probe before the device is registered.
+	 */
+	bool want_rxcsum, want_lro;
 	u32 tso_max;		/* the largest LSO frame, with tso */
 	u32 tso_min_segs;	/* the host's fewest segments per LSO frame */
 

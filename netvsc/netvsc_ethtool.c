@@ -201,6 +201,7 @@ static const char * const nv_q_stats[] = {
 
 static const char * const nv_rx_q_stats[] = {
 	"packets", "bytes", "dropped", "errors", "csum_ok", "vlan",
+	"rsc_packets", "rsc_frags", "rsc_drops",
 };
 
 static const char * const nv_global_stats[] = {
@@ -280,6 +281,9 @@ static void nv_get_ethtool_stats(struct net_device *ndev,
 				r[3] = nc->rx.errors;
 				r[4] = nc->rx.csum_ok;
 				r[5] = nc->rx.vlan;
+				r[6] = nc->rx.rsc_packets;
+				r[7] = nc->rx.rsc_frags;
+				r[8] = nc->rx.rsc_drops;
 			} while (u64_stats_fetch_retry(&nc->rx.syncp, start));
 		}
 		memcpy(data, t, sizeof(t));

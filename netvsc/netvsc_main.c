@@ -19,7 +19,9 @@
  * handshake, control), transfer-page packets (received frames and RNDIS
  * control answers and indications, each range checked against the
  * receive buffer and copied before it is parsed) and in-band host
- * messages (the send indirection table).
+ * messages (the send indirection table). With NVSP 6.1 the host may
+ * coalesce (RSC, shown as LRO): the ranges of one packet carry the pieces
+ * of one large frame, put together in one skb (nv_rsc_*()).
  *
  * Transmit: the RNDIS PACKET header and its per-packet info are built in
  * a small stack buffer. A frame that fits goes into a send-buffer section;
@@ -666,16 +668,42 @@ static void nv_rndis_control(struct nv_dev *nd, const u8 *buf,
 		   m->msg_len);
 }
 
-/* One received frame from an RNDIS PACKET in @skb (a private copy). */
-static void nv_rx_frame(struct nv_chan *nc, struct sk_buff *skb,
-			const struct hvg_rndis_pkt *p)
+/*
+ * A checksum the host checked but left invalid in the IPv4 header (a
+ * coalesced frame, RXCSUM_IP_INVALID): computed again, once the header is
+ * known to fit the frame. @skb->data is at the IP header (a private copy).
+ * Return: 0, or -EINVAL if it does not fit.
+ */
+static int nv_rx_ip_csum(struct sk_buff *skb)
 {
-	struct nv_dev *nd = nc->nd;
-	struct net_device *ndev = nd->ndev;
+	struct iphdr *iph;
+	u32 hlen;
 
-	skb_pull(skb, p->data_offset);
-	skb_trim(skb, p->data_len);
-	if (skb->len < ETH_HLEN) {
+	if (!pskb_may_pull(skb, sizeof(*iph)))
+		return -EINVAL;
+	iph = (struct iphdr *)skb->data;
+	hlen = iph->ihl * 4;
+	if (hlen < sizeof(*iph) || !pskb_may_pull(skb, hlen))
+		return -EINVAL;
+	iph = (struct iphdr *)skb->data;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	return 0;
+}
+
+/*
+ * One received frame in @skb (a private copy, pulled to the frame; the
+ * linear part holds at least the first fragment), with @p the infos of
+ * its RNDIS PACKET (the first one's, for a coalesced frame): its checksum
+ * state, VLAN tag and hash, then GRO.
+ */
+static void nv_rx_deliver(struct nv_chan *nc, struct sk_buff *skb,
+			  const struct hvg_rndis_pkt *p)
+{
+	struct net_device *ndev = nc->nd->ndev;
+	bool csum;
+
+	if (skb_headlen(skb) < ETH_HLEN) {
 		nv_stat_add(&nc->rx, &nc->rx.errors, 1);
 		dev_kfree_skb_any(skb);
 		return;
@@ -683,11 +711,20 @@ static void nv_rx_frame(struct nv_chan *nc, struct sk_buff *skb,
 	skb->protocol = eth_type_trans(skb, ndev);
 	skb_record_rx_queue(skb, nc->idx);
 	skb_checksum_none_assert(skb);
-	if ((p->present & HVG_RNDIS_PI_CSUM) && (ndev->features & NETIF_F_RXCSUM) &&
-	    !(p->csum & (HVG_RNDIS_RXCSUM_TCP_FAILED |
-			 HVG_RNDIS_RXCSUM_UDP_FAILED |
-			 HVG_RNDIS_RXCSUM_IP_FAILED)) &&
-	    (p->csum & (HVG_RNDIS_RXCSUM_TCP_OK | HVG_RNDIS_RXCSUM_UDP_OK))) {
+	csum = (p->present & HVG_RNDIS_PI_CSUM) &&
+	       (ndev->features & NETIF_F_RXCSUM) &&
+	       !(p->csum & (HVG_RNDIS_RXCSUM_TCP_FAILED |
+			    HVG_RNDIS_RXCSUM_UDP_FAILED |
+			    HVG_RNDIS_RXCSUM_IP_FAILED));
+	if (csum && (p->csum & HVG_RNDIS_RXCSUM_IP_OK) &&
+	    (p->csum & HVG_RNDIS_RXCSUM_IP_INVALID) &&
+	    skb->protocol == htons(ETH_P_IP) && nv_rx_ip_csum(skb)) {
+		nv_stat_add(&nc->rx, &nc->rx.errors, 1);
+		dev_kfree_skb_any(skb);
+		return;
+	}
+	if (csum && (p->csum & (HVG_RNDIS_RXCSUM_TCP_OK |
+				HVG_RNDIS_RXCSUM_UDP_OK))) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 		nv_stat_add(&nc->rx, &nc->rx.csum_ok, 1);
 	}
@@ -707,15 +744,236 @@ static void nv_rx_frame(struct nv_chan *nc, struct sk_buff *skb,
 	napi_gro_receive(&nc->napi, skb);
 }
 
+/* One received frame from an RNDIS PACKET in @skb (a private copy). */
+static void nv_rx_frame(struct nv_chan *nc, struct sk_buff *skb,
+			const struct hvg_rndis_pkt *p)
+{
+	skb_pull(skb, p->data_offset);
+	skb_trim(skb, p->data_len);
+	nv_rx_deliver(nc, skb, p);
+}
+
+/*
+ * Receive segment coalescing: one frame whose pieces are the consecutive
+ * ranges of one transfer-page packet, each an RNDIS PACKET with the
+ * packet-info id, from a 1ST_FRAG to a LAST_FRAG. It never outlives the
+ * packet (nv_rx_xfer()'s stack), so only NAPI touches it.
+ *
+ * The first fragment is the linear part of @skb; each following one's data
+ * is copied from the receive buffer into the queue's RSC page (nc->rsc_page,
+ * kept from frame to frame so that no part of a page goes unused), one skb
+ * fragment per page; @page is set while the skb's last fragment ends where
+ * the queue's page is filled to, and so may grow. While @open, @skb NULL
+ * means the frame was dropped (and counted): the rest of its fragments are
+ * passed over.
+ */
+struct nv_rsc {
+	struct sk_buff *skb;
+	struct hvg_rndis_pkt first;	/* the first fragment's infos */
+	struct page *page;
+	u32 frags;		/* fragments so far, the first included */
+	bool open;		/* a first fragment came, its last not yet */
+};
+
+/* Order-3 pages for the fragments: a 64 KiB frame in three. */
+#define NV_RSC_PAGE_ORDER	3
+
+/*
+ * A coalesced frame dropped: counted in @counter too, and said why (no
+ * message without @why: memory, or the caller said it).
+ */
+static void nv_rsc_drop(struct nv_chan *nc, struct nv_rsc *rsc, u64 *counter,
+			const char *why)
+{
+	if (rsc->skb)
+		dev_kfree_skb_any(rsc->skb);
+	rsc->skb = NULL;
+	rsc->page = NULL;
+	nv_stat_add(&nc->rx, counter, 1);
+	nv_stat_add(&nc->rx, &nc->rx.rsc_drops, 1);
+	if (why)
+		nv_err_rl(nc->nd,
+			  "coalesced frame dropped after fragment %u: %s\n",
+			  rsc->frags, why);
+}
+
+/*
+ * @len bytes of a following fragment, copied once from the receive buffer
+ * into the frame's page fragments, in the queue's RSC page: the queue holds
+ * one reference to it, each skb fragment in it one more. Return: 0,
+ * -ENOMEM, or -EMSGSIZE when the skb has no fragment slot left.
+ */
+static int nv_rsc_append(struct nv_chan *nc, struct nv_rsc *rsc,
+			 const u8 *src, u32 len)
+{
+	struct sk_buff *skb = rsc->skb;
+	struct skb_shared_info *sh = skb_shinfo(skb);
+	const gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
+	u32 n;
+
+	while (len) {
+		if (!nc->rsc_page || nc->rsc_used == nc->rsc_size) {
+			if (nc->rsc_page)
+				put_page(nc->rsc_page);
+			nc->rsc_size = PAGE_SIZE << NV_RSC_PAGE_ORDER;
+			nc->rsc_page = alloc_pages(gfp | __GFP_COMP,
+						   NV_RSC_PAGE_ORDER);
+			if (!nc->rsc_page) {
+				nc->rsc_size = PAGE_SIZE;
+				nc->rsc_page = alloc_page(gfp);
+				if (!nc->rsc_page)
+					return -ENOMEM;
+			}
+			nc->rsc_used = 0;
+		}
+		n = min(len, nc->rsc_size - nc->rsc_used);
+		if (rsc->page == nc->rsc_page) {
+			/* Right after the skb's last fragment: it grows. */
+			skb_coalesce_rx_frag(skb, sh->nr_frags - 1, n, n);
+		} else {
+			if (sh->nr_frags >= MAX_SKB_FRAGS)
+				return -EMSGSIZE;
+			get_page(nc->rsc_page);
+			skb_add_rx_frag(skb, sh->nr_frags, nc->rsc_page,
+					nc->rsc_used, n, n);
+			rsc->page = nc->rsc_page;
+		}
+		memcpy(page_address(nc->rsc_page) + nc->rsc_used, src, n);
+		nc->rsc_used += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * A following fragment (@p, parsed from the head of @range) into the
+ * frame, within the bounds; else the frame is dropped.
+ */
+static void nv_rsc_add(struct nv_chan *nc, struct nv_rsc *rsc,
+		       const u8 *range, const struct hvg_rndis_pkt *p)
+{
+	int err;
+
+	if (rsc->frags > NV_RSC_FRAGS_MAX) {
+		nv_err_rl(nc->nd,
+			  "coalesced frame dropped: more than %u fragments\n",
+			  NV_RSC_FRAGS_MAX);
+		nv_rsc_drop(nc, rsc, &nc->rx.errors, NULL);
+		return;
+	}
+	if (rsc->skb->len + (u64)p->data_len > NV_RSC_FRAME_MAX) {
+		nv_err_rl(nc->nd,
+			  "coalesced frame dropped at fragment %u: longer than %u bytes\n",
+			  rsc->frags, NV_RSC_FRAME_MAX);
+		nv_rsc_drop(nc, rsc, &nc->rx.errors, NULL);
+		return;
+	}
+	/* Inside the range: the parse bounded it by msg_len <= the range. */
+	err = nv_rsc_append(nc, rsc, range + p->data_offset, p->data_len);
+	if (err == -EMSGSIZE)
+		nv_err_rl(nc->nd,
+			  "coalesced frame dropped at fragment %u: more than %u page fragments\n",
+			  rsc->frags, (u32)MAX_SKB_FRAGS);
+	if (err)
+		nv_rsc_drop(nc, rsc, &nc->rx.dropped, NULL);
+}
+
+/* The last fragment came: the frame goes up. */
+static void nv_rsc_finish(struct nv_chan *nc, struct nv_rsc *rsc)
+{
+	nv_stat_add(&nc->rx, &nc->rx.rsc_packets, 1);
+	nv_stat_add(&nc->rx, &nc->rx.rsc_frags, rsc->frags);
+	nv_rx_deliver(nc, rsc->skb, &rsc->first);
+	rsc->skb = NULL;
+	rsc->page = NULL;
+	rsc->open = false;
+}
+
+/*
+ * A PACKET with the packet-info id, parsed in @skb: a frame of one
+ * fragment, the first of several, or one that follows nothing.
+ */
+static void nv_rsc_start(struct nv_chan *nc, struct nv_rsc *rsc,
+			 struct sk_buff *skb, const struct hvg_rndis_pkt *p)
+{
+	skb_pull(skb, p->data_offset);
+	skb_trim(skb, p->data_len);
+	rsc->skb = skb;
+	rsc->first = *p;
+	rsc->page = NULL;
+	rsc->frags = 1;
+	if (!(p->pktinfo_flags & HVG_RNDIS_PKTINFO_1ST_FRAG)) {
+		nv_rsc_drop(nc, rsc, &nc->rx.errors,
+			    "a following fragment with no first one before it");
+		return;
+	}
+	if (p->pktinfo_flags & HVG_RNDIS_PKTINFO_LAST_FRAG) {
+		nv_rsc_finish(nc, rsc);
+		return;
+	}
+	rsc->open = true;
+	/* The Ethernet header must be in the linear part. */
+	if (skb->len < ETH_HLEN)
+		nv_rsc_drop(nc, rsc, &nc->rx.errors,
+			    "a first fragment shorter than an Ethernet header");
+}
+
+/*
+ * A range while a coalesced frame is open: the first @head_len bytes
+ * (at most NV_RX_HEAD_MAX) are copied to nc->rx_head and parsed there; a
+ * following fragment's data then goes from the receive buffer into the
+ * frame, never read. Return: true if the range was a following fragment;
+ * false if not (the frame is dropped, and the caller handles the range,
+ * whose head is in nc->rx_head).
+ */
+static bool nv_rsc_next(struct nv_chan *nc, struct nv_rsc *rsc,
+			const u8 *range, u32 cnt, u32 *head_len)
+{
+	struct hvg_rndis_pkt *p;
+	struct hvg_rndis_msg m;
+	int err;
+
+	*head_len = min_t(u32, cnt, NV_RX_HEAD_MAX);
+	memcpy(nc->rx_head, range, *head_len);
+	err = hvg_rndis_parse_host_head(nc->rx_head, *head_len, cnt, &m);
+	p = &m.packet;
+	if (err || !(p->present & HVG_RNDIS_PI_PKTINFO_ID) ||
+	    (p->pktinfo_flags & HVG_RNDIS_PKTINFO_1ST_FRAG)) {
+		if (rsc->skb)
+			nv_rsc_drop(nc, rsc, &nc->rx.errors,
+				    err ? hvg_rndis_errname(err) :
+				    !(p->present & HVG_RNDIS_PI_PKTINFO_ID) ?
+				    "a frame that is no fragment in the middle" :
+				    "a new first fragment in the middle");
+		rsc->open = false;
+		return false;
+	}
+	rsc->frags++;
+	/* A dropped frame's fragments pass over, up to its last. */
+	if (rsc->skb)
+		nv_rsc_add(nc, rsc, range, p);
+	if (p->pktinfo_flags & HVG_RNDIS_PKTINFO_LAST_FRAG) {
+		if (rsc->skb)
+			nv_rsc_finish(nc, rsc);
+		rsc->open = false;
+	}
+	return true;
+}
+
 /*
  * One range of a transfer-page packet: copied out of the receive buffer
- * into a new skb, parsed there. Return: true if accepted.
+ * into a new skb, parsed there; or, while a coalesced frame is open, a
+ * following fragment of it (nv_rsc_next()).
  */
-static bool nv_rx_range(struct nv_chan *nc, u32 off, u32 cnt)
+static void nv_rx_range(struct nv_chan *nc, struct nv_rsc *rsc, u32 off,
+			u32 cnt)
 {
 	struct nv_dev *nd = nc->nd;
+	const u8 *range = (const u8 *)nd->recv_buf + off;
 	struct hvg_rndis_msg m;
 	struct sk_buff *skb;
+	u32 head_len = 0;
 	int err;
 
 	/* Inside the sub-allocations and no longer than one of them. */
@@ -726,15 +984,29 @@ static bool nv_rx_range(struct nv_chan *nc, u32 off, u32 cnt)
 			  "receive range {offset %u, %u bytes} outside the %u x %u-byte receive buffer, dropped\n",
 			  off, cnt, nd->rx_sub_count,
 			  nd->rx_sub_size);
-		return false;
+		if (rsc->skb)
+			nv_rsc_drop(nc, rsc, &nc->rx.errors,
+				    "a range outside the receive buffer");
+		return;
 	}
+	if (rsc->open && nv_rsc_next(nc, rsc, range, cnt, &head_len))
+		return;
 	skb = napi_alloc_skb(&nc->napi, cnt);
 	if (!skb) {
 		nv_stat_add(&nc->rx, &nc->rx.dropped, 1);
-		return true;
+		/*
+		 * Were it a first fragment, the ones after it pass over
+		 * (nv_rsc_next() closes this at any other range).
+		 */
+		rsc->open = true;
+		return;
 	}
-	/* The one read of the host's bytes: the skb is the private copy. */
-	skb_put_data(skb, (u8 *)nd->recv_buf + off, cnt);
+	/*
+	 * The one read of the host's bytes: the skb is the private copy (its
+	 * first @head_len bytes come from the copy nv_rsc_next() parsed).
+	 */
+	skb_put_data(skb, nc->rx_head, head_len);
+	skb_put_data(skb, range + head_len, cnt - head_len);
 	err = hvg_rndis_parse_host(skb->data, cnt, &m);
 	if (err) {
 		atomic_long_inc(&nd->bad_packets);
@@ -742,15 +1014,16 @@ static bool nv_rx_range(struct nv_chan *nc, u32 off, u32 cnt)
 			  "malformed RNDIS message (%u bytes): %s, dropped\n",
 			  cnt, hvg_rndis_errname(err));
 		dev_kfree_skb_any(skb);
-		return false;
+		return;
 	}
-	if (m.type == HVG_RNDIS_MSG_PACKET) {
+	if (m.type != HVG_RNDIS_MSG_PACKET) {
+		nv_rndis_control(nd, skb->data, &m);
+		dev_kfree_skb_any(skb);
+	} else if (m.packet.present & HVG_RNDIS_PI_PKTINFO_ID) {
+		nv_rsc_start(nc, rsc, skb, &m.packet);
+	} else {
 		nv_rx_frame(nc, skb, &m.packet);
-		return true;
 	}
-	nv_rndis_control(nd, skb->data, &m);
-	dev_kfree_skb_any(skb);
-	return true;
 }
 
 /* Queue the completion of a transfer-page packet for @nc. */
@@ -795,6 +1068,7 @@ static void nv_rx_xfer(struct nv_chan *nc, const struct hvg_vmpacket_desc *desc,
 	struct nv_dev *nd = nc->nd;
 	const u8 *hdr = nc->rxpkt;
 	u32 hlen = (const u8 *)data - hdr, nranges, i;
+	struct nv_rsc rsc = { };
 	struct hvg_nvsp_msg m;
 	u16 pageset;
 	int err;
@@ -820,8 +1094,11 @@ static void nv_rx_xfer(struct nv_chan *nc, const struct hvg_vmpacket_desc *desc,
 		u32 r[2];
 
 		memcpy(r, hdr + 8 + 8 * i, sizeof(r));
-		nv_rx_range(nc, r[1], r[0]);
+		nv_rx_range(nc, &rsc, r[1], r[0]);
 	}
+	if (rsc.open && rsc.skb)
+		nv_rsc_drop(nc, &rsc, &nc->rx.errors,
+			    "no last fragment in the transfer-page packet");
 	goto complete;
 
 bad:
@@ -1050,10 +1327,15 @@ static int nv_nvsp_init(struct nv_dev *nd)
 	nd->nvsp_version = v;
 
 	if (v >= HVG_NVSP_VERSION_2) {
+		u64 caps = HVG_NVSP_CAP_IEEE8021Q;
+
+		/* RSC from 6.1 (M24); the offload parameters turn it on. */
+		if (v >= HVG_NVSP_VERSION_61)
+			caps |= HVG_NVSP_CAP_RSC;
 		ret = nv_send_nocomp(nd, &msg,
 				     hvg_nvsp_build_ndis_config(&msg, v,
 								nd->ndis_mtu + ETH_HLEN,
-								HVG_NVSP_CAP_IEEE8021Q));
+								caps));
 		if (ret)
 			return ret;
 	}
@@ -1300,9 +1582,47 @@ static int nv_set_filter(struct nv_dev *nd, u32 filter)
 	return ret;
 }
 
-static void nv_offloads(struct nv_dev *nd)
+/*
+ * The offload parameters, into @q (@cap bytes), for what the host offers
+ * and what the features want: checksums both ways (receive only with
+ * RXCSUM), LSOv2, and where the host coalesces, RSC on with LRO and RXCSUM
+ * (a coalesced frame's TCP checksum field is not valid: only a guest that
+ * takes the host's word for it may get one), else off.
+ * Return: the length, or -ENOSPC.
+ */
+static int nv_offload_params(struct nv_dev *nd, u8 *q, u32 cap)
 {
 	struct hvg_ndis_offload_params p = { };
+	bool rx = nd->csum_rx && nd->want_rxcsum;
+
+	p.ipv4_csum = HVG_NDIS_OFFLOAD_PARAM_NO_CHANGE;
+	if (nd->csum_tx || nd->csum_rx) {
+		u8 v = nd->csum_tx && rx ? HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED :
+			nd->csum_tx ? HVG_NDIS_OFFLOAD_PARAM_TX_ENABLED_RX_DISABLED :
+			rx ? HVG_NDIS_OFFLOAD_PARAM_RX_ENABLED_TX_DISABLED :
+			HVG_NDIS_OFFLOAD_PARAM_TX_RX_DISABLED;
+
+		p.tcp_ipv4_csum = v;
+		p.tcp_ipv6_csum = v;
+		if (nd->nvsp_version > HVG_NVSP_VERSION_4) {
+			p.udp_ipv4_csum = v;
+			p.udp_ipv6_csum = v;
+		}
+	}
+	if (nd->tso) {
+		p.lsov2_ipv4 = HVG_NDIS_LSOV2_ENABLED;
+		p.lsov2_ipv6 = HVG_NDIS_LSOV2_ENABLED;
+	}
+	if (nd->rsc) {
+		p.rsc_ipv4 = rx && nd->want_lro ? HVG_NDIS_RSC_ENABLED :
+			HVG_NDIS_RSC_DISABLED;
+		p.rsc_ipv6 = p.rsc_ipv4;
+	}
+	return hvg_ndis_build_offload_params(q, cap, nd->nvsp_version, &p);
+}
+
+static void nv_offloads(struct nv_dev *nd)
+{
 	struct hvg_ndis_offload *caps;
 	struct net_device *ndev = nd->ndev;
 	u8 q[HVG_NDIS_OFFLOAD_SIZE_REV3];
@@ -1312,6 +1632,7 @@ static void nv_offloads(struct nv_dev *nd)
 	nd->csum_tx = false;
 	nd->csum_rx = false;
 	nd->tso = false;
+	nd->rsc = false;
 	if (!offloads)
 		return;
 	caps = kzalloc(sizeof(*caps), GFP_KERNEL);
@@ -1346,26 +1667,12 @@ static void nv_offloads(struct nv_dev *nd)
 	if (nd->csum_tx && nd->tso_max >= NV_TSO_MIN &&
 	    nd->tso_min_segs <= 2 && nd->nvsp_version >= HVG_NVSP_VERSION_2)
 		nd->tso = true;
+	/* Coalesced frames: NVSP 6.1, both IP versions, checked checksums. */
+	if (nd->csum_rx && nd->nvsp_version >= HVG_NVSP_VERSION_61 &&
+	    caps->rsc_ipv4 && caps->rsc_ipv6)
+		nd->rsc = true;
 
-	p.ipv4_csum = HVG_NDIS_OFFLOAD_PARAM_NO_CHANGE;
-	if (nd->csum_tx || nd->csum_rx) {
-		u8 v = nd->csum_tx && nd->csum_rx ?
-			HVG_NDIS_OFFLOAD_PARAM_TX_RX_ENABLED :
-			nd->csum_tx ? HVG_NDIS_OFFLOAD_PARAM_TX_ENABLED_RX_DISABLED :
-			HVG_NDIS_OFFLOAD_PARAM_RX_ENABLED_TX_DISABLED;
-
-		p.tcp_ipv4_csum = v;
-		p.tcp_ipv6_csum = v;
-		if (nd->nvsp_version > HVG_NVSP_VERSION_4) {
-			p.udp_ipv4_csum = v;
-			p.udp_ipv6_csum = v;
-		}
-	}
-	if (nd->tso) {
-		p.lsov2_ipv4 = HVG_NDIS_LSOV2_ENABLED;
-		p.lsov2_ipv6 = HVG_NDIS_LSOV2_ENABLED;
-	}
-	len = hvg_ndis_build_offload_params(q, sizeof(q), nd->nvsp_version, &p);
+	len = nv_offload_params(nd, q, sizeof(q));
 	ret = len < 0 ? len :
 		nv_set(nd, HVG_OID_TCP_OFFLOAD_PARAMETERS, q, len);
 	if (ret) {
@@ -1374,6 +1681,7 @@ static void nv_offloads(struct nv_dev *nd)
 		nd->csum_tx = false;
 		nd->csum_rx = false;
 		nd->tso = false;
+		nd->rsc = false;
 		goto out;
 	}
 	/* UDP TX checksums need NVSP > 4 (not requested before). */
@@ -1585,6 +1893,8 @@ static void nv_chan_free(struct nv_chan *nc)
 	skb_queue_purge(&nc->inflight);
 	nc->pend_sec = HVG_NVSP_NO_SECTION;
 	netif_napi_del(&nc->napi);
+	if (nc->rsc_page)
+		put_page(nc->rsc_page);
 	if (nc->chan)
 		hvg_vmbus_chan_put(nc->chan);
 	hvg_vmbus_rqid_destroy(nc->rqids);
@@ -2076,6 +2386,52 @@ static int nv_set_mac(struct net_device *ndev, void *p)
 }
 
 /*
+ * LRO (the host's receive segment coalescing) needs RXCSUM: a coalesced
+ * frame's TCP checksum field is not valid, only the host's word is.
+ */
+static netdev_features_t nv_fix_features(struct net_device *ndev,
+					 netdev_features_t features)
+{
+	if (!(features & NETIF_F_RXCSUM))
+		features &= ~NETIF_F_LRO;
+	return features;
+}
+
+/*
+ * RXCSUM or LRO changes (rtnl held): new offload parameters, sent at once
+ * and waited for; while detached, the next attach sends them. A refusal
+ * returns the error, and the core keeps the old features.
+ */
+static int nv_set_features(struct net_device *ndev,
+			   netdev_features_t features)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+	netdev_features_t changed = ndev->features ^ features;
+	bool old_rxcsum = nd->want_rxcsum, old_lro = nd->want_lro;
+	u8 q[HVG_NDIS_OFFLOAD_PARAMS_SIZE];
+	int len, ret;
+
+	ASSERT_RTNL();
+	if (!(changed & (NETIF_F_RXCSUM | NETIF_F_LRO)))
+		return 0;
+	nd->want_rxcsum = !!(features & NETIF_F_RXCSUM);
+	nd->want_lro = !!(features & NETIF_F_LRO);
+	if (!READ_ONCE(nd->attached))
+		return 0;
+	len = nv_offload_params(nd, q, sizeof(q));
+	ret = len < 0 ? len :
+		nv_set(nd, HVG_OID_TCP_OFFLOAD_PARAMETERS, q, len);
+	if (ret) {
+		netdev_err(ndev, "offload parameters (rx checksum %s, LRO %s) refused: %d\n",
+			   nd->want_rxcsum ? "on" : "off",
+			   nd->want_lro ? "on" : "off", ret);
+		nd->want_rxcsum = old_rxcsum;
+		nd->want_lro = old_lro;
+	}
+	return ret;
+}
+
+/*
  * A queue stopped for the watchdog's time: the host keeps sends that it
  * does not complete, and only a detach (which gives up on them after
  * timeout_ms) gets the sections and request ids back. Done from a work.
@@ -2218,6 +2574,8 @@ static const struct net_device_ops nv_netdev_ops = {
 	.ndo_select_queue = nv_select_queue,
 	.ndo_set_rx_mode = nv_set_rx_mode,
 	.ndo_change_mtu = nv_change_mtu,
+	.ndo_fix_features = nv_fix_features,
+	.ndo_set_features = nv_set_features,
 	.ndo_validate_addr = eth_validate_addr,
 	.ndo_set_mac_address = nv_set_mac,
 	.ndo_tx_timeout = nv_tx_timeout,
@@ -2285,9 +2643,18 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 	hvg_vmbus_set_drvdata(hdev, nd);
 	hvg_vmbus_set_subchan_handler(nd->chan, nv_subchan);
 	want = clamp_t(unsigned int, max_queues, 1, NV_MAX_QUEUES);
+	/* Every offload the host has, on by default. */
+	nd->want_rxcsum = true;
+	nd->want_lro = true;
 	ret = nv_attach(nd, want, true);
 	if (ret)
 		goto err_handler;
+	/*
+	 * The features follow what this attach found; a later attach asks
+	 * the host for no more than they show.
+	 */
+	nd->want_rxcsum = nd->csum_rx;
+	nd->want_lro = nd->rsc;
 
 	ndev->max_mtu = nd->max_mtu;
 	ndev->hw_features = NETIF_F_SG | NETIF_F_RXHASH;
@@ -2297,6 +2664,9 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 		ndev->hw_features |= NETIF_F_RXCSUM;
 	if (nd->tso)
 		ndev->hw_features |= NETIF_F_TSO | NETIF_F_TSO6;
+	/* The host's coalescing, as LRO: the core turns it off to forward. */
+	if (nd->rsc)
+		ndev->hw_features |= NETIF_F_LRO;
 	ndev->hw_features |= NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX;
 	ndev->features = ndev->hw_features;
 	ndev->vlan_features = ndev->features & ~(NETIF_F_HW_VLAN_CTAG_TX |
@@ -2311,10 +2681,11 @@ static int nv_probe(struct hvg_vmbus_device *hdev,
 		dev_err(&hdev->dev, "register_netdev failed: %d\n", ret);
 		goto err_detach;
 	}
-	netdev_info(ndev, "%pM, %u queue%s, MTU up to %u%s%s%s\n",
+	netdev_info(ndev, "%pM, %u queue%s, MTU up to %u%s%s%s%s\n",
 		    ndev->dev_addr, nd->num_chans, nd->num_chans > 1 ? "s" : "",
 		    ndev->max_mtu, nd->csum_tx ? ", tx checksum" : "",
-		    nd->csum_rx ? ", rx checksum" : "", nd->tso ? ", TSO" : "");
+		    nd->csum_rx ? ", rx checksum" : "", nd->tso ? ", TSO" : "",
+		    nd->rsc ? ", LRO (RSC)" : "");
 	return 0;
 
 err_detach:

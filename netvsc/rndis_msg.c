@@ -314,6 +314,51 @@ int hvg_rndis_parse_host(const void *buf, u32 len, struct hvg_rndis_msg *out)
 			       ARRAY_SIZE(hvg_rndis_host_types), buf, len, out);
 }
 
+int hvg_rndis_parse_host_head(const void *head, u32 head_len, u32 len,
+			      struct hvg_rndis_msg *out)
+{
+	struct hvg_rndis_pkt *p = &out->packet;
+	const u8 *buf = head;
+	struct hvg_rndis_packet m;
+	struct hvg_rndis_hdr h;
+	u32 data, ppi;
+
+	if (head_len > len)
+		return -EINVAL;
+	if (head_len < sizeof(h))
+		return -HVG_RNDIS_E_NOHDR;
+	memcpy(&h, buf, sizeof(h));
+	if (h.msg_len < sizeof(h) || h.msg_len > len)
+		return -HVG_RNDIS_E_LEN;
+	if (h.type != HVG_RNDIS_MSG_PACKET)
+		return -HVG_RNDIS_E_TYPE;
+	if (h.msg_len < sizeof(m))
+		return -HVG_RNDIS_E_SHORT;
+	if (head_len < sizeof(m))
+		return -HVG_RNDIS_E_HEAD;
+	memcpy(&m, buf, sizeof(m));
+	out->type = h.type;
+	out->msg_len = h.msg_len;
+	memset(p, 0, sizeof(*p));
+	if (!m.data_len ||
+	    !hvg_rndis_buf_ok(m.data_offset, m.data_len, sizeof(m), h.msg_len,
+			      &data))
+		return -HVG_RNDIS_E_DATA;
+	p->data_offset = data;
+	p->data_len = m.data_len;
+	if (!m.ppi_len)
+		return 0;
+	if (!hvg_rndis_buf_ok(m.ppi_offset, m.ppi_len, sizeof(m), h.msg_len,
+			      &ppi))
+		return -HVG_RNDIS_E_PPI;
+	if ((u64)ppi + m.ppi_len > head_len)
+		return -HVG_RNDIS_E_HEAD;
+	/* The data follows the infos: it is never inside the head's parse. */
+	if ((u64)ppi + m.ppi_len > data)
+		return -HVG_RNDIS_E_PPI;
+	return hvg_rndis_walk_ppi(buf + ppi, m.ppi_len, p);
+}
+
 int hvg_rndis_parse_guest(const void *buf, u32 len, struct hvg_rndis_msg *out)
 {
 	return hvg_rndis_parse(hvg_rndis_guest_types,
@@ -397,6 +442,8 @@ const char *hvg_rndis_errname(int err)
 		return "duplicate-per-packet-info";
 	case HVG_RNDIS_E_OBJECT:
 		return "bad-ndis-object";
+	case HVG_RNDIS_E_HEAD:
+		return "packet-header-past-head";
 	default:
 		return "unknown-error";
 	}
@@ -526,7 +573,8 @@ static u8 *hvg_rndis_put_ppi(u8 *p, u32 type, u32 value)
 }
 
 #define HVG_RNDIS_TX_PI	(HVG_RNDIS_PI_CSUM | HVG_RNDIS_PI_LSO | \
-			 HVG_RNDIS_PI_VLAN | HVG_RNDIS_PI_HASH)
+			 HVG_RNDIS_PI_VLAN | HVG_RNDIS_PI_HASH | \
+			 HVG_RNDIS_PI_PKTINFO_ID)
 
 int hvg_rndis_build_packet(void *buf, u32 cap,
 			   const struct hvg_rndis_tx_ppi *ppi, u32 data_len)
@@ -543,7 +591,8 @@ int hvg_rndis_build_packet(void *buf, u32 cap,
 		return -EINVAL;
 	nppi = !!(present & HVG_RNDIS_PI_HASH) +
 		!!(present & HVG_RNDIS_PI_VLAN) +
-		!!(present & (HVG_RNDIS_PI_CSUM | HVG_RNDIS_PI_LSO));
+		!!(present & (HVG_RNDIS_PI_CSUM | HVG_RNDIS_PI_LSO)) +
+		!!(present & HVG_RNDIS_PI_PKTINFO_ID);
 	hdr_len = sizeof(m) + nppi * one;
 	if (!data_len || data_len > (u32)~0u - hdr_len)
 		return -EINVAL;
@@ -570,7 +619,12 @@ int hvg_rndis_build_packet(void *buf, u32 cap,
 		p = hvg_rndis_put_ppi(p, HVG_RNDIS_PPI_TCP_LARGESEND,
 				      ppi->lso);
 	if (present & HVG_RNDIS_PI_CSUM)
-		hvg_rndis_put_ppi(p, HVG_RNDIS_PPI_TCPIP_CHKSUM, ppi->csum);
+		p = hvg_rndis_put_ppi(p, HVG_RNDIS_PPI_TCPIP_CHKSUM, ppi->csum);
+	if (present & HVG_RNDIS_PI_PKTINFO_ID)
+		hvg_rndis_put_ppi(p, HVG_RNDIS_PPI_PKTINFO_ID,
+				  HVG_RNDIS_PKTINFO_VERSION |
+				  (u32)ppi->pktinfo_flags << 8 |
+				  (u32)ppi->pktinfo_id << 16);
 	return hdr_len;
 }
 

@@ -47,6 +47,9 @@
  *   -EUCLEAN   HVG_RNDIS_E_OBJECT    an NDIS object with the wrong type,
  *                                    revision or size, or contents out of
  *                                    range (RSS key, table, queues)
+ *   -ENOBUFS   HVG_RNDIS_E_HEAD      hvg_rndis_parse_host_head(): the
+ *                                    packet header or its per-packet infos
+ *                                    end past the head copy
  */
 #ifndef _HVGUEST_RNDIS_MSG_H
 #define _HVGUEST_RNDIS_MSG_H
@@ -67,6 +70,7 @@
 #define HVG_RNDIS_E_PPI		EILSEQ
 #define HVG_RNDIS_E_PPIDUP	ENOTUNIQ
 #define HVG_RNDIS_E_OBJECT	EUCLEAN
+#define HVG_RNDIS_E_HEAD	ENOBUFS
 
 /* The largest packet alignment (log2) a guest accepts in INIT_C. */
 #define HVG_RNDIS_MAX_ALIGN_SHIFT	12
@@ -165,6 +169,28 @@ struct hvg_rndis_msg {
 int hvg_rndis_parse_host(const void *buf, u32 len, struct hvg_rndis_msg *out);
 
 /**
+ * hvg_rndis_parse_host_head() - parse a PACKET from a copy of its head only
+ * @head: private copy of the first @head_len bytes of a receive range
+ * @head_len: bytes at @head; at most @len
+ * @len: bytes that carry the message (the whole range; not trusted)
+ * @out: the parsed packet; unspecified when the return is not 0
+ *
+ * For a receive segment coalescing fragment, whose data the caller copies
+ * from the range straight into its frame without looking at it. Accepts
+ * only a PACKET whose 44-byte header and per-packet infos lie inside the
+ * head, and whose data starts at or after the end of the infos and ends
+ * inside msg_len (msg_len itself at most @len). Reads nothing past
+ * @head_len: the data is located, never read.
+ *
+ * Return: 0; -EINVAL if @head_len > @len; -HVG_RNDIS_E_TYPE for another
+ * type; -HVG_RNDIS_E_HEAD for a header or infos past the head;
+ * -HVG_RNDIS_E_PPI for data that starts before the infos end; the other
+ * errors as hvg_rndis_parse_host().
+ */
+int hvg_rndis_parse_host_head(const void *head, u32 head_len, u32 len,
+			      struct hvg_rndis_msg *out);
+
+/**
  * hvg_rndis_parse_guest() - validate and parse one message from the guest
  * @buf: private copy; @len bytes readable
  * @len: bytes that carry the message (not trusted)
@@ -218,11 +244,14 @@ int hvg_rndis_build_reset(void *buf, u32 cap);
 
 /* The per-packet infos of a transmitted packet. */
 struct hvg_rndis_tx_ppi {
-	u32 present;		/* HVG_RNDIS_PI_CSUM, _LSO, _VLAN, _HASH */
-	u32 csum;		/* HVG_RNDIS_TXCSUM_* */
+	u32 present;		/* HVG_RNDIS_PI_CSUM, _LSO, _VLAN, _HASH, */
+				/* _PKTINFO_ID (a host's RSC fragments) */
+	u32 csum;		/* HVG_RNDIS_TXCSUM_* (_RXCSUM_* from a host) */
 	u32 lso;		/* hvg_rndis_lso_v2() */
 	u32 vlan;		/* hvg_rndis_vlan() */
 	u32 hash;
+	u8 pktinfo_flags;	/* HVG_RNDIS_PKTINFO_* */
+	u16 pktinfo_id;
 };
 
 /**
@@ -233,8 +262,8 @@ struct hvg_rndis_tx_ppi {
  * @data_len: the frame's length, >= 1
  *
  * Writes the header with data_offset after the PPIs, the PPIs in the order
- * hash, VLAN, then LSO or checksum, each 16 bytes. msg_len covers the
- * frame.
+ * hash, VLAN, LSO or checksum, then the packet-info id, each 16 bytes.
+ * msg_len covers the frame.
  *
  * Return: the header length (where the frame starts), -ENOSPC or -EINVAL.
  */

@@ -126,6 +126,13 @@ static u32 ct_rndis_seed(u32 idx, u8 *b)
 		return len;
 	case 5:
 		return ct_packet(b, 0, 60);
+	case 6:
+		/* A middle and a last coalesced fragment. */
+		return ct_rsc_frag(b, 120);
+	case 7:
+		len = ct_packet(b, 16, 90);
+		ct_ppi(b + 44, 0x80000001, 0x00050401);
+		return len;
 	default:
 		return 0;
 	}

@@ -126,6 +126,34 @@ else
 fi
 echo "drains in the guest's signal: $n"
 
+# RSC: where the host offers it (NVSP 6.1) hv_netvsc turns LRO on, and the
+# host delivered the streams' LSO sends whole (one receive of several
+# ranges); with LRO off on b, a stream reaches b cut into segments again.
+host_nic()	# host_nic NETNS IFACE FIELD: the host's figure for that NIC
+{
+	grep " addr=$(ip netns exec "$1" cat /sys/class/net/"$2"/address) " \
+		/sys/kernel/debug/hvguest/loophost_ctl/net |
+		sed -n "s/.* $3=\([^ ]*\).*/\1/p"
+}
+ip netns exec nvb ethtool -k "$b" | grep -q '^large-receive-offload: on' ||
+	fail "LRO is not on by default: $(ip netns exec nvb ethtool -k "$b" | grep large-receive)"
+[ "$(host_nic nvb "$b" rsc)" = on ] || fail "host: RSC $(host_nic nvb "$b" rsc) for $b with LRO on"
+rsc0=$(host_nic nvb "$b" rsc_frames) seg0=$(host_nic nvb "$b" lso_segments)
+[ "${rsc0:-0}" -gt 0 ] || fail "no LSO send reached $b coalesced (rsc_frames=$rsc0)"
+echo "RSC: $rsc0 sends reached $b whole in $(host_nic nvb "$b" rsc_ranges) ranges; $(ip netns exec nvb ethtool -S "$b" | awk '/rx_q[0-9]+_rsc_packets:/ { n += $2 } END { print n + 0 }') frames put together"
+ip netns exec nvb ethtool -K "$b" lro off || fail "ethtool -K lro off failed"
+[ "$(host_nic nvb "$b" rsc)" = off ] || fail "host: RSC $(host_nic nvb "$b" rsc) for $b with LRO off"
+ip netns exec nvb iperf3 -s -D -1 > /dev/null 2>&1
+sleep 0.5
+out=$(ip netns exec nva iperf3 -c 10.99.0.2 -t 1 2>&1) ||
+	fail "iperf3 with LRO off failed: $out"
+rsc1=$(host_nic nvb "$b" rsc_frames) seg1=$(host_nic nvb "$b" lso_segments)
+[ "$rsc1" = "$rsc0" ] || fail "LRO off, yet $((rsc1 - rsc0)) sends reached $b whole"
+[ "$seg1" -gt "$seg0" ] || fail "LRO off: no LSO send reached $b in segments"
+echo "LRO off: $((seg1 - seg0)) segments, none whole: $(echo "$out" | tp)"
+ip netns exec nvb ethtool -K "$b" lro on || fail "ethtool -K lro on failed"
+[ "$(host_nic nvb "$b" rsc)" = on ] || fail "host: RSC $(host_nic nvb "$b" rsc) for $b after LRO on"
+
 # MTU 9000 and 8972-byte pings, each one frame each way.
 ip -n nva link set "$a" mtu 9000 || fail "MTU 9000 on $a refused"
 ip -n nvb link set "$b" mtu 9000 || fail "MTU 9000 on $b refused"
