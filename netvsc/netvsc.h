@@ -45,6 +45,12 @@
  * with a VLAN tag; IPv4's headers are inside its 65535.
  */
 #define NV_RSC_FRAME_MAX	(18 + 40 + 65535)
+/*
+ * Each queue's ring of pages for coalesced frames' fragments (order 3:
+ * 32 KiB each with 4 KiB pages); a page no skb holds any more is used again.
+ */
+#define NV_RSC_PAGES		4
+#define NV_RSC_PAGE_ORDER	3
 
 /* A GPA-direct skb in flight: when it went out (skb->cb, ours in xmit). */
 struct nv_skb_cb {
@@ -71,6 +77,7 @@ struct nv_qstats {
 	u64 rsc_packets;	/* RX: frames built from coalesced fragments */
 	u64 rsc_frags;		/* RX: fragments that went into them */
 	u64 rsc_drops;		/* RX: coalesced frames dropped unfinished */
+	u64 rsc_reused;		/* RX: RSC pages used again, not allocated */
 };
 
 /*
@@ -107,9 +114,13 @@ struct nv_chan {
 	struct nv_qstats tx, rx;
 	u8 rxpkt[NV_RXPKT_SIZE] __aligned(8);	/* NAPI's private copy */
 	u8 rx_head[NV_RX_HEAD_MAX] __aligned(8);	/* NAPI: a fragment's head */
-	/* NAPI: the page coalesced frames' fragments are copied into. */
-	struct page *rsc_page;
-	u32 rsc_used, rsc_size;		/* bytes filled, bytes in it */
+	/*
+	 * NAPI: the pages coalesced frames' fragments are copied into, one
+	 * at a time (@rsc_cur, filled to @rsc_used of @rsc_size bytes; both
+	 * 0 until the first), reused once no skb holds them.
+	 */
+	struct page *rsc_pages[NV_RSC_PAGES];
+	u32 rsc_cur, rsc_used, rsc_size;
 };
 
 /* A synchronous NVSP request of the handshake. */

@@ -201,7 +201,7 @@ static const char * const nv_q_stats[] = {
 
 static const char * const nv_rx_q_stats[] = {
 	"packets", "bytes", "dropped", "errors", "csum_ok", "vlan",
-	"rsc_packets", "rsc_frags", "rsc_drops",
+	"rsc_packets", "rsc_frags", "rsc_drops", "rsc_reused",
 };
 
 static const char * const nv_global_stats[] = {
@@ -284,6 +284,7 @@ static void nv_get_ethtool_stats(struct net_device *ndev,
 				r[6] = nc->rx.rsc_packets;
 				r[7] = nc->rx.rsc_frags;
 				r[8] = nc->rx.rsc_drops;
+				r[9] = nc->rx.rsc_reused;
 			} while (u64_stats_fetch_retry(&nc->rx.syncp, start));
 		}
 		memcpy(data, t, sizeof(t));

@@ -775,9 +775,6 @@ struct nv_rsc {
 	bool open;		/* a first fragment came, its last not yet */
 };
 
-/* Order-3 pages for the fragments: a 64 KiB frame in three. */
-#define NV_RSC_PAGE_ORDER	3
-
 /*
  * A coalesced frame dropped: counted in @counter too, and said why (no
  * message without @why: memory, or the caller said it).
@@ -798,47 +795,73 @@ static void nv_rsc_drop(struct nv_chan *nc, struct nv_rsc *rsc, u64 *counter,
 }
 
 /*
+ * The queue's next RSC page: the ring's next one, as it is, when no skb
+ * holds it any more (no allocation, and with init_on_alloc no zeroing),
+ * else a new one. Return: 0 or -ENOMEM.
+ */
+static int nv_rsc_next_page(struct nv_chan *nc)
+{
+	const gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
+	struct page **pp;
+
+	nc->rsc_cur = (nc->rsc_cur + 1) % NV_RSC_PAGES;
+	pp = &nc->rsc_pages[nc->rsc_cur];
+	/*
+	 * Only the queue's own reference left: nobody else can take one,
+	 * so the page is ours alone. The acquire orders the last reader's
+	 * accesses (before its put_page(), a full barrier) before the copies
+	 * into it that follow.
+	 */
+	if (*pp && page_ref_count(*pp) == 1 && !page_is_pfmemalloc(*pp) &&
+	    page_to_nid(*pp) == numa_mem_id()) {
+		smp_acquire__after_ctrl_dep();
+		nv_stat_add(&nc->rx, &nc->rx.rsc_reused, 1);
+	} else {
+		if (*pp)
+			put_page(*pp);
+		*pp = alloc_pages(gfp | __GFP_COMP, NV_RSC_PAGE_ORDER);
+		if (!*pp)
+			*pp = alloc_page(gfp);
+		if (!*pp)
+			return -ENOMEM;
+	}
+	nc->rsc_size = page_size(*pp);
+	nc->rsc_used = 0;
+	return 0;
+}
+
+/*
  * @len bytes of a following fragment, copied once from the receive buffer
- * into the frame's page fragments, in the queue's RSC page: the queue holds
- * one reference to it, each skb fragment in it one more. Return: 0,
- * -ENOMEM, or -EMSGSIZE when the skb has no fragment slot left.
+ * into the frame's page fragments, in the queue's current RSC page: the
+ * queue holds one reference to each page of its ring, each skb fragment in
+ * one more. Return: 0, -ENOMEM, or -EMSGSIZE when the skb has no fragment
+ * slot left.
  */
 static int nv_rsc_append(struct nv_chan *nc, struct nv_rsc *rsc,
 			 const u8 *src, u32 len)
 {
 	struct sk_buff *skb = rsc->skb;
 	struct skb_shared_info *sh = skb_shinfo(skb);
-	const gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
+	struct page *page;
 	u32 n;
 
 	while (len) {
-		if (!nc->rsc_page || nc->rsc_used == nc->rsc_size) {
-			if (nc->rsc_page)
-				put_page(nc->rsc_page);
-			nc->rsc_size = PAGE_SIZE << NV_RSC_PAGE_ORDER;
-			nc->rsc_page = alloc_pages(gfp | __GFP_COMP,
-						   NV_RSC_PAGE_ORDER);
-			if (!nc->rsc_page) {
-				nc->rsc_size = PAGE_SIZE;
-				nc->rsc_page = alloc_page(gfp);
-				if (!nc->rsc_page)
-					return -ENOMEM;
-			}
-			nc->rsc_used = 0;
-		}
+		if (nc->rsc_used == nc->rsc_size && nv_rsc_next_page(nc))
+			return -ENOMEM;
+		page = nc->rsc_pages[nc->rsc_cur];
 		n = min(len, nc->rsc_size - nc->rsc_used);
-		if (rsc->page == nc->rsc_page) {
+		if (rsc->page == page) {
 			/* Right after the skb's last fragment: it grows. */
 			skb_coalesce_rx_frag(skb, sh->nr_frags - 1, n, n);
 		} else {
 			if (sh->nr_frags >= MAX_SKB_FRAGS)
 				return -EMSGSIZE;
-			get_page(nc->rsc_page);
-			skb_add_rx_frag(skb, sh->nr_frags, nc->rsc_page,
-					nc->rsc_used, n, n);
-			rsc->page = nc->rsc_page;
+			get_page(page);
+			skb_add_rx_frag(skb, sh->nr_frags, page, nc->rsc_used,
+					n, n);
+			rsc->page = page;
 		}
-		memcpy(page_address(nc->rsc_page) + nc->rsc_used, src, n);
+		memcpy(page_address(page) + nc->rsc_used, src, n);
 		nc->rsc_used += n;
 		src += n;
 		len -= n;
@@ -1887,14 +1910,17 @@ static void nv_chan_close(struct nv_chan *nc)
 
 static void nv_chan_free(struct nv_chan *nc)
 {
+	unsigned int i;
+
 	/* Whatever the host never completed: skbs (sections go with the
 	 * send buffer).
 	 */
 	skb_queue_purge(&nc->inflight);
 	nc->pend_sec = HVG_NVSP_NO_SECTION;
 	netif_napi_del(&nc->napi);
-	if (nc->rsc_page)
-		put_page(nc->rsc_page);
+	for (i = 0; i < NV_RSC_PAGES; i++)
+		if (nc->rsc_pages[i])
+			put_page(nc->rsc_pages[i]);
 	if (nc->chan)
 		hvg_vmbus_chan_put(nc->chan);
 	hvg_vmbus_rqid_destroy(nc->rqids);
