@@ -157,6 +157,11 @@ MODULE_PARM_DESC(net_rsc,
 #define NETVSP_MTU_MAX		9202
 /* GPA-direct ranges one send may carry. */
 #define NETVSP_MAX_RANGES	64
+/*
+ * Bytes of a GPA-direct send copied before it is parsed (netvsp_tx_direct()):
+ * the RNDIS header, its infos and an LSO frame's headers fit in them.
+ */
+#define NETVSP_TX_HEAD		512
 
 /*
  * Slot state: busy, the tail of a coalesced receive (completed with its
@@ -588,9 +593,9 @@ static int netvsp_rx_rsc(struct netvsp_nic *nic, unsigned int q,
 				netvsp_slot_put(nic, nic->rsc_slots[0]);
 				return -EAGAIN;
 			}
-			memcpy(dst + h + hl, f->data + hl, chunk - hl);
+			netvsp_frame_copy(f, hl, dst + h + hl, chunk - hl);
 		} else {
-			memcpy(dst + h, f->data + pos, chunk);
+			netvsp_frame_copy(f, pos, dst + h, chunk);
 		}
 		/* Cannot fail: @h is the header these PPIs make. */
 		hvg_rndis_build_packet(dst, h, p, chunk);
@@ -621,7 +626,7 @@ int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f)
 		netvsp_count(nic, NETVSP_RX_NOT_READY, 1);
 		return -ENODEV;
 	}
-	ip = netvsp_frame_ip(f->data, f->len, &l3, &ipv6, &proto, &l4);
+	ip = netvsp_frame_ip(f->data, f->hlen, &l3, &ipv6, &proto, &l4);
 	if (f->mss) {
 		nseg = netvsp_lso_count(f);
 		if (!nseg) {
@@ -630,7 +635,7 @@ int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f)
 		}
 	}
 	if (nic->dev.rss.enabled) {
-		hash = netvsp_rss_hash(&nic->dev.rss, f->data, f->len);
+		hash = netvsp_rss_hash(&nic->dev.rss, f->data, f->hlen);
 		ppi.present |= HVG_RNDIS_PI_HASH;
 		ppi.hash = hash;
 	}
@@ -670,7 +675,7 @@ int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f)
 			len = f->len <= nic->slot_size - hdr_len ? f->len :
 			      -ENOSPC;
 			if (len > 0)
-				memcpy(dst + hdr_len, f->data, len);
+				netvsp_frame_copy(f, 0, dst + hdr_len, len);
 		}
 		/*
 		 * Nothing longer than the MTU the guest announced in
@@ -972,8 +977,13 @@ static void netvsp_revoke(struct hvg_lh_channel *ch,
  * RNDIS in SEND_RNDIS_PKT
  */
 
-/* Copy @len bytes of the GPA-direct ranges in @ext to @dst. */
-static int netvsp_copy_ranges(const u8 *ext, u32 extlen, u8 *dst, u32 cap)
+/*
+ * Check the GPA-direct ranges in @ext (@extlen bytes): their count, each
+ * one's offset and length, and that every page they name exists; in all
+ * at most @cap bytes. Return: their total, or -errno.
+ */
+static int netvsp_src_init(struct netvsp_src *src, const u8 *ext, u32 extlen,
+			   u32 cap)
 {
 	struct hvg_gpa_direct_hdr gh;
 	struct hvg_gpa_range range;
@@ -985,7 +995,7 @@ static int netvsp_copy_ranges(const u8 *ext, u32 extlen, u8 *dst, u32 cap)
 	if (!gh.range_count || gh.range_count > NETVSP_MAX_RANGES)
 		return -EINVAL;
 	for (r = 0; r < gh.range_count; r++) {
-		u32 npfns, off, left;
+		u32 npfns;
 
 		if (extlen - pos < sizeof(range))
 			return -EINVAL;
@@ -998,26 +1008,72 @@ static int netvsp_copy_ranges(const u8 *ext, u32 extlen, u8 *dst, u32 cap)
 				     PAGE_SIZE);
 		if ((extlen - pos) / 8 < npfns)
 			return -EINVAL;
-		off = range.byte_offset;
-		left = range.byte_count;
 		for (i = 0; i < npfns; i++) {
-			u32 n = min_t(u32, left, PAGE_SIZE - off);
 			u64 pfn;
-			void *va;
 
 			memcpy(&pfn, ext + pos + i * 8, 8);
 			if (pfn > ULONG_MAX || !pfn_valid(pfn))
 				return -EFAULT;
-			va = kmap_local_page(pfn_to_page(pfn));
-			memcpy(dst + total, (u8 *)va + off, n);
-			kunmap_local(va);
-			total += n;
-			left -= n;
-			off = 0;
 		}
+		total += range.byte_count;
 		pos += npfns * 8;
 	}
+	src->ext = ext;
+	src->nranges = gh.range_count;
+	src->total = total;
 	return total;
+}
+
+/* Copy @len bytes from offset @off of @src's ranges to @dst (inside). */
+static void netvsp_src_copy(const struct netvsp_src *src, u32 off, u8 *dst,
+			    u32 len)
+{
+	u32 pos = sizeof(struct hvg_gpa_direct_hdr), r;
+	struct hvg_gpa_range range;
+
+	for (r = 0; r < src->nranges && len; r++) {
+		u32 npfns, in, left, i;
+
+		memcpy(&range, src->ext + pos, sizeof(range));
+		pos += sizeof(range);
+		npfns = DIV_ROUND_UP(range.byte_offset + range.byte_count,
+				     PAGE_SIZE);
+		if (off >= range.byte_count) {
+			off -= range.byte_count;
+			pos += npfns * 8;
+			continue;
+		}
+		in = range.byte_offset + off;
+		i = in / PAGE_SIZE;
+		in %= PAGE_SIZE;
+		left = range.byte_count - off;
+		for (; len && left; i++, in = 0) {
+			u32 n = min3(len, left, (u32)PAGE_SIZE - in);
+			u64 pfn;
+			void *va;
+
+			memcpy(&pfn, src->ext + pos + i * 8, 8);
+			va = kmap_local_page(pfn_to_page(pfn));
+			memcpy(dst, (u8 *)va + in, n);
+			kunmap_local(va);
+			dst += n;
+			len -= n;
+			left -= n;
+		}
+		off = 0;
+		pos += npfns * 8;
+	}
+}
+
+void netvsp_frame_copy(const struct netvsp_frame *f, u32 off, u8 *dst,
+		       u32 len)
+{
+	u32 n = off < f->hlen ? min(len, f->hlen - off) : 0;
+
+	memcpy(dst, f->data + off, n);
+	if (len > n)
+		netvsp_src_copy(f->src, f->src_off + off + n, dst + n,
+				len - n);
 }
 
 /* The RNDIS stream of a send: section bytes, then GPA-direct ranges. */
@@ -1046,21 +1102,32 @@ static int netvsp_gather(struct hvg_lh_channel *ch,
 		total = m->rndis_pkt.section_size;
 	}
 	if (pkt->desc.type == HVG_PKT_DATA_USING_GPA_DIRECT) {
-		ret = netvsp_copy_ranges(ext, extlen, nc->scratch + total,
-					 NETVSP_TX_MAX - total);
+		struct netvsp_src src;
+
+		ret = netvsp_src_init(&src, ext, extlen, NETVSP_TX_MAX - total);
 		if (ret < 0)
 			return ret;
+		netvsp_src_copy(&src, 0, nc->scratch + total, ret);
 		total += ret;
 	}
 	return total ? total : -ENODATA;
 }
 
-static void netvsp_tx_one(struct netvsp_nic *nic, u8 *msg,
+/*
+ * One frame of a send to the switch: from @msg, the whole message; or, with
+ * @src (netvsp_tx_direct()), its first @avail bytes, the rest in @src.
+ */
+static void netvsp_tx_one(struct netvsp_nic *nic, u8 *msg, u32 avail,
+			  const struct netvsp_src *src,
 			  const struct hvg_rndis_dev_tx *tx)
 {
 	struct netvsp_frame f = {
 		.data = msg + tx->data_offset,
 		.len = tx->data_len,
+		.hlen = src ? min(tx->data_len, avail - tx->data_offset) :
+			tx->data_len,
+		.src = src,
+		.src_off = tx->data_offset,
 		.csum_ok = true,
 	};
 
@@ -1121,13 +1188,58 @@ static u32 netvsp_tx_data(struct hvg_lh_channel *ch, u32 total)
 			netvsp_bad(ch, "malformed RNDIS PACKET, error", -ret);
 			return HVG_NVSP_STAT_INVALID_RNDIS_PKT;
 		}
-		netvsp_tx_one(nic, nc->scratch + off, &tx);
+		netvsp_tx_one(nic, nc->scratch + off, total - off, NULL, &tx);
 		n++;
 		off += ALIGN(tx.msg_len, 1u << HVG_RNDIS_DEV_ALIGN_SHIFT);
 		if (off > total)
 			break;
 	}
 	return n ? HVG_NVSP_STAT_SUCCESS : HVG_NVSP_STAT_INVALID_RNDIS_PKT;
+}
+
+/*
+ * Data in GPA-direct ranges and no section: the head copied and parsed. An
+ * LSO frame (the send's one message, its headers in the head) goes to the
+ * switch with the rest of its bytes left in the guest's pages, which each
+ * receiver copies once, straight into its receive buffer
+ * (netvsp_frame_copy()); anything else has the rest copied too, then goes
+ * the way of any send (netvsp_tx_data()). Return: the NVSP status, or
+ * -errno for ranges that are not valid.
+ */
+static int netvsp_tx_direct(struct hvg_lh_channel *ch, const u8 *ext,
+			    u32 extlen)
+{
+	struct netvsp_chan *nc = netvsp_of(ch);
+	struct netvsp_nic *nic = nc->nic;
+	struct hvg_rndis_dev_tx tx;
+	struct netvsp_frame f = { };
+	struct netvsp_src src;
+	int total;
+	u32 head;
+
+	total = netvsp_src_init(&src, ext, extlen, NETVSP_TX_MAX);
+	if (total < 0)
+		return total;
+	head = min_t(u32, total, NETVSP_TX_HEAD);
+	netvsp_src_copy(&src, 0, nc->scratch, head);
+	if (!hvg_rndis_dev_parse_tx_head(&nic->dev, nc->scratch, head, total,
+					 &tx) &&
+	    (tx.present & HVG_RNDIS_PI_LSO) && tx.data_offset < head &&
+	    ALIGN(tx.msg_len, 1u << HVG_RNDIS_DEV_ALIGN_SHIFT) >= total) {
+		f.data = nc->scratch + tx.data_offset;
+		f.len = tx.data_len;
+		f.hlen = min(tx.data_len, head - tx.data_offset);
+		f.mss = tx.mss;
+		f.l4_offset = tx.l4_offset;
+		f.ipv6 = tx.ipv6;
+		if (netvsp_lso_count(&f)) {
+			netvsp_count(nic, NETVSP_TX_DIRECT, 1);
+			netvsp_tx_one(nic, nc->scratch, head, &src, &tx);
+			return HVG_NVSP_STAT_SUCCESS;
+		}
+	}
+	netvsp_src_copy(&src, head, nc->scratch + head, total - head);
+	return netvsp_tx_data(ch, total);
 }
 
 /* Control: answered by the RNDIS device, the answer in the receive buffer. */
@@ -1159,8 +1271,9 @@ static int netvsp_rndis_pkt(struct hvg_lh_channel *ch,
 	struct netvsp_nic *nic = netvsp_of(ch)->nic;
 	bool control = m->rndis_pkt.channel_type == HVG_NVSP_CHANNEL_CONTROL;
 	u64 tid = pkt->desc.trans_id;
-	u32 status;
+	bool direct;
 	int total;
+	u32 status;
 
 	if (!nic->rxbuf.va) {
 		netvsp_bad(ch, "SEND_RNDIS_PKT before the receive buffer",
@@ -1172,7 +1285,15 @@ static int netvsp_rndis_pkt(struct hvg_lh_channel *ch,
 			   ch->sub_index);
 		return netvsp_complete_rndis(ch, tid, HVG_NVSP_STAT_FAIL);
 	}
-	total = netvsp_gather(ch, pkt, ext, m);
+	/* Data in pages only: the frame need not be copied here first. */
+	direct = !control &&
+		 m->rndis_pkt.section_index == HVG_NVSP_NO_SECTION &&
+		 pkt->desc.type == HVG_PKT_DATA_USING_GPA_DIRECT;
+	if (direct)
+		total = netvsp_tx_direct(ch, ext, pkt->desc.offset8 * 8 -
+					 sizeof(pkt->desc));
+	else
+		total = netvsp_gather(ch, pkt, ext, m);
 	if (total < 0) {
 		netvsp_bad(ch, "SEND_RNDIS_PKT with a bad section or page ranges, error",
 			   -total);
@@ -1182,7 +1303,8 @@ static int netvsp_rndis_pkt(struct hvg_lh_channel *ch,
 	if (control) {
 		status = netvsp_tx_control(ch, total);
 	} else {
-		status = netvsp_tx_data(ch, total);
+		/* netvsp_tx_direct() returned the status. */
+		status = direct ? total : netvsp_tx_data(ch, total);
 		if (netvsp_fault_take(NETVSP_FAULT_STOP_TX)) {
 			netvsp_count(nic, NETVSP_TX_UNCOMPLETED, 1);
 			return 0;
@@ -1468,6 +1590,7 @@ static const char * const netvsp_stat_names[NETVSP_NR_STATS] = {
 	[NETVSP_INIT_REFUSED] = "init_refused",
 	[NETVSP_RSC_FRAMES] = "rsc_frames",
 	[NETVSP_RSC_RANGES] = "rsc_ranges",
+	[NETVSP_TX_DIRECT] = "tx_direct",
 };
 
 static void netvsp_show_nic(struct netvsp_nic *nic, struct seq_file *m)

@@ -122,6 +122,7 @@ enum netvsp_stat {
 	NETVSP_INIT_REFUSED,	/* INITs answered with a failure status */
 	NETVSP_RSC_FRAMES,	/* LSO sends delivered coalesced (RSC) */
 	NETVSP_RSC_RANGES,	/* receive ranges those took */
+	NETVSP_TX_DIRECT,	/* LSO sends the host did not copy whole */
 	NETVSP_NR_STATS
 };
 
@@ -197,10 +198,31 @@ int hvg_lh_netvsp_command(char *buf);
  * netvsp.c, for vswitch.c
  */
 
-/* A frame the switch delivers, and how the receiver should see it. */
+/*
+ * A send's GPA-direct ranges, checked (netvsp_src_init()), whose bytes are
+ * copied from the guest's pages when needed: @ext is in the channel's
+ * private copy of the packet.
+ */
+struct netvsp_src {
+	const u8 *ext;
+	u32 nranges;
+	u32 total;
+};
+
+/*
+ * A frame the switch delivers, and how the receiver should see it. @data
+ * holds @hlen bytes: the whole frame (@hlen == @len), or, for an LSO send
+ * the host did not copy (netvsp_tx_direct()), its head, with at least the
+ * headers through TCP; the rest is read from @src, where the frame starts
+ * at @src_off. Only headers are read at @data; the bytes of a frame go to
+ * a receiver with netvsp_frame_copy().
+ */
 struct netvsp_frame {
 	const u8 *data;
 	u32 len;
+	u32 hlen;
+	const struct netvsp_src *src;
+	u32 src_off;
 	u16 vlan_tci;			/* with @has_vlan */
 	bool has_vlan;
 	/*
@@ -217,6 +239,10 @@ struct netvsp_frame {
 int netvsp_rx_frame(struct netvsp_nic *nic, const struct netvsp_frame *f);
 
 void netvsp_count(struct netvsp_nic *nic, enum netvsp_stat s, u64 n);
+
+/* Copy @len bytes of @f from offset @off (inside the frame) to @dst. */
+void netvsp_frame_copy(const struct netvsp_frame *f, u32 off, u8 *dst,
+		       u32 len);
 
 /* ---------------------------------------------------------------------
  * vswitch.c

@@ -469,22 +469,18 @@ u32 hvg_rndis_dev_rx_csum(const struct hvg_rndis_dev *dev, bool ipv6,
 	return flags;
 }
 
-int hvg_rndis_dev_parse_tx(const struct hvg_rndis_dev *dev, const void *buf,
-			   u32 len, struct hvg_rndis_dev_tx *tx)
+/* What a parsed PACKET from the guest asks, checked (parse_tx below). */
+static int hvg_rndis_dev_tx_check(const struct hvg_rndis_dev *dev,
+				  const struct hvg_rndis_msg *msg,
+				  struct hvg_rndis_dev_tx *tx)
 {
 	const u32 l3_v4 = HVG_RNDIS_TXCSUM_IPV4, l3_v6 = HVG_RNDIS_TXCSUM_IPV6;
-	struct hvg_rndis_msg m;
-	const struct hvg_rndis_pkt *p = &m.packet;
+	const struct hvg_rndis_pkt *p = &msg->packet;
 	u32 max;
-	int ret;
 
-	memset(tx, 0, sizeof(*tx));
-	ret = hvg_rndis_parse_guest(buf, len, &m);
-	if (ret)
-		return ret;
-	if (m.type != HVG_RNDIS_MSG_PACKET)
+	if (msg->type != HVG_RNDIS_MSG_PACKET)
 		return -HVG_RNDIS_E_TYPE;
-	tx->msg_len = m.msg_len;
+	tx->msg_len = msg->msg_len;
 	tx->data_offset = p->data_offset;
 	tx->data_len = p->data_len;
 	tx->present = p->present & ~HVG_RNDIS_PI_PKTINFO_ID;
@@ -532,4 +528,27 @@ int hvg_rndis_dev_parse_tx(const struct hvg_rndis_dev *dev, const void *buf,
 	if (tx->data_len < HVG_RNDIS_DEV_ETH_HLEN || tx->data_len > max)
 		return -HVG_RNDIS_E_DATA;
 	return 0;
+}
+
+int hvg_rndis_dev_parse_tx(const struct hvg_rndis_dev *dev, const void *buf,
+			   u32 len, struct hvg_rndis_dev_tx *tx)
+{
+	struct hvg_rndis_msg m;
+	int ret;
+
+	memset(tx, 0, sizeof(*tx));
+	ret = hvg_rndis_parse_guest(buf, len, &m);
+	return ret ? ret : hvg_rndis_dev_tx_check(dev, &m, tx);
+}
+
+int hvg_rndis_dev_parse_tx_head(const struct hvg_rndis_dev *dev,
+				const void *head, u32 head_len, u32 len,
+				struct hvg_rndis_dev_tx *tx)
+{
+	struct hvg_rndis_msg m;
+	int ret;
+
+	memset(tx, 0, sizeof(*tx));
+	ret = hvg_rndis_parse_host_head(head, head_len, len, &m);
+	return ret ? ret : hvg_rndis_dev_tx_check(dev, &m, tx);
 }

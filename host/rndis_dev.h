@@ -182,6 +182,27 @@ struct hvg_rndis_dev_tx {
 int hvg_rndis_dev_parse_tx(const struct hvg_rndis_dev *dev, const void *buf,
 			   u32 len, struct hvg_rndis_dev_tx *tx);
 
+/**
+ * hvg_rndis_dev_parse_tx_head() - the same, from a copy of its head only
+ * @dev: the device
+ * @head: private copy of the first @head_len bytes of the stream
+ * @head_len: bytes at @head, at most @len
+ * @len: bytes of the whole stream
+ * @tx: the frame and what the host must do to it
+ *
+ * For a send whose frame the host copies on from the guest's pages
+ * without reading it: the PACKET's header and per-packet infos must lie
+ * inside @head (hvg_rndis_parse_host_head(): a PACKET has the same layout
+ * both ways), its data after them and inside @len; then the checks of
+ * hvg_rndis_dev_parse_tx(). Nothing past @head_len is read.
+ *
+ * Return: as hvg_rndis_dev_parse_tx(); -HVG_RNDIS_E_HEAD when the header
+ * or the infos end past @head_len.
+ */
+int hvg_rndis_dev_parse_tx_head(const struct hvg_rndis_dev *dev,
+				const void *head, u32 head_len, u32 len,
+				struct hvg_rndis_dev_tx *tx);
+
 /* The OIDs the device answers (GEN_SUPPORTED_LIST). */
 extern const u32 hvg_rndis_dev_oids[];
 extern const u32 hvg_rndis_dev_num_oids;

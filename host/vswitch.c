@@ -84,7 +84,7 @@ unsigned int netvsp_switch_forward(struct netvsp_nic *from,
 	struct netvsp_nic *to;
 	unsigned int taken = 0;
 
-	if (f->len < ETH_HLEN)
+	if (f->hlen < ETH_HLEN)
 		return 0;
 	read_lock_bh(&netvsp_switch_lock);
 	list_for_each_entry(to, &netvsp_ports, port) {
@@ -238,14 +238,15 @@ static bool netvsp_lso_geom(const struct netvsp_frame *f, u32 *l3,
 	bool ipv6;
 	u8 proto;
 
-	if (!f->mss || !netvsp_frame_ip(f->data, f->len, l3, &ipv6, &proto,
+	if (!f->mss || !netvsp_frame_ip(f->data, f->hlen, l3, &ipv6, &proto,
 					&l4))
 		return false;
 	if (ipv6 != f->ipv6 || proto != IPPROTO_TCP || l4 != f->l4_offset ||
-	    f->len - l4 < sizeof(struct tcphdr))
+	    f->hlen - l4 < sizeof(struct tcphdr))
 		return false;
 	doff = (f->data[l4 + 12] >> 4) * 4;
-	if (doff < sizeof(struct tcphdr) || f->len - l4 < doff)
+	/* The headers are at @data; the payload may not be. */
+	if (doff < sizeof(struct tcphdr) || f->hlen - l4 < doff)
 		return false;
 	*hdr_len = l4 + doff;
 	*payload = f->len - *hdr_len;
@@ -282,7 +283,7 @@ int netvsp_lso_segment(const struct netvsp_frame *f, u32 i, u8 *out,
 	if (hdr_len + plen > cap)
 		return -ENOSPC;
 	memcpy(out, f->data, hdr_len);
-	memcpy(out + hdr_len, f->data + hdr_len + off, plen);
+	netvsp_frame_copy(f, hdr_len + off, out + hdr_len, plen);
 
 	/* IP: length (the guest zeroed IPv4's), IPv4 id and checksum. */
 	if (f->ipv6) {

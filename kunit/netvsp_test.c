@@ -63,7 +63,7 @@ struct nt {
 	struct nt_nic n[2];
 	u32 relid;
 	u32 handle;
-	struct page *page;	/* GPA-direct sends */
+	struct page *page, *page2;	/* GPA-direct sends */
 	u8 *page_va;
 	u8 *frame, *pkt;	/* 4 KiB each, for the cases' frames */
 };
@@ -431,10 +431,16 @@ static int nt_init(struct kunit *test)
 	t->test = test;
 	t->srv = kunit_kzalloc(test, sizeof(*t->srv), GFP_KERNEL);
 	t->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	t->page2 = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	t->frame = kunit_kzalloc(test, 4096, GFP_KERNEL);
 	t->pkt = kunit_kzalloc(test, 4096, GFP_KERNEL);
-	if (!t->srv || !t->page || !t->frame || !t->pkt)
+	if (!t->srv || !t->page || !t->page2 || !t->frame || !t->pkt) {
+		if (t->page)
+			__free_page(t->page);
+		if (t->page2)
+			__free_page(t->page2);
 		return -ENOMEM;
+	}
 	t->page_va = page_address(t->page);
 	t->handle = 0x100;
 	t->relid = 40;
@@ -468,6 +474,7 @@ static void nt_exit(struct kunit *test)
 		}
 	}
 	__free_page(t->page);
+	__free_page(t->page2);
 	hvg_lh_netvsp_exit();
 }
 
@@ -1320,6 +1327,76 @@ static void netvsp_rsc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nt_stat(b, NETVSP_LSO_SEGMENTS), 4LL);
 }
 
+/*
+ * An LSO send in GPA-direct ranges alone goes to the switch without being
+ * copied whole: here its RNDIS message is cut in two ranges, the second
+ * across two pages, and arrives in segments with every payload byte in
+ * place; a frame without LSO in pages is copied first, as before.
+ */
+static void netvsp_tx_direct(struct kunit *test)
+{
+	struct nt *t = nt_of(test);
+	struct nt_nic *a = &t->n[0], *b = &t->n[1];
+	const u32 hdr = ETH_HLEN + 20 + 20, mss = 1000, payload = 3000;
+	struct hvg_rndis_tx_ppi ppi = {
+		.present = HVG_RNDIS_PI_LSO,
+		.lso = hvg_rndis_lso_v2(false, ETH_HLEN + 20, mss),
+	};
+	u8 *frame = t->frame, *pkt_buf = t->pkt, *p2;
+	struct hvg_rndis_msg pm;
+	struct hvg_nvsp_buf m;
+	u32 flen, plen, i;
+	const u8 *got;
+	u64 ext[6], tid;
+	int mlen;
+
+	p2 = page_address(t->page2);
+	nt_two(test);
+	flen = nt_tcp_frame(frame, b->mac, a->mac, payload);
+	plen = nt_packet(test, pkt_buf, 4096, &ppi, frame, flen);
+	/* 200 bytes at 100 of page 1; the rest from 3000 on, into page 2. */
+	memcpy(t->page_va + 100, pkt_buf, 200);
+	memcpy(t->page_va + 3000, pkt_buf + 200, PAGE_SIZE - 3000);
+	memcpy(p2, pkt_buf + 200 + PAGE_SIZE - 3000,
+	       plen - 200 - (PAGE_SIZE - 3000));
+	ext[0] = (u64)2 << 32;
+	ext[1] = 200 | (u64)100 << 32;
+	ext[2] = page_to_pfn(t->page);
+	ext[3] = (plen - 200) | (u64)3000 << 32;
+	ext[4] = page_to_pfn(t->page);
+	ext[5] = page_to_pfn(t->page2);
+	mlen = hvg_nvsp_build_rndis_pkt(&m, HVG_NVSP_CHANNEL_DATA,
+					HVG_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nt_pkt(&a->q[0], HVG_PKT_DATA_USING_GPA_DIRECT,
+				     HVG_PKT_FLAG_COMPLETION_REQUESTED, 900,
+				     ext, sizeof(ext), m.data, mlen), 0);
+	KUNIT_EXPECT_EQ(test, nt_rndis_status(test, &a->q[0], 900),
+			(u32)HVG_NVSP_STAT_SUCCESS);
+	KUNIT_EXPECT_EQ(test, nt_stat(a, NETVSP_TX_DIRECT), 1LL);
+	for (i = 0; i < 3; i++) {
+		got = nt_rx_frame(test, b, &b->q[0], &pm, &tid);
+		KUNIT_EXPECT_EQ(test, pm.packet.data_len, hdr + mss);
+		KUNIT_EXPECT_EQ(test, memcmp(got + hdr, frame + hdr + i * mss,
+					     mss), 0);
+		nt_rx_done(&b->q[0], tid);
+	}
+	nt_expect_quiet(test, &b->q[0]);
+
+	/* No LSO: copied whole first, not direct. */
+	ppi.present = 0;
+	flen = nt_frame(frame, b->mac, a->mac, 1000, 3);
+	plen = nt_packet(test, pkt_buf, 4096, &ppi, frame, flen);
+	KUNIT_ASSERT_EQ(test, nt_send_pages(test, &a->q[0], 901,
+					    HVG_NVSP_CHANNEL_DATA, pkt_buf,
+					    plen), 0);
+	KUNIT_EXPECT_EQ(test, nt_rndis_status(test, &a->q[0], 901),
+			(u32)HVG_NVSP_STAT_SUCCESS);
+	got = nt_rx_frame(test, b, &b->q[0], &pm, &tid);
+	KUNIT_EXPECT_EQ(test, memcmp(got, frame, flen), 0);
+	nt_rx_done(&b->q[0], tid);
+	KUNIT_EXPECT_EQ(test, nt_stat(a, NETVSP_TX_DIRECT), 1LL);
+}
+
 static void netvsp_rss_subchannel(struct kunit *test)
 {
 	struct nt *t = nt_of(test);
@@ -1526,6 +1603,7 @@ static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(netvsp_link),
 	KUNIT_CASE(netvsp_lso_segments),
 	KUNIT_CASE(netvsp_rsc),
+	KUNIT_CASE(netvsp_tx_direct),
 	KUNIT_CASE(netvsp_rss_subchannel),
 	KUNIT_CASE(netvsp_stalled_completion),
 	KUNIT_CASE(netvsp_toeplitz_vector),
