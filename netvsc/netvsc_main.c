@@ -87,6 +87,18 @@ module_param(offloads, bool, 0444);
 MODULE_PARM_DESC(offloads,
 		 "Use the checksum and segmentation offloads the host offers (default Y)");
 
+/*
+ * A host that answers at once (the loopback host serves a send inside the
+ * signal) puts the send's completion in the ring before the signal
+ * returns: with the channel's interrupt masked around the send, it is
+ * taken on this CPU (hvg_vmbus_chan_quiet_end()) rather than by an
+ * interrupt on the channel's target CPU.
+ */
+static bool quiet_send = true;
+module_param(quiet_send, bool, 0644);
+MODULE_PARM_DESC(quiet_send,
+		 "Mask a queue's channel interrupt around each send while NAPI does not poll it, and take what the host answered meanwhile on the sending CPU (default Y)");
+
 #define NV_PAGE_SIZE	4096u
 #define NV_PAGE_SHIFT	12
 /* The largest TSO frame: its page ranges fit NV_TX_MAX_PFNS. */
@@ -412,7 +424,7 @@ static void nv_tx_stop(struct nv_chan *nc, struct netdev_queue *txq)
 		netif_tx_wake_queue(txq);
 }
 
-static netdev_tx_t nv_xmit(struct sk_buff *skb, struct net_device *ndev)
+static netdev_tx_t __nv_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct nv_dev *nd = netdev_priv(ndev);
 	u16 q = skb_get_queue_mapping(skb);
@@ -516,6 +528,24 @@ drop:
 drop_nochan:
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
+}
+
+static netdev_tx_t nv_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct nv_dev *nd = netdev_priv(ndev);
+	u16 q = skb_get_queue_mapping(skb);
+	struct hvg_vmbus_channel *chan;
+	netdev_tx_t ret;
+
+	if (!READ_ONCE(quiet_send) || !READ_ONCE(nd->attached) ||
+	    q >= nd->num_chans)
+		return __nv_xmit(skb, ndev);
+	/* The channel outlives the call: a detach stops the queues first. */
+	chan = nd->chans[q]->chan;
+	hvg_vmbus_chan_quiet_begin(chan);
+	ret = __nv_xmit(skb, ndev);
+	hvg_vmbus_chan_quiet_end(chan);
+	return ret;
 }
 
 static u16 nv_select_queue(struct net_device *ndev, struct sk_buff *skb,

@@ -76,6 +76,11 @@ net_iperf()
 	ip netns exec nva iperf3 -c 10.99.0.2 -t "$net_iperf_s" "$@" > /tmp/suite-iperf.out 2>&1 ||
 		{ r="iperf3: $(tail -n 2 /tmp/suite-iperf.out | tr '\n' ' ')"; return 1; }
 	echo "    $(sed -n 's/.* \([0-9.]* [KMG]*bits\/sec\).*receiver.*/\1/p' /tmp/suite-iperf.out)"
+	# How the host forwarded the sends, both NICs so far (said, not
+	# checked: whether a driver takes RSC is its choice).
+	echo "    host: $(tr ' ' '\n' < "$ctl/net" |
+		awk -F= '/^(rsc_frames|rsc_ranges|lso_segments|tx_direct)=/ { n[$1] += $2 }
+			 END { for (k in n) printf "%s=%d ", k, n[k] }')"
 }
 
 net_mtu()

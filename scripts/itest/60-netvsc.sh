@@ -123,6 +123,18 @@ if grep -q '^selected: hyperv' /sys/kernel/debug/hvguest/hypercall/backends 2>/d
 	[ "$n" = 0 ] || fail "$n drains in a signal sent with interrupts off"
 else
 	[ "$n" -gt 0 ] || fail "no drain of a NIC channel in the guest's signal (net_serve_now=$(cat /sys/module/hvg_loophost/parameters/net_serve_now))"
+	# hv_netvsc's quiet sends (quiet_send=Y) took those completions on
+	# the sending CPU, with no interrupt: counted on the NICs' channels.
+	qr=0
+	for d in /sys/bus/vmbus/drivers/hv_netvsc/*; do
+		dev=$(basename "$d")
+		[ -L "$d" ] && [ "$dev" != module ] || continue
+		for f in $(grep -l "^device: $dev\$" /sys/kernel/debug/hvguest/vmbus/channels/*/state); do
+			qr=$((qr + $(sed -n 's/^quiet_receives: *//p' "$f")))
+		done
+	done
+	[ "$qr" -gt 0 ] || fail "no send completion taken right after a quiet send (quiet_send=$(cat /sys/module/hvg_netvsc/parameters/quiet_send))"
+	echo "completions taken right after the send: $qr"
 fi
 echo "drains in the guest's signal: $n"
 
