@@ -245,17 +245,25 @@ static int nv_flush_locked(struct nv_chan *nc)
 	id = hvg_vmbus_rqid_get(nc->rqids, nv_sec_ctx(nc->pend_sec));
 	if (!id)
 		return -EBUSY;
+	/*
+	 * Marked first: a host that answers inside the signal has completed
+	 * the send before it returns, and NAPI on another CPU may have taken
+	 * the completion, which clears the mark; set after, it would stay
+	 * and the stall check would reset the NIC. Read by the stall check.
+	 */
+	WRITE_ONCE(nd->sec_sent[nc->pend_sec], jiffies | 1);
+	atomic_inc(&nc->outstanding);
 	ret = hvg_vmbus_chan_send(nc->chan, msg.data, len, id,
 				  HVG_PKT_FLAG_COMPLETION_REQUESTED);
 	if (ret) {
+		/* Not sent: no completion comes, the id is still ours. */
+		atomic_dec(&nc->outstanding);
+		WRITE_ONCE(nd->sec_sent[nc->pend_sec], 0);
 		hvg_vmbus_rqid_put(nc->rqids, id);
 		if (ret == -EAGAIN)
 			return ret;
 		goto drop;
 	}
-	atomic_inc(&nc->outstanding);
-	/* Read by the stall check; cleared by the completion. */
-	WRITE_ONCE(nd->sec_sent[nc->pend_sec], jiffies | 1);
 	nv_stat_add(&nc->tx, &nc->tx.batches, 1);
 	nc->pend_sec = HVG_NVSP_NO_SECTION;
 	return 0;
@@ -397,13 +405,14 @@ static int nv_send_direct(struct nv_chan *nc, struct sk_buff *skb)
 	/* Listed first: the completion may come before the send returns. */
 	NV_SKB_CB(skb)->sent = jiffies;
 	skb_queue_tail(&nc->inflight, skb);
+	atomic_inc(&nc->outstanding);
 	ret = hvg_vmbus_chan_send_pages(nc->chan, ranges, n, msg.data, len, id);
 	if (ret) {
+		atomic_dec(&nc->outstanding);
 		if (hvg_vmbus_rqid_put(nc->rqids, id))
 			skb_unlink(skb, &nc->inflight);
 		return ret;
 	}
-	atomic_inc(&nc->outstanding);
 	return 0;
 }
 

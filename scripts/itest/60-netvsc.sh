@@ -207,6 +207,18 @@ if [ "${q:-1}" -gt 1 ]; then
 		fail "pings lost after ethtool -L: $out"
 fi
 
+# Every send was completed while the traffic ran: a send left without
+# its completion for 5 s resets the NIC (tx_timeouts); the host completes
+# each one, most inside the signal, before the send call returns.
+stalls()	# stalls NETNS IFACE
+{
+	ip netns exec "$1" ethtool -S "$2" | sed -n 's/^ *tx_timeouts: *//p'
+}
+for ns_if in "nva $a" "nvb $b"; do
+	t=$(stalls ${ns_if% *} ${ns_if#* })
+	[ "${t:-x}" = 0 ] || fail "${ns_if#* }: tx_timeouts=$t after the traffic (a send not completed in 5 s)"
+done
+
 # The host's faults: each malformed message is dropped and counted, the
 # NIC keeps working, and no poll loops on a zero-length PPI.
 errs()
