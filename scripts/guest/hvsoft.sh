@@ -8,12 +8,16 @@
 # hv_soft's host (frontend=hv_soft), set once for every modprobe here.
 # With hvg.itests=own: the same, but only hvguest's own tests (not those
 # written for hv_soft: upstream's drivers and the side-by-side suites).
+# With hvg.itests=smp: only hvguest's own tests that declare "hvg-smp: yes";
+# with hvg.itests=up: every test that does not (hvg_run_itests).
 . /hvg/lib.sh
 sel=hvsoft
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	hvg.itests=all) sel= ;;
 	hvg.itests=own) sel=own ;;
+	hvg.itests=smp) sel=smp ;;
+	hvg.itests=up) sel=up ;;
 	esac
 done
 if [ "$sel" != hvsoft ]; then
@@ -31,7 +35,7 @@ if [ "$sel" != hvsoft ]; then
 	} > /etc/modprobe.d/hvg-hvsoft.conf
 	hvg_run_kunit
 fi
-# hvsoft: only the tests written for hv_soft; own: only the others; empty
-# (hvg.itests=all): every test.
+# hvsoft: only the tests written for hv_soft; own: only the others; smp,
+# up: as hvg_run_itests says; empty (hvg.itests=all): every test.
 hvg_run_itests $sel
 hvg_kmemleak_scan

@@ -14,7 +14,10 @@ hvg_emit()
 # named NN-name.sh, and refuses any other), in order, as TAP. With the
 # argument "hvsoft" (the hv_soft guest), only the tests that declare a line
 # "# hvg-hvsoft: yes" run; the others assume a machine without Hyper-V.
-# With "own", only the others: hvguest's own tests.
+# With "own", only the others: hvguest's own tests. With "smp", only those
+# of hvguest's own that declare "# hvg-smp: yes" (their subject is several
+# CPUs or channels at once: sub-channels, RSS, CPU offline, traffic during
+# a rescind or a reload); with "up", every test that does not.
 # Each test is a script that exits 0 on success, or HVG_SKIP (77) after
 # printing why it does not apply here (a TAP skip); its output is kept as
 # TAP diagnostics. A test that runs longer than $HVG_ITEST_TIMEOUT seconds
@@ -31,7 +34,12 @@ hvg_run_itests()
 			shift
 			kind=own
 			grep -q '^# hvg-hvsoft: yes$' "$t" && kind=hvsoft
-			[ "$kind" = "$only" ] && set -- "$@" "$t"
+			smp=no
+			grep -q '^# hvg-smp: yes$' "$t" && smp=yes
+			case $only/$kind/$smp in
+			own/own/* | hvsoft/hvsoft/* | smp/own/yes | up/*/no)
+				set -- "$@" "$t" ;;
+			esac
 		done
 	fi
 	{

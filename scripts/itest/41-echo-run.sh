@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # The echo device through the whole path (channel API, ring, loopback
 # host, interrupt delivery): packets of random sizes (seeded; sizes that
 # wrap the ring anywhere, and now and then one as large as the ring holds)

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # Rescind (hot removal by the host) of an echo device: while its channel is
 # open and idle; while a run sends on it (the run ends with ENODEV, the
 # device is removed cleanly); of one sub-channel while a run sends (the run

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # 50 unload/reload cycles (20 on the debug guest) of hvg_vmbus with
 # devices present (hvg_loophost echo_devices=2): each cycle the two
 # devices come back with the same

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # The per-channel counters of the channel API (hvg_vmbus_chan_stats()),
 # as hvg_echo's debugfs "info" shows them ("  vmbus: ..." under each
 # channel): after a run of echo requests on the primary channel (5000;

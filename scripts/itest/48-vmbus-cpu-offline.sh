@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # CPU offline against the loopback host, as on Hyper-V: a CPU that an open
 # channel's interrupts target may not go offline (the offline fails with
 # EBUSY: hvg_vmbus's check, asked by the backend's cpuhp callback), and

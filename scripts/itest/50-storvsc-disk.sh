@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # A synthetic disk end to end: the loopback host offers one SCSI controller
 # with one 32 MiB RAM LUN (hvg_loophost scsi_devices=1), hvg_storvsc loads
 # from the device's MODALIAS and binds it (driver hv_storvsc); a /dev/sdX

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # LUN hot add and removal while I/O runs: one SCSI controller with LUNs 0
 # and 1 (32 MiB each); fio (randrw, verify=crc32c, 8 s) runs on LUN 0 while
 # the host (debugfs hvguest/storvsp/lun) adds LUN 2 (48 MiB) and sends

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # Filesystems on four synthetic disks at once: two SCSI controllers with
 # two RAM LUNs each. Each disk gets a partition table (sfdisk), ext4 on
 # its partition, and is mounted; random files are written to all four in

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # Two synthetic NICs on the loopback host's switch (hvg_loophost
 # net_devices=2), bound by their MODALIAS to hv_netvsc: each with the
 # host's MAC, in its own network namespace with an address. 1000 pings

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # Unload/reload cycles of hvg_netvsc under TCP iperf3 between its two NICs
 # (net_devices=2; data flowing checked before each unload; both NICs set
 # up again and pinging after each): 20 on the stock kernel (make smoke),

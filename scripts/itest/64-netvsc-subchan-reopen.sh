@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
+# hvg-smp: yes
+#
 # Sub-channels across a close and reopen of the primary, as Hyper-V does
 # it: they belong to the primary's open instance, so closing the primary
 # makes the host rescind them (the guest releases their relids), and the
