@@ -39,6 +39,20 @@ hvg_src_dir()
 	echo "$dir"
 }
 
+# The clock of a benchmark guest: hvg_guest_clock_args, and tsc=reliable.
+# Without it the clocksource watchdog of a TCG guest finds the TSC "skewed"
+# against the emulated HPET (whose reads are slow to emulate) a minute or two
+# into the run, and the clocksource moves to hpet in the middle of the
+# benchmark: from then on every clock_gettime() is a system call and an
+# emulated MMIO read (read_hpet: 13 % of a bench-storvsc profile on the
+# hv_storvsc disk, 28 % on brd, fio reading the clock around each I/O), so
+# rounds before and after the switch do not compare. TCG derives the TSC
+# from the host's clock, so it does not drift.
+hvg_bench_clock_args()
+{
+	echo "$(hvg_guest_clock_args) tsc=reliable"
+}
+
 # The release string of the kernel whose build (or headers) directory is $1.
 hvg_kernel_release()
 {

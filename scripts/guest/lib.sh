@@ -137,3 +137,20 @@ hvg_kmemleak_scan()
 	fi
 	cat "$k"
 }
+
+# The samples of perf.data $1 summed by module: each kernel symbol counted
+# under the module /proc/kallsyms names for it ("kernel" for the core
+# kernel's), each user-space one as "user"; the top 8 shares, as
+# "# module NAME SHARE%" lines (for the benchmarks' BENCH_PERF).
+hvg_perf_modules()
+{
+	awk '$4 ~ /^\[/ { m = $4; gsub(/[][]/, "", m); print $3, m }' /proc/kallsyms > /tmp/kallsyms.mod
+	perf report -i "$1" --stdio --no-children --sort sym 2>/dev/null |
+		grep -v '^#' | grep -v '^$' |
+		awk 'NR == FNR { mod[$1] = $2; next }
+		     { p = $1; sub(/%$/, "", p)
+		       m = ($2 == "[.]") ? "user" : (($3 in mod) ? mod[$3] : "kernel")
+		       sum[m] += p }
+		     END { for (m in sum) printf "# module %-16s %6.2f%%\n", m, sum[m] }' \
+			/tmp/kallsyms.mod - | sort -k4 -rn | head -n 8
+}
