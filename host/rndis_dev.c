@@ -549,6 +549,6 @@ int hvg_rndis_dev_parse_tx_head(const struct hvg_rndis_dev *dev,
 	int ret;
 
 	memset(tx, 0, sizeof(*tx));
-	ret = hvg_rndis_parse_host_head(head, head_len, len, &m);
+	ret = hvg_rndis_parse_packet_head(head, head_len, len, &m);
 	return ret ? ret : hvg_rndis_dev_tx_check(dev, &m, tx);
 }

@@ -192,7 +192,7 @@ int hvg_rndis_dev_parse_tx(const struct hvg_rndis_dev *dev, const void *buf,
  *
  * For a send whose frame the host copies on from the guest's pages
  * without reading it: the PACKET's header and per-packet infos must lie
- * inside @head (hvg_rndis_parse_host_head(): a PACKET has the same layout
+ * inside @head (hvg_rndis_parse_packet_head(): a PACKET has the same layout
  * both ways), its data after them and inside @len; then the checks of
  * hvg_rndis_dev_parse_tx(). Nothing past @head_len is read.
  *

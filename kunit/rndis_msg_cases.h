@@ -451,7 +451,7 @@ static int ct_rhead(const u8 *msg, u32 head_len, u32 len,
 	if (!copy)
 		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
-	ret = hvg_rndis_parse_host_head(copy, head_len, len, out);
+	ret = hvg_rndis_parse_packet_head(copy, head_len, len, out);
 	ct_free(copy);
 	return ret;
 }

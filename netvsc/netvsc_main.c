@@ -998,7 +998,7 @@ static bool nv_rsc_next(struct nv_chan *nc, struct nv_rsc *rsc,
 
 	*head_len = min_t(u32, cnt, NV_RX_HEAD_MAX);
 	memcpy(nc->rx_head, range, *head_len);
-	err = hvg_rndis_parse_host_head(nc->rx_head, *head_len, cnt, &m);
+	err = hvg_rndis_parse_packet_head(nc->rx_head, *head_len, cnt, &m);
 	p = &m.packet;
 	if (err || !(p->present & HVG_RNDIS_PI_PKTINFO_ID) ||
 	    (p->pktinfo_flags & HVG_RNDIS_PKTINFO_1ST_FRAG)) {

@@ -314,8 +314,8 @@ int hvg_rndis_parse_host(const void *buf, u32 len, struct hvg_rndis_msg *out)
 			       ARRAY_SIZE(hvg_rndis_host_types), buf, len, out);
 }
 
-int hvg_rndis_parse_host_head(const void *head, u32 head_len, u32 len,
-			      struct hvg_rndis_msg *out)
+int hvg_rndis_parse_packet_head(const void *head, u32 head_len, u32 len,
+				struct hvg_rndis_msg *out)
 {
 	struct hvg_rndis_pkt *p = &out->packet;
 	const u8 *buf = head;

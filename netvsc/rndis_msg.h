@@ -47,7 +47,7 @@
  *   -EUCLEAN   HVG_RNDIS_E_OBJECT    an NDIS object with the wrong type,
  *                                    revision or size, or contents out of
  *                                    range (RSS key, table, queues)
- *   -ENOBUFS   HVG_RNDIS_E_HEAD      hvg_rndis_parse_host_head(): the
+ *   -ENOBUFS   HVG_RNDIS_E_HEAD      hvg_rndis_parse_packet_head(): the
  *                                    packet header or its per-packet infos
  *                                    end past the head copy
  */
@@ -169,14 +169,16 @@ struct hvg_rndis_msg {
 int hvg_rndis_parse_host(const void *buf, u32 len, struct hvg_rndis_msg *out);
 
 /**
- * hvg_rndis_parse_host_head() - parse a PACKET from a copy of its head only
+ * hvg_rndis_parse_packet_head() - parse a PACKET from a copy of its head only
  * @head: private copy of the first @head_len bytes of a receive range
  * @head_len: bytes at @head; at most @len
  * @len: bytes that carry the message (the whole range; not trusted)
  * @out: the parsed packet; unspecified when the return is not 0
  *
  * For a receive segment coalescing fragment, whose data the caller copies
- * from the range straight into its frame without looking at it. Accepts
+ * from the range straight into its frame without looking at it; the
+ * loopback host uses it too, for the head of a guest's send (a PACKET has
+ * the same layout both ways). Accepts
  * only a PACKET whose 44-byte header and per-packet infos lie inside the
  * head, and whose data starts at or after the end of the infos and ends
  * inside msg_len (msg_len itself at most @len). Reads nothing past
@@ -187,8 +189,8 @@ int hvg_rndis_parse_host(const void *buf, u32 len, struct hvg_rndis_msg *out);
  * -HVG_RNDIS_E_PPI for data that starts before the infos end; the other
  * errors as hvg_rndis_parse_host().
  */
-int hvg_rndis_parse_host_head(const void *head, u32 head_len, u32 len,
-			      struct hvg_rndis_msg *out);
+int hvg_rndis_parse_packet_head(const void *head, u32 head_len, u32 len,
+				struct hvg_rndis_msg *out);
 
 /**
  * hvg_rndis_parse_guest() - validate and parse one message from the guest

@@ -117,7 +117,7 @@ static void fz_head(const u8 *buf, u32 len, u32 head_len)
 	head = malloc(head_len ? head_len : 1);
 	FZ_ASSERT(head);
 	memcpy(head, buf, head_len);
-	ret = hvg_rndis_parse_host_head(head, head_len, len, &h);
+	ret = hvg_rndis_parse_packet_head(head, head_len, len, &h);
 	free(head);
 	FZ_ASSERT(ret <= 0 && fz_errname_ok(ret));
 	if (ret)
