@@ -995,6 +995,12 @@ static void hvg_bus_on_offer(const struct hvg_chmsg_offer_info *o)
 	mutex_unlock(&hvg_bus_lock);
 
 	hvg_chan_get(chan);	/* the work's reference */
+	/*
+	 * Before the offer work, which registers the device; outside the bus
+	 * lock (cpus_read_lock()). chan holds primary.
+	 */
+	if (primary)
+		hvg_chan_spread_from(chan, primary);
 	queue_work(hvg_bus_wq_of(chan), &chan->offer_work);
 }
 

@@ -260,20 +260,43 @@ struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 	init_waitqueue_head(&c->writable_wq);
 
 	/*
-	 * Default target CPU: the online CPUs in turn, so that the channels
-	 * of a multi-queue device spread. Checked again at open.
+	 * Default target CPU of a primary: the online CPUs in turn, device
+	 * after device. A sub-channel's follows its primary's
+	 * (hvg_chan_spread_from()). Checked again at open.
 	 */
-	n = (unsigned int)atomic_inc_return(&hvg_next_cpu);
 	cpus_read_lock();
-	n %= num_online_cpus();
-	for_each_online_cpu(cpu)
-		if (!n--)
-			break;
-	if (cpu >= nr_cpu_ids)
-		cpu = cpumask_first(cpu_online_mask);
+	cpu = cpumask_first(cpu_online_mask);
+	if (!o->sub_channel_index) {
+		n = (unsigned int)atomic_inc_return(&hvg_next_cpu);
+		n %= num_online_cpus();
+		for_each_online_cpu(cpu)
+			if (!n--)
+				break;
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+	}
 	c->target_cpu = cpu;
 	cpus_read_unlock();
 	return c;
+}
+
+void hvg_chan_spread_from(struct hvg_vmbus_channel *sub,
+			  const struct hvg_vmbus_channel *primary)
+{
+	unsigned int cpu = READ_ONCE(primary->target_cpu), n;
+
+	cpus_read_lock();
+	n = sub->offer.sub_channel_index % num_online_cpus();
+	if (!cpu_online(cpu))
+		cpu = cpumask_first(cpu_online_mask);
+	while (n--) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+	}
+	/* Not open yet: nothing reads it but open and sysfs. */
+	WRITE_ONCE(sub->target_cpu, cpu);
+	cpus_read_unlock();
 }
 
 static void hvg_chan_release(struct kref *ref)

@@ -215,6 +215,16 @@ void hvg_chan_exit(void);	/* module exit, after every channel is gone */
  * Work context. Return: the channel (one reference) or NULL (no memory).
  */
 struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o);
+/*
+ * Set sub-channel @sub's default target CPU: the online CPU its index
+ * places after @primary's, so that each device's channels spread over the
+ * CPUs whatever other devices were offered in between. (One round robin
+ * over every channel gave all the channels of one of two NICs, offered
+ * together, the same CPU of two.) Takes cpus_read_lock(); call it without
+ * the bus lock.
+ */
+void hvg_chan_spread_from(struct hvg_vmbus_channel *sub,
+			  const struct hvg_vmbus_channel *primary);
 void hvg_chan_get(struct hvg_vmbus_channel *chan);
 void hvg_chan_put(struct hvg_vmbus_channel *chan);
 

@@ -56,6 +56,8 @@ set -- $(nics)
 a=$1 b=$2
 echo "interfaces: $a $b"
 b_inst=$(basename "$(readlink "/sys/class/net/$b/device")")
+a_dev=$(readlink -f "/sys/class/net/$a/device")
+b_dev=$(readlink -f "/sys/class/net/$b/device")
 for i in $a $b; do
 	drv=$(ethtool -i "$i" | sed -n 's/^driver: //p')
 	[ "$drv" = hv_netvsc ] || fail "ethtool -i $i: driver '$drv'"
@@ -185,6 +187,23 @@ ip -n nvb link set "$b" mtu 1500
 ip netns exec nva ethtool -l "$a" > /tmp/nv.l || fail "ethtool -l failed"
 q=$(sed -n '/^Current/,$s/^Combined:[[:space:]]*//p' /tmp/nv.l)
 echo "queues: $q"
+
+# Each NIC's channels spread over the CPUs: a sub-channel's default target
+# follows its primary's (with two NICs offered together on an even number
+# of CPUs, one round robin over every channel put all of a NIC's channels
+# on one CPU, and RSS spread its flows over queues of that one CPU).
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+want=$q
+[ "$ncpu" -lt "$want" ] && want=$ncpu
+nr_chans() { [ "$(grep -c . "$1/channel_vp_mapping")" -eq "$2" ]; }
+for d in "$a_dev" "$b_dev"; do
+	wait_for 10 nr_chans "$d" "$q" ||
+		fail "${d##*/}: channel_vp_mapping lists $(grep -c . "$d/channel_vp_mapping") channels, not $q"
+	used=$(cut -d: -f2 "$d/channel_vp_mapping" | sort -u | grep -c .)
+	echo "${d##*/}: $q channel(s) on $used CPU(s): $(tr '\n' ' ' < "$d/channel_vp_mapping")"
+	[ "$used" -eq "$want" ] ||
+		fail "${d##*/}: $q channels on $used of $ncpu CPUs: $(tr '\n' ' ' < "$d/channel_vp_mapping")"
+done
 ip netns exec nva ethtool -g "$a" > /dev/null || fail "ethtool -g failed"
 ip netns exec nva ethtool -S "$a" | grep -q 'tx_q0_packets' ||
 	fail "ethtool -S has no per-queue counters"
