@@ -236,10 +236,28 @@ static enum hrtimer_restart hvg_chan_defer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/*
+ * The online CPU @n places after @from, wrapping (@from itself for 0 and
+ * its multiples; counted from the first online CPU if @from is offline).
+ * The caller holds cpus_read_lock().
+ */
+static unsigned int hvg_online_cpu_after(unsigned int from, unsigned int n)
+{
+	unsigned int cpu = from < nr_cpu_ids && cpu_online(from) ?
+			   from : cpumask_first(cpu_online_mask);
+
+	for (n %= num_online_cpus(); n; n--) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+	}
+	return cpu;
+}
+
 struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 {
 	struct hvg_vmbus_channel *c;
-	unsigned int cpu, n;
+	unsigned int cpu;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
@@ -264,17 +282,11 @@ struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 	 * after device. A sub-channel's follows its primary's
 	 * (hvg_chan_spread_from()). Checked again at open.
 	 */
-	cpus_read_lock();
+	cpus_read_lock();	/* the online mask stays as it is meanwhile */
 	cpu = cpumask_first(cpu_online_mask);
-	if (!o->sub_channel_index) {
-		n = (unsigned int)atomic_inc_return(&hvg_next_cpu);
-		n %= num_online_cpus();
-		for_each_online_cpu(cpu)
-			if (!n--)
-				break;
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
-	}
+	if (!o->sub_channel_index)
+		cpu = hvg_online_cpu_after(cpu, (unsigned int)
+					   atomic_inc_return(&hvg_next_cpu));
 	c->target_cpu = cpu;
 	cpus_read_unlock();
 	return c;
@@ -283,17 +295,11 @@ struct hvg_vmbus_channel *hvg_chan_alloc(const struct hvg_chmsg_offer_info *o)
 void hvg_chan_spread_from(struct hvg_vmbus_channel *sub,
 			  const struct hvg_vmbus_channel *primary)
 {
-	unsigned int cpu = READ_ONCE(primary->target_cpu), n;
+	unsigned int cpu;
 
-	cpus_read_lock();
-	n = sub->offer.sub_channel_index % num_online_cpus();
-	if (!cpu_online(cpu))
-		cpu = cpumask_first(cpu_online_mask);
-	while (n--) {
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
-	}
+	cpus_read_lock();	/* the online mask stays as it is meanwhile */
+	cpu = hvg_online_cpu_after(READ_ONCE(primary->target_cpu),
+				   sub->offer.sub_channel_index);
 	/* Not open yet: nothing reads it but open and sysfs. */
 	WRITE_ONCE(sub->target_cpu, cpu);
 	cpus_read_unlock();
