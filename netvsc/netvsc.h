@@ -33,8 +33,9 @@
 #define NV_TX_STALL		(5 * HZ)
 
 /*
- * Receive segment coalescing (NVSP 6.1): a copy of at most this many bytes
- * of each following fragment's range holds its RNDIS header and infos.
+ * A copy of at most this many bytes of a long receive range holds its
+ * RNDIS header and infos (and, of a frame, its headers): it is parsed
+ * there, and the rest of the range copied once into page fragments.
  */
 #define NV_RX_HEAD_MAX		256
 /* The most ranges one coalesced frame may take (the fact sheet's bound). */
@@ -46,8 +47,10 @@
  */
 #define NV_RSC_FRAME_MAX	(18 + 40 + 65535)
 /*
- * Each queue's ring of pages for coalesced frames' fragments (order 3:
- * 32 KiB each with 4 KiB pages); a page no skb holds any more is used again.
+ * Each queue's ring of pages for received frames' fragments: every frame
+ * but its headers, whenever its range is longer than NV_RX_HEAD_MAX (order
+ * 3: 32 KiB each with 4 KiB pages); a page no skb holds any more is used
+ * again.
  */
 #define NV_RSC_PAGES		4
 #define NV_RSC_PAGE_ORDER	3
@@ -115,7 +118,7 @@ struct nv_chan {
 	u8 rxpkt[NV_RXPKT_SIZE] __aligned(8);	/* NAPI's private copy */
 	u8 rx_head[NV_RX_HEAD_MAX] __aligned(8);	/* NAPI: a fragment's head */
 	/*
-	 * NAPI: the pages coalesced frames' fragments are copied into, one
+	 * NAPI: the pages received frames' fragments are copied into, one
 	 * at a time (@rsc_cur, filled to @rsc_used of @rsc_size bytes; both
 	 * 0 until the first), reused once no skb holds them.
 	 */

@@ -731,10 +731,10 @@ static int nv_rx_ip_csum(struct sk_buff *skb)
 }
 
 /*
- * One received frame in @skb (a private copy, pulled to the frame; the
- * linear part holds at least the first fragment), with @p the infos of
- * its RNDIS PACKET (the first one's, for a coalesced frame): its checksum
- * state, VLAN tag and hash, then GRO.
+ * One received frame in @skb (a private copy of it; the linear part
+ * holds the start of its headers, the rest may be in fragments), with @p
+ * the infos of its RNDIS PACKET (the first one's, for a coalesced frame):
+ * its checksum state, VLAN tag and hash, then GRO.
  */
 static void nv_rx_deliver(struct nv_chan *nc, struct sk_buff *skb,
 			  const struct hvg_rndis_pkt *p)
@@ -783,26 +783,18 @@ static void nv_rx_deliver(struct nv_chan *nc, struct sk_buff *skb,
 	napi_gro_receive(&nc->napi, skb);
 }
 
-/* One received frame from an RNDIS PACKET in @skb (a private copy). */
-static void nv_rx_frame(struct nv_chan *nc, struct sk_buff *skb,
-			const struct hvg_rndis_pkt *p)
-{
-	skb_pull(skb, p->data_offset);
-	skb_trim(skb, p->data_len);
-	nv_rx_deliver(nc, skb, p);
-}
-
 /*
  * Receive segment coalescing: one frame whose pieces are the consecutive
  * ranges of one transfer-page packet, each an RNDIS PACKET with the
  * packet-info id, from a 1ST_FRAG to a LAST_FRAG. It never outlives the
  * packet (nv_rx_xfer()'s stack), so only NAPI touches it.
  *
- * The first fragment is the linear part of @skb; each following one's data
- * is copied from the receive buffer into the queue's RSC page (nc->rsc_page,
- * kept from frame to frame so that no part of a page goes unused), one skb
- * fragment per page; @page is set while the skb's last fragment ends where
- * the queue's page is filled to, and so may grow. While @open, @skb NULL
+ * The first fragment is @skb as nv_rx_range() made it (its headers in the
+ * linear part); each following one's data is copied from the receive
+ * buffer into the queue's RSC pages (nc->rsc_pages, kept from frame to
+ * frame so that no part of a page goes unused), one skb fragment per page;
+ * @page is set while the skb's last fragment ends where the queue's page
+ * is filled to, and so may grow. While @open, @skb NULL
  * means the frame was dropped (and counted): the rest of its fragments are
  * passed over.
  */
@@ -870,16 +862,17 @@ static int nv_rsc_next_page(struct nv_chan *nc)
 }
 
 /*
- * @len bytes of a following fragment, copied once from the receive buffer
- * into the frame's page fragments, in the queue's current RSC page: the
- * queue holds one reference to each page of its ring, each skb fragment in
- * one more. Return: 0, -ENOMEM, or -EMSGSIZE when the skb has no fragment
+ * @len bytes of a frame, copied once from @src (the receive buffer, or the
+ * head's private copy) into @skb's page fragments, in the queue's current
+ * RSC page: the queue holds one reference to each page of its ring, each
+ * skb fragment one more. *@last is the page of @skb's last fragment when
+ * that fragment ends where the queue's page is filled to (it then grows),
+ * else NULL. Return: 0, -ENOMEM, or -EMSGSIZE when the skb has no fragment
  * slot left.
  */
-static int nv_rsc_append(struct nv_chan *nc, struct nv_rsc *rsc,
-			 const u8 *src, u32 len)
+static int nv_rx_frags(struct nv_chan *nc, struct sk_buff *skb,
+		       struct page **last, const u8 *src, u32 len)
 {
-	struct sk_buff *skb = rsc->skb;
 	struct skb_shared_info *sh = skb_shinfo(skb);
 	struct page *page;
 	u32 n;
@@ -889,7 +882,7 @@ static int nv_rsc_append(struct nv_chan *nc, struct nv_rsc *rsc,
 			return -ENOMEM;
 		page = nc->rsc_pages[nc->rsc_cur];
 		n = min(len, nc->rsc_size - nc->rsc_used);
-		if (rsc->page == page) {
+		if (*last == page) {
 			/* Right after the skb's last fragment: it grows. */
 			skb_coalesce_rx_frag(skb, sh->nr_frags - 1, n, n);
 		} else {
@@ -898,7 +891,7 @@ static int nv_rsc_append(struct nv_chan *nc, struct nv_rsc *rsc,
 			get_page(page);
 			skb_add_rx_frag(skb, sh->nr_frags, page, nc->rsc_used,
 					n, n);
-			rsc->page = page;
+			*last = page;
 		}
 		memcpy(page_address(page) + nc->rsc_used, src, n);
 		nc->rsc_used += n;
@@ -932,7 +925,8 @@ static void nv_rsc_add(struct nv_chan *nc, struct nv_rsc *rsc,
 		return;
 	}
 	/* Inside the range: the parse bounded it by msg_len <= the range. */
-	err = nv_rsc_append(nc, rsc, range + p->data_offset, p->data_len);
+	err = nv_rx_frags(nc, rsc->skb, &rsc->page, range + p->data_offset,
+			  p->data_len);
 	if (err == -EMSGSIZE)
 		nv_err_rl(nc->nd,
 			  "coalesced frame dropped at fragment %u: more than %u page fragments\n",
@@ -953,17 +947,17 @@ static void nv_rsc_finish(struct nv_chan *nc, struct nv_rsc *rsc)
 }
 
 /*
- * A PACKET with the packet-info id, parsed in @skb: a frame of one
- * fragment, the first of several, or one that follows nothing.
+ * A PACKET with the packet-info id, its frame in @skb (@page as
+ * nv_rx_frags() left it): a frame of one fragment, the first of several,
+ * or one that follows nothing.
  */
 static void nv_rsc_start(struct nv_chan *nc, struct nv_rsc *rsc,
-			 struct sk_buff *skb, const struct hvg_rndis_pkt *p)
+			 struct sk_buff *skb, const struct hvg_rndis_pkt *p,
+			 struct page *page)
 {
-	skb_pull(skb, p->data_offset);
-	skb_trim(skb, p->data_len);
 	rsc->skb = skb;
 	rsc->first = *p;
-	rsc->page = NULL;
+	rsc->page = page;
 	rsc->frags = 1;
 	if (!(p->pktinfo_flags & HVG_RNDIS_PKTINFO_1ST_FRAG)) {
 		nv_rsc_drop(nc, rsc, &nc->rx.errors,
@@ -976,7 +970,7 @@ static void nv_rsc_start(struct nv_chan *nc, struct nv_rsc *rsc,
 	}
 	rsc->open = true;
 	/* The Ethernet header must be in the linear part. */
-	if (skb->len < ETH_HLEN)
+	if (skb_headlen(skb) < ETH_HLEN)
 		nv_rsc_drop(nc, rsc, &nc->rx.errors,
 			    "a first fragment shorter than an Ethernet header");
 }
@@ -1024,9 +1018,66 @@ static bool nv_rsc_next(struct nv_chan *nc, struct nv_rsc *rsc,
 }
 
 /*
- * One range of a transfer-page packet: copied out of the receive buffer
- * into a new skb, parsed there; or, while a coalesced frame is open, a
- * following fragment of it (nv_rsc_next()).
+ * A range longer than its head, an RNDIS PACKET whose infos and the start
+ * of whose frame are in the head's private copy (nc->rx_head, @head_len
+ * bytes, parsed there): the frame's headers go into a small linear part,
+ * the rest of it into the queue's pages as fragments, copied once, the
+ * bytes in the head from its copy and the others from the receive buffer.
+ * No allocation of the frame's size per frame: before, an order-2 atomic
+ * one for each coalesced frame's first range, zeroed under init_on_alloc.
+ * Return: false if the range is not such a PACKET (the caller copies it
+ * whole and parses it there, and says what is wrong with it).
+ */
+static bool nv_rx_split(struct nv_chan *nc, struct nv_rsc *rsc,
+			const u8 *range, u32 cnt, u32 head_len)
+{
+	const struct hvg_rndis_pkt *p;
+	struct page *page = NULL;
+	struct hvg_rndis_msg m;
+	struct sk_buff *skb;
+	u32 in_head, hlen;
+	const u8 *frame;
+
+	if (hvg_rndis_parse_packet_head(nc->rx_head, head_len, cnt, &m))
+		return false;
+	p = &m.packet;
+	/* The parse put the data after the infos, inside the message. */
+	if (p->data_offset > head_len - ETH_HLEN)
+		return false;
+	frame = nc->rx_head + p->data_offset;
+	in_head = min(p->data_len, head_len - p->data_offset);
+	/* Clamped: a dissection that fails may return an offset past @in_head. */
+	hlen = min(eth_get_headlen(nc->nd->ndev, frame, in_head), in_head);
+	skb = napi_alloc_skb(&nc->napi, hlen);
+	if (!skb)
+		goto drop;
+	skb_put_data(skb, frame, hlen);
+	if (nv_rx_frags(nc, skb, &page, frame + hlen, in_head - hlen) ||
+	    nv_rx_frags(nc, skb, &page, range + p->data_offset + in_head,
+			p->data_len - in_head)) {
+		dev_kfree_skb_any(skb);
+		goto drop;
+	}
+	if (p->present & HVG_RNDIS_PI_PKTINFO_ID)
+		nv_rsc_start(nc, rsc, skb, p, page);
+	else
+		nv_rx_deliver(nc, skb, p);
+	return true;
+drop:
+	nv_stat_add(&nc->rx, &nc->rx.dropped, 1);
+	/*
+	 * Were it a first fragment, the ones after it pass over
+	 * (nv_rsc_next() closes this at any other range).
+	 */
+	rsc->open = true;
+	return true;
+}
+
+/*
+ * One range of a transfer-page packet: its head copied and parsed, its
+ * frame split into headers and page fragments (nv_rx_split()); or copied
+ * out of the receive buffer whole into a new skb, parsed there; or, while
+ * a coalesced frame is open, a following fragment of it (nv_rsc_next()).
  */
 static void nv_rx_range(struct nv_chan *nc, struct nv_rsc *rsc, u32 off,
 			u32 cnt)
@@ -1053,6 +1104,14 @@ static void nv_rx_range(struct nv_chan *nc, struct nv_rsc *rsc, u32 off,
 	}
 	if (rsc->open && nv_rsc_next(nc, rsc, range, cnt, &head_len))
 		return;
+	if (cnt > NV_RX_HEAD_MAX) {
+		if (!head_len) {
+			head_len = NV_RX_HEAD_MAX;
+			memcpy(nc->rx_head, range, head_len);
+		}
+		if (nv_rx_split(nc, rsc, range, cnt, head_len))
+			return;
+	}
 	skb = napi_alloc_skb(&nc->napi, cnt);
 	if (!skb) {
 		nv_stat_add(&nc->rx, &nc->rx.dropped, 1);
@@ -1081,10 +1140,13 @@ static void nv_rx_range(struct nv_chan *nc, struct nv_rsc *rsc, u32 off,
 	if (m.type != HVG_RNDIS_MSG_PACKET) {
 		nv_rndis_control(nd, skb->data, &m);
 		dev_kfree_skb_any(skb);
-	} else if (m.packet.present & HVG_RNDIS_PI_PKTINFO_ID) {
-		nv_rsc_start(nc, rsc, skb, &m.packet);
 	} else {
-		nv_rx_frame(nc, skb, &m.packet);
+		skb_pull(skb, m.packet.data_offset);
+		skb_trim(skb, m.packet.data_len);
+		if (m.packet.present & HVG_RNDIS_PI_PKTINFO_ID)
+			nv_rsc_start(nc, rsc, skb, &m.packet, NULL);
+		else
+			nv_rx_deliver(nc, skb, &m.packet);
 	}
 }
 
