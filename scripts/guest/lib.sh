@@ -154,3 +154,26 @@ hvg_perf_modules()
 		     END { for (m in sum) printf "# module %-16s %6.2f%%\n", m, sum[m] }' \
 			/tmp/kallsyms.mod - | sort -k4 -rn | head -n 8
 }
+
+# The benchmarks' median as an awk function, med(x, n): of x[0] to x[n - 1],
+# the mean of the middle two for an even n. Goes before the program that
+# uses it: awk "$HVG_AWK_MED"'...'.
+# shellcheck disable=SC2034 # used by the benchmarks' guest scripts
+HVG_AWK_MED='
+function med(x, n,   i, j, t, y) {
+	for (i = 0; i < n; i++) {
+		y[i] = x[i]
+		for (j = i; j > 0 && y[j - 1] > y[j]; j--) {
+			t = y[j]; y[j] = y[j - 1]; y[j - 1] = t
+		}
+	}
+	return n % 2 ? y[int(n / 2)] : (y[n / 2 - 1] + y[n / 2]) / 2
+}
+'
+# The CPU time of all CPUs but idle and I/O wait since boot, in USER_HZ
+# ticks (1/100 s on x86, as /proc/stat gives them): the benchmarks' CPU
+# cost of a run is the difference over it.
+hvg_busy_ticks()
+{
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
