@@ -1036,7 +1036,7 @@ static bool nv_rx_split(struct nv_chan *nc, struct nv_rsc *rsc,
 	struct hvg_rndis_msg m;
 	struct sk_buff *skb;
 	u32 in_head, hlen;
-	const u8 *frame;
+	u8 *frame;	/* not const: 5.10's eth_get_headlen() takes void * */
 
 	if (hvg_rndis_parse_packet_head(nc->rx_head, head_len, cnt, &m))
 		return false;
