@@ -1018,6 +1018,17 @@ static bool nv_rsc_next(struct nv_chan *nc, struct nv_rsc *rsc,
 }
 
 /*
+ * A range dropped for want of memory (or, split, of skb fragment slots),
+ * counted: were it a first fragment, the ones after it pass over
+ * (nv_rsc_next() closes this at any other range).
+ */
+static void nv_rx_drop_range(struct nv_chan *nc, struct nv_rsc *rsc)
+{
+	nv_stat_add(&nc->rx, &nc->rx.dropped, 1);
+	rsc->open = true;
+}
+
+/*
  * A range longer than its head, an RNDIS PACKET whose infos and the start
  * of whose frame are in the head's private copy (nc->rx_head, @head_len
  * bytes, parsed there): the frame's headers go into a small linear part,
@@ -1064,12 +1075,7 @@ static bool nv_rx_split(struct nv_chan *nc, struct nv_rsc *rsc,
 		nv_rx_deliver(nc, skb, p);
 	return true;
 drop:
-	nv_stat_add(&nc->rx, &nc->rx.dropped, 1);
-	/*
-	 * Were it a first fragment, the ones after it pass over
-	 * (nv_rsc_next() closes this at any other range).
-	 */
-	rsc->open = true;
+	nv_rx_drop_range(nc, rsc);
 	return true;
 }
 
@@ -1114,12 +1120,7 @@ static void nv_rx_range(struct nv_chan *nc, struct nv_rsc *rsc, u32 off,
 	}
 	skb = napi_alloc_skb(&nc->napi, cnt);
 	if (!skb) {
-		nv_stat_add(&nc->rx, &nc->rx.dropped, 1);
-		/*
-		 * Were it a first fragment, the ones after it pass over
-		 * (nv_rsc_next() closes this at any other range).
-		 */
-		rsc->open = true;
+		nv_rx_drop_range(nc, rsc);
 		return;
 	}
 	/*
